@@ -1,0 +1,36 @@
+"""timkiem's indexer and search library: the public API the CLI and the web UI use.
+
+The pipeline, one module per stage: extract → normalize → analysis → build (index);
+query → search → highlight.
+"""
+
+from .article import Article, Skipped
+from .build import BuildReport, build_index, index_exists
+from .errors import (
+    IndexLockedError,
+    IndexMissingError,
+    IndexVersionError,
+    QueryError,
+    TimkiemError,
+)
+from .extract import iter_articles
+from .search import ArticleView, Engine, Hit, Ranking, SearchPage
+
+__all__ = [
+    "Article",
+    "ArticleView",
+    "BuildReport",
+    "Engine",
+    "Hit",
+    "IndexLockedError",
+    "IndexMissingError",
+    "IndexVersionError",
+    "QueryError",
+    "Ranking",
+    "SearchPage",
+    "Skipped",
+    "TimkiemError",
+    "build_index",
+    "index_exists",
+    "iter_articles",
+]

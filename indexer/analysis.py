@@ -1,0 +1,193 @@
+"""Analysis: text → syllables → index terms, the same way for documents, queries and snippets.
+
+A Vietnamese word is one to three syllables written apart ("công tác", "dân vận khéo"), so
+terms come in four kinds for every text field:
+
+- accented syllables, canonical tones, lower case: "hòa", "thủy", "dân"
+- folded syllables, every mark dropped (đ → d): "hoa", "thuy", "dan"
+- accented bigrams of adjacent syllables: "dân vận"
+- folded bigrams: "dan van"
+
+Bigrams never cross punctuation, so "Kạn, Thái" gives no "kạn thái". Bigrams rank words of
+several syllables together and have far shorter postings than syllables, which keeps queries
+fast at news-site scale.
+
+``syllables()`` is the one tokenizer; the Whoosh analyzers below wrap it for Whoosh's own
+tools, and the indexer feeds Whoosh the same terms precomputed by ``text_terms()``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh.analysis import Filter, Token, Tokenizer
+
+from .normalize import canonical_word, fold, nfc
+
+# A syllable: letters and digits, plus any combining mark NFC could not compose.
+_TOKEN_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
+# What may stand between two syllables of one word or phrase: spaces, a hyphen.
+_JOINING_GAP_RE = re.compile(r"[\s\-]*")
+
+BIGRAM_SEPARATOR = " "
+
+
+@dataclass(slots=True, frozen=True)
+class Syllable:
+    """One syllable of a text: where it is, its accented and folded forms."""
+
+    start: int
+    end: int
+    word: str  # canonical tones, lower case: "hòa"
+    folded: str  # no marks, đ → d: "hoa"
+    joined: bool  # True when only spaces or a hyphen separate it from the previous syllable
+
+
+@lru_cache(maxsize=500_000)
+def word_forms(token: str) -> tuple[str, str]:
+    """(accented, folded) index forms of one token: "Hoà" → ("hòa", "hoa")."""
+    accented = canonical_word(token).lower()
+    return accented, fold(accented)
+
+
+def syllables(text: str) -> list[Syllable]:
+    """Split NFC text into syllables with character offsets into that same text.
+
+    >>> [s.word for s in syllables("Uỷ ban, Hoà Bình")]
+    ['ủy', 'ban', 'hòa', 'bình']
+    """
+    out: list[Syllable] = []
+    prev_end = -1
+    fullmatch_gap = _JOINING_GAP_RE.fullmatch
+    for m in _TOKEN_RE.finditer(text):
+        start, end = m.span()
+        accented, folded = word_forms(m.group())
+        joined = prev_end >= 0 and fullmatch_gap(text, prev_end, start) is not None
+        out.append(Syllable(start, end, accented, folded, joined))
+        prev_end = end
+    return out
+
+
+def bigrams(words: list[str], joined: list[bool]) -> list[str]:
+    """Adjacent pairs that are not split by punctuation: ["dân", "vận"] → ["dân vận"]."""
+    return [words[i - 1] + BIGRAM_SEPARATOR + words[i] for i in range(1, len(words)) if joined[i]]
+
+
+@dataclass(slots=True)
+class TextTerms:
+    """Term frequencies of one text in the four representations."""
+
+    accented: Counter[str]
+    folded: Counter[str]
+    accented_bigrams: Counter[str]
+    folded_bigrams: Counter[str]
+
+
+def text_terms(text: str) -> TextTerms:
+    """All index terms of a text, counted: what the four index fields of a text receive."""
+    sylls = syllables(nfc(text))
+    accented = [s.word for s in sylls]
+    folded = [s.folded for s in sylls]
+    joined = [s.joined for s in sylls]
+    return TextTerms(
+        Counter(accented),
+        Counter(folded),
+        Counter(bigrams(accented, joined)),
+        Counter(bigrams(folded, joined)),
+    )
+
+
+# --- Whoosh analyzers wrapping the same tokenizer -----------------------------------------
+
+
+class SyllableTokenizer(Tokenizer):
+    """Whoosh tokenizer yielding accented syllables ("hòa"), with offsets and positions."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = nfc(value)
+        for i, s in enumerate(syllables(text)):
+            t.text = s.word
+            t.joined = s.joined
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = text[s.start : s.end]
+            if positions:
+                t.pos = start_pos + i
+            if chars:
+                t.startchar = start_char + s.start
+                t.endchar = start_char + s.end
+            yield t
+
+
+class FoldFilter(Filter):
+    """Drops every diacritic, đ → d: "hòa" → "hoa"."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+class BigramFilter(Filter):
+    """Joins adjacent syllables not split by punctuation: "dân", "vận" → "dân vận"."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        prev: str | None = None
+        for t in tokens:
+            text = t.text
+            if prev is not None and getattr(t, "joined", False):
+                t.text = prev + BIGRAM_SEPARATOR + text
+                yield t
+            prev = text
+
+
+def accented_analyzer():
+    return SyllableTokenizer()
+
+
+def folded_analyzer():
+    return SyllableTokenizer() | FoldFilter()
+
+
+def accented_bigram_analyzer():
+    return SyllableTokenizer() | BigramFilter()
+
+
+def folded_bigram_analyzer():
+    return SyllableTokenizer() | FoldFilter() | BigramFilter()

@@ -1,0 +1,250 @@
+"""Articles → a Whoosh index on disk, built beside the live one and swapped in atomically.
+
+Layout of an index directory::
+
+    index_data/
+      CURRENT              name of the live generation (replaced atomically)
+      gen-20260405T190700-1234/
+        timkiem.json       format version, document count, build time
+        MAIN_*.toc, *.seg  the Whoosh index
+
+A build writes a new generation, then replaces ``CURRENT``. Killing the indexer at any moment
+leaves the previous generation live and intact; the next build removes the unfinished one.
+A lock file keeps two indexers from writing the same directory at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from .analysis import text_terms
+from .article import Article, Skipped
+from .errors import IndexLockedError, IndexMissingError, IndexVersionError
+from .schema import (
+    ACCENTED,
+    ACCENTED_BIGRAMS,
+    FOLDED,
+    FOLDED_BIGRAMS,
+    SCHEMA_VERSION,
+    make_schema,
+    term_field,
+)
+
+CURRENT_FILE = "CURRENT"
+META_FILE = "timkiem.json"
+LOCK_FILE = ".lock"
+GENERATION_PREFIX = "gen-"
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the summary a user reads."""
+
+    indexed: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # ids seen more than once
+    seconds: float = 0.0
+    generation: str = ""
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.indexed / self.seconds if self.seconds else 0.0
+
+
+def generation_dir(index_dir: str | os.PathLike[str]) -> Path:
+    """The directory of the live generation; raises IndexMissingError/IndexVersionError."""
+    root = Path(index_dir)
+    try:
+        name = (root / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        raise IndexMissingError(str(index_dir)) from None
+    gen = root / name
+    try:
+        meta = json.loads((gen / META_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        raise IndexMissingError(str(index_dir)) from None
+    if meta.get("format") != SCHEMA_VERSION:
+        raise IndexVersionError(str(index_dir), meta.get("format"), SCHEMA_VERSION)
+    return gen
+
+
+def index_exists(index_dir: str | os.PathLike[str]) -> bool:
+    try:
+        generation_dir(index_dir)
+    except IndexMissingError:
+        return False
+    return True
+
+
+def content_hash(article: Article) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in (
+        article.title,
+        article.body,
+        article.date,
+        article.author,
+        article.source,
+        article.url,
+    ):
+        h.update((part or "").encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def article_fields(article: Article) -> dict[str, Any]:
+    """The Whoosh document of an article: stored fields plus precomputed term counts."""
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "title_text": article.title,
+        "body_z": zlib.compress(article.body.encode("utf-8"), 6),
+        "author": article.author,
+        "path": article.path,
+        "line": article.line,
+        "url": article.url,
+        "hash": content_hash(article),
+    }
+    if article.date:
+        doc["date"] = article.date
+        doc["year"] = article.date[:4]
+    if article.source:
+        doc["source"] = article.source
+    for name, text in (("title", article.title), ("body", article.body)):
+        terms = text_terms(text)
+        doc[term_field(name, ACCENTED)] = terms.accented
+        doc[term_field(name, FOLDED)] = terms.folded
+        doc[term_field(name, ACCENTED_BIGRAMS)] = terms.accented_bigrams
+        doc[term_field(name, FOLDED_BIGRAMS)] = terms.folded_bigrams
+    return doc
+
+
+@contextmanager
+def write_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the directory's writer lock, or fail at once with a clear message."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK_FILE, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexLockedError(str(index_dir)) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _new_generation_name() -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    return f"{GENERATION_PREFIX}{stamp}-{os.getpid()}"
+
+
+def _publish(root: Path, name: str) -> None:
+    """Make generation ``name`` live with one atomic rename, durable across a crash."""
+    tmp = root / (CURRENT_FILE + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, root / CURRENT_FILE)
+    dir_fd = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _remove_old_generations(root: Path, keep: set[str]) -> None:
+    """Delete generations other than ``keep`` (unfinished builds, superseded ones)."""
+    for path in root.iterdir():
+        if path.is_dir() and path.name.startswith(GENERATION_PREFIX) and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _fsync_tree(path: Path) -> None:
+    for file in path.iterdir():
+        if file.is_file():
+            with open(file, "rb") as fh:
+                os.fsync(fh.fileno())
+
+
+def build_index(
+    articles: Iterable[Article | Skipped],
+    index_dir: str | os.PathLike[str],
+    *,
+    progress: Callable[[Article | Skipped], None] | None = None,
+    limitmb: int = 512,
+) -> BuildReport:
+    """Build a fresh index of ``articles`` and make it the live generation of ``index_dir``.
+
+    Skipped sources are collected in the report; an article whose id was already seen
+    replaces the earlier one (the later source wins).
+    """
+    root = Path(index_dir)
+    report = BuildReport()
+    started = time.perf_counter()
+    with write_lock(root):
+        previous = None
+        with suppress(FileNotFoundError):
+            previous = (root / CURRENT_FILE).read_text(encoding="utf-8").strip()
+        name = _new_generation_name()
+        # Drop unfinished builds of earlier runs; keep the live generation.
+        _remove_old_generations(root, {previous} if previous else set())
+        gen = root / name
+        gen.mkdir()
+        ix = whoosh_index.create_in(str(gen), make_schema())
+        writer = ix.writer(limitmb=limitmb)
+        docnums: dict[str, int] = {}  # id → document number in the new segment
+        replaced: list[int] = []
+        try:
+            for item in articles:
+                if progress is not None:
+                    progress(item)
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                    continue
+                if item.id in docnums:
+                    report.duplicates.append(item.id)
+                    replaced.append(docnums[item.id])
+                docnums[item.id] = writer.docnum
+                writer.add_document(**article_fields(item))
+            writer.commit(optimize=True)
+            if replaced:
+                # Whoosh cannot delete a document it has not committed yet: drop the
+                # earlier copies of repeated ids now (the later source wins).
+                writer = ix.writer()
+                for docnum in replaced:
+                    writer.delete_document(docnum)
+                writer.commit(merge=False)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        finally:
+            ix.close()
+        report.indexed = len(docnums)
+        meta = {
+            "format": SCHEMA_VERSION,
+            "documents": report.indexed,
+            "built": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        (gen / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        _fsync_tree(gen)
+        _publish(root, name)
+        # Keep the superseded generation one round: a running server may still read it.
+        _remove_old_generations(root, {name, previous} if previous else {name})
+        report.generation = name
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,113 @@
+"""Hit text → an HTML excerpt: escaped text, matched words wrapped in ``<mark>``.
+
+Matching is on folded forms, so "dan van" marks "dân vận" and the excerpt keeps the
+author's accents. Text is escaped first; ``<mark>`` is the only markup ever added.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from html import escape
+
+from .analysis import Syllable, syllables
+from .normalize import fold
+
+SNIPPET_CHARS = 240  # about two lines of text
+
+
+def _match_spans(text: str, folded_terms: Collection[str]) -> list[tuple[int, str]]:
+    """Start offsets and folded forms of query words in ``text``, found in C by one regex.
+
+    Folding keeps the length of NFC text, so offsets in the folded text are offsets in
+    ``text``.
+    """
+    terms = sorted({t for t in folded_terms if t}, key=len, reverse=True)
+    if not terms:
+        return []
+    pattern = re.compile(
+        r"(?<![^\W_])(?:" + "|".join(map(re.escape, terms)) + r")(?![^\W_])", re.IGNORECASE
+    )
+    return [(m.start(), m.group().lower()) for m in pattern.finditer(fold(text))]
+
+
+def _best_window(spans: list[tuple[int, str]], width: int) -> int:
+    """Offset where the ``width``-character window with the most distinct, then most,
+    query words begins (at its first match)."""
+    best_start, best = 0, (0, 0)
+    counts: dict[str, int] = {}
+    lo = 0
+    for hi, (pos, term) in enumerate(spans):
+        counts[term] = counts.get(term, 0) + 1
+        while pos - spans[lo][0] > width:
+            old = spans[lo][1]
+            counts[old] -= 1
+            if not counts[old]:
+                del counts[old]
+            lo += 1
+        score = (len(counts), hi - lo + 1)
+        if score > best:
+            best_start, best = spans[lo][0], score
+    return best_start
+
+
+def mark(text: str, sylls: list[Syllable], flags: list[str | None], lo: int, hi: int) -> str:
+    """Escaped ``text[lo:hi]`` with flagged syllables marked; adjacent marks are merged."""
+    out: list[str] = []
+    pos = lo
+    open_mark = False
+    for s, flag in zip(sylls, flags, strict=True):
+        if s.end <= lo or s.start >= hi:
+            continue
+        gap = text[pos : s.start]
+        if open_mark and not (flag and s.joined and not gap.strip()):
+            out.append("</mark>")
+            open_mark = False
+        out.append(escape(gap, quote=False))
+        if flag and not open_mark:
+            out.append("<mark>")
+            open_mark = True
+        out.append(escape(text[s.start : s.end], quote=False))
+        pos = s.end
+    if open_mark:
+        out.append("</mark>")
+    out.append(escape(text[pos:hi], quote=False))
+    return "".join(out)
+
+
+def _flags(sylls: list[Syllable], folded_terms: Collection[str]) -> list[str | None]:
+    return [s.folded if s.folded in folded_terms else None for s in sylls]
+
+
+def snippet(text: str, folded_terms: Collection[str], width: int = SNIPPET_CHARS) -> str:
+    """The best passage of ``text`` for the query words, as safe HTML.
+
+    >>> snippet("Công tác dân vận khéo.", {"dan", "van"})
+    'Công tác <mark>dân vận</mark> khéo.'
+    """
+    spans = _match_spans(text, folded_terms)
+    first = _best_window(spans, width // 2) if spans else 0
+    # Start a little before the first match, at a word boundary.
+    lo = max(0, first - width // 4)
+    if lo:
+        space = text.find(" ", lo, first)
+        lo = space + 1 if space >= 0 else first
+    hi = min(len(text), lo + width)
+    if hi < len(text):
+        space = text.rfind(" ", max(first, lo) + 1, hi)
+        hi = space if space > lo else hi
+    piece = text[lo:hi]
+    sylls = syllables(piece)
+    html = mark(piece, sylls, _flags(sylls, folded_terms), 0, len(piece)).strip()
+    html = " ".join(html.split())
+    if lo > 0:
+        html = "… " + html
+    if hi < len(text):
+        html += " …"
+    return html
+
+
+def highlight_all(text: str, folded_terms: Collection[str]) -> str:
+    """The whole text as safe HTML with every query word marked (the article view)."""
+    sylls = syllables(text)
+    return mark(text, sylls, _flags(sylls, folded_terms), 0, len(text))

@@ -1,0 +1,83 @@
+"""The index schema: stored article fields and the analysed term fields.
+
+Each text (title, body) is indexed four times: accented syllables, folded syllables, accented
+bigrams, folded bigrams (see ``analysis``). Term fields keep frequencies only, no positions:
+phrases are matched through bigrams, which keeps the index small and the build fast.
+
+Whoosh pickles the schema with the import paths of its classes: keep these paths stable and
+bump ``SCHEMA_VERSION`` (users then rebuild) whenever analysis or fields change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Mapping
+from typing import Any
+
+from whoosh import fields, formats
+from whoosh.system import pack_uint
+
+from . import analysis
+
+SCHEMA_VERSION = 1
+
+TEXT_FIELDS = ("title", "body")
+# Suffixes of the four term representations of a text field.
+ACCENTED, FOLDED, ACCENTED_BIGRAMS, FOLDED_BIGRAMS = "", "_f", "_2", "_2f"
+REPRESENTATIONS: dict[str, Callable[[], Any]] = {
+    ACCENTED: analysis.accented_analyzer,
+    FOLDED: analysis.folded_analyzer,
+    ACCENTED_BIGRAMS: analysis.accented_bigram_analyzer,
+    FOLDED_BIGRAMS: analysis.folded_bigram_analyzer,
+}
+
+
+class TermCounts(fields.FieldType):
+    """A scorable field of term frequencies (no positions).
+
+    It indexes either a text, through its analyzer, or a mapping of term → count computed
+    beforehand by the same analysis (the indexer's fast path: one pass over the text fills all
+    four representations).
+    """
+
+    def __init__(self, analyzer: Any) -> None:
+        self.analyzer = analyzer
+        self.format = formats.Frequency()
+        self.scorable = True
+        self.stored = False
+        self.unique = False
+        self.vector = None
+
+    def index(  # type: ignore[override]
+        self, value: Any, **kwargs: Any
+    ) -> Generator[tuple[bytes, int, float, bytes], Any, None]:
+        if isinstance(value, Mapping):
+            for term, freq in value.items():
+                yield term.encode("utf-8"), freq, float(freq), pack_uint(freq)
+        else:
+            yield from super().index(value, **kwargs)
+
+
+def term_field(text_field: str, representation: str) -> str:
+    """Name of an index field: ("body", FOLDED) → "body_f"."""
+    return text_field + representation
+
+
+def make_schema() -> fields.Schema:
+    schema = fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        # Stored for display; the body is stored zlib-compressed as "body_z".
+        title_text=fields.STORED(),
+        body_z=fields.STORED(),
+        date=fields.ID(stored=True),
+        year=fields.ID(stored=False),
+        author=fields.STORED(),
+        source=fields.ID(stored=True),
+        path=fields.STORED(),
+        line=fields.STORED(),
+        url=fields.STORED(),
+        hash=fields.STORED(),
+    )
+    for text_field in TEXT_FIELDS:
+        for rep, make_analyzer in REPRESENTATIONS.items():
+            schema.add(term_field(text_field, rep), TermCounts(make_analyzer()))
+    return schema

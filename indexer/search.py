@@ -1,0 +1,559 @@
+"""Parsed query → a page of plain hits, scored with BM25 over the Whoosh index.
+
+Whoosh holds the inverted index (terms, postings, lengths, stored fields). Scoring is done
+here with numpy over whole postings lists, which is what makes pure-Python Whoosh fast at
+news-site scale:
+
+- a postings list is decoded once into arrays and kept in a bounded LRU cache, so common
+  syllables cost one array operation per query instead of one Python call per posting;
+- query words are matched on their folded syllables and scored on four representations:
+  folded and accented syllables (an accented query ranks exact-accent matches first) and
+  folded and accented bigrams of adjacent words (words of several syllables together);
+- one ``Engine`` per process holds one reader per index generation and reopens only when a
+  new generation is published.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+from .analysis import BIGRAM_SEPARATOR
+from .build import CURRENT_FILE, generation_dir
+from .highlight import highlight_all, snippet
+from .query import Clause, ParsedQuery, QueryWord, parse
+from .schema import ACCENTED, ACCENTED_BIGRAMS, FOLDED, FOLDED_BIGRAMS, TEXT_FIELDS
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The scoring model's parameters (BM25 per field, summed with weights)."""
+
+    k1: float = 1.2
+    b: tuple[tuple[str, float], ...] = (("title", 0.4), ("body", 0.75))
+    field_weight: tuple[tuple[str, float], ...] = (("title", 2.0), ("body", 1.0))
+    accent_bonus: float = 0.5  # extra weight of an exact-accent match over a folded one
+    bigram_weight: float = 1.0
+    coord_power: float = 2.0  # (matched groups / groups) ** power
+    and_max_groups: int = 4  # queries up to this many words need all of them
+
+    def b_for(self, text_field: str) -> float:
+        return dict(self.b)[text_field]
+
+    def weight_for(self, text_field: str) -> float:
+        return dict(self.field_weight)[text_field]
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    date: str | None
+    author: str | None
+    source: str | None
+    path: str
+    url: str
+    snippet: str
+    score: float
+
+
+@dataclass
+class SearchPage:
+    query: str
+    interpreted: str | None
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON the API returns."""
+        return {
+            "query": self.query,
+            "interpreted": self.interpreted,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "took_ms": round(self.took_ms, 2),
+            "results": [asdict(h) for h in self.hits],
+        }
+
+
+@dataclass
+class ArticleView:
+    id: str
+    title: str
+    date: str | None
+    author: str | None
+    source: str | None
+    path: str
+    url: str | None
+    body: str
+
+
+def article_url(doc_id: str) -> str:
+    return f"/article/{doc_id}"
+
+
+class _PostingsCache:
+    """Decoded postings lists, least recently used dropped beyond a byte budget."""
+
+    def __init__(self, budget_bytes: int) -> None:
+        self._budget = budget_bytes
+        self._used = 0
+        self._items: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: tuple[str, str], item: tuple[np.ndarray, np.ndarray]) -> None:
+        size = item[0].nbytes + item[1].nbytes + 100
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = item
+            self._used += size
+            while self._used > self._budget and self._items:
+                _, (ids, tfs) = self._items.popitem(last=False)
+                self._used -= ids.nbytes + tfs.nbytes + 100
+
+
+_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+
+
+def _read_leaf_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """All (doc ids, term frequencies) of one segment's postings list, as arrays."""
+    if not isinstance(matcher, W3LeafMatcher):  # inlined or in-memory postings
+        ids, tfs = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            tfs.append(matcher.weight())
+            matcher.next()
+        return np.asarray(ids, dtype=np.int64), np.asarray(tfs, dtype=np.float32)
+    deltas: list[int] = []
+    weights: list[float] = []
+    block_starts: list[int] = []
+    prev_max: list[int] = []
+    last_max = 0
+    m = matcher
+    while True:
+        m._read_data()
+        raw_ids, raw_weights, _ = m._data
+        n = m._blocklength
+        block_starts.append(len(deltas))
+        prev_max.append(last_max)
+        deltas.extend(raw_ids)
+        if raw_weights is None:
+            weights.extend([1.0] * n)
+        elif isinstance(raw_weights, float):
+            weights.extend([raw_weights] * n)
+        else:
+            weights.extend(raw_weights)
+        last_max = m._maxid
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)
+    arr = np.asarray(deltas, dtype=np.int64)
+    # Deltas restart in every block: turn each block's first (absolute) id into a delta.
+    starts = np.asarray(block_starts[1:], dtype=np.int64)
+    if len(starts):
+        arr[starts] -= np.asarray(prev_max[1:], dtype=np.int64)
+    return np.cumsum(arr), np.asarray(weights, dtype=np.float32)
+
+
+class _Snapshot:
+    """One open index generation: reader, per-field length norms, deletion mask."""
+
+    def __init__(self, gen: Path, ranking: Ranking, cache_bytes: int) -> None:
+        self.generation = gen.name
+        self.ix = whoosh_index.open_dir(str(gen))
+        self.searcher = self.ix.searcher()
+        self.reader = self.searcher.reader()
+        self.leaves = [(leaf, offset) for leaf, offset in self._leaf_readers()]
+        self.n_all = self.reader.doc_count_all()
+        self.n_docs = self.reader.doc_count()
+        self.alive = np.ones(self.n_all, dtype=bool)
+        if self.reader.has_deletions():
+            for leaf, offset in self.leaves:
+                for docnum in leaf.deleted_docs():
+                    self.alive[offset + docnum] = False
+        self.cache = _PostingsCache(cache_bytes)
+        self.norms: dict[str, np.ndarray] = {}
+        lengths_table = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
+        for text_field in TEXT_FIELDS:
+            for rep in (ACCENTED, FOLDED, ACCENTED_BIGRAMS, FOLDED_BIGRAMS):
+                name = text_field + rep
+                lengths = self._lengths(name, lengths_table)
+                total = float(self.reader.field_length(name))
+                avg = total / self.n_all if self.n_all and total else 1.0
+                b = ranking.b_for(text_field)
+                self.norms[name] = ((1.0 - b) + b * lengths / avg).astype(np.float32)
+
+    def _leaf_readers(self) -> Iterable[tuple[Any, int]]:
+        return self.reader.leaf_readers()
+
+    def _lengths(self, fieldname: str, table: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.n_all, dtype=np.float32)
+        for leaf, offset in self.leaves:
+            perdoc = leaf._perdoc
+            col = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            count = leaf.doc_count_all()
+            if col is None:
+                continue
+            raw = col._dbfile.get(col._basepos, min(col._count, count))
+            codes = np.frombuffer(raw, dtype=np.uint8)
+            out[offset : offset + len(codes)] = table[codes]
+        return out
+
+    def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (fieldname, term)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        btext = term.encode("utf-8")
+        id_parts, tf_parts = [], []
+        for leaf, offset in self.leaves:
+            try:
+                matcher = leaf.postings(fieldname, btext)
+            except TermNotFound:
+                continue
+            ids, tfs = _read_leaf_postings(matcher)
+            id_parts.append(ids + offset)
+            tf_parts.append(tfs)
+        if not id_parts:
+            result = _EMPTY
+        else:
+            ids = np.concatenate(id_parts).astype(np.int32)
+            tfs = np.concatenate(tf_parts)
+            if not self.alive.all():
+                keep = self.alive[ids]
+                ids, tfs = ids[keep], tfs[keep]
+            result = (ids, tfs)
+        self.cache.put(key, result)
+        return result
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.ix.close()
+
+
+@dataclass
+class _Scored:
+    scores: np.ndarray
+    matched: np.ndarray  # docs satisfying the query
+
+
+class Engine:
+    """Searches one index directory; safe to share between threads; one per process.
+
+    >>> engine = Engine("index_data")          # doctest: +SKIP
+    >>> engine.search("dan van kheo").total    # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        index_dir: str | os.PathLike[str],
+        *,
+        ranking: Ranking | None = None,
+        cache_mb: int = 256,
+    ) -> None:
+        self.index_dir = Path(index_dir)
+        self.ranking = ranking or Ranking()
+        self._cache_bytes = cache_mb * 1024 * 1024
+        self._lock = threading.Lock()
+        self._snapshot: _Snapshot | None = None
+        self._current_stamp: tuple[int, int] | None = None
+        self._snapshot_now()
+
+    # -- generations --------------------------------------------------------------------
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.index_dir / CURRENT_FILE)
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_ino)
+
+    def _snapshot_now(self) -> _Snapshot:
+        """The snapshot of the live generation, reopened when a new one was published."""
+        stamp = self._stamp()
+        snap = self._snapshot
+        if snap is not None and stamp == self._current_stamp:
+            return snap
+        with self._lock:
+            if self._snapshot is not None and stamp == self._current_stamp:
+                return self._snapshot
+            gen = generation_dir(self.index_dir)
+            if self._snapshot is None or self._snapshot.generation != gen.name:
+                # The old snapshot is not closed: requests in flight may still read it; its
+                # files are released when the last reference goes.
+                self._snapshot = _Snapshot(gen, self.ranking, self._cache_bytes)
+            self._current_stamp = stamp
+            return self._snapshot
+
+    @property
+    def generation(self) -> str:
+        return self._snapshot_now().generation
+
+    def doc_count(self) -> int:
+        return self._snapshot_now().n_docs
+
+    # -- scoring ------------------------------------------------------------------------
+
+    def _add_term(
+        self,
+        snap: _Snapshot,
+        scores: np.ndarray,
+        fieldname: str,
+        term: str,
+        weight: float,
+    ) -> np.ndarray:
+        """Add one term's BM25 contribution to ``scores``; return the ids it occurs in."""
+        ids, tfs = snap.postings(fieldname, term)
+        if not len(ids):
+            return ids
+        n = snap.n_docs
+        df = len(ids)
+        idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        k1 = self.ranking.k1
+        norm = snap.norms[fieldname][ids]
+        scores[ids] += (weight * idf * (k1 + 1.0)) * tfs / (tfs + k1 * norm)
+        return ids
+
+    def _word_terms(self, word: QueryWord, fields: tuple[str, ...]) -> list[tuple[str, str, float]]:
+        r = self.ranking
+        terms = []
+        for f in fields:
+            w = r.weight_for(f)
+            terms.append((f + FOLDED, word.folded, w))
+            if word.has_accents:
+                terms.append((f + ACCENTED, word.accented, w * r.accent_bonus))
+        return terms
+
+    def _pair_terms(
+        self, a: QueryWord, b: QueryWord, fields: tuple[str, ...]
+    ) -> list[tuple[str, str, float]]:
+        r = self.ranking
+        terms = []
+        for f in fields:
+            w = r.weight_for(f) * r.bigram_weight
+            terms.append((f + FOLDED_BIGRAMS, a.folded + BIGRAM_SEPARATOR + b.folded, w))
+            if a.has_accents and b.has_accents:
+                pair = a.accented + BIGRAM_SEPARATOR + b.accented
+                terms.append((f + ACCENTED_BIGRAMS, pair, w * r.accent_bonus))
+        return terms
+
+    @staticmethod
+    def _phrase_mask(
+        snap: _Snapshot, words: tuple[QueryWord, ...], fields: Iterable[str]
+    ) -> np.ndarray:
+        """Documents with every adjacent pair of ``words`` together in one of ``fields``."""
+        mask = np.zeros(snap.n_all, dtype=bool)
+        for f in fields:
+            fmask = np.ones(snap.n_all, dtype=bool)
+            for a, b in pairwise(words):
+                pair = np.zeros(snap.n_all, dtype=bool)
+                pair[
+                    snap.postings(f + FOLDED_BIGRAMS, a.folded + BIGRAM_SEPARATOR + b.folded)[0]
+                ] = True
+                fmask &= pair
+            mask |= fmask
+        return mask
+
+    def _clause(self, snap: _Snapshot, scores: np.ndarray, clause: Clause) -> np.ndarray:
+        """Score a clause; return a mask of the documents that satisfy it."""
+        mask = np.zeros(snap.n_all, dtype=bool)
+        words = clause.words
+        for word in words:
+            for fieldname, term, w in self._word_terms(word, clause.fields):
+                ids = self._add_term(snap, scores, fieldname, term, w)
+                if fieldname.endswith(FOLDED):
+                    mask[ids] = True
+        if clause.phrase and len(words) > 1:
+            for a, b in pairwise(words):
+                for fieldname, term, w in self._pair_terms(a, b, clause.fields):
+                    self._add_term(snap, scores, fieldname, term, w)
+            return self._phrase_mask(snap, words, clause.fields)
+        return mask
+
+    def _exclusion(self, snap: _Snapshot, clause: Clause) -> np.ndarray:
+        """Documents containing an excluded word (exact accents when typed with them)."""
+        words = clause.words
+        if len(words) > 1:
+            return self._phrase_mask(snap, words, clause.fields)
+        mask = np.zeros(snap.n_all, dtype=bool)
+        w = words[0]
+        for f in clause.fields:
+            if w.has_accents:
+                mask[snap.postings(f + ACCENTED, w.accented)[0]] = True
+            else:
+                mask[snap.postings(f + FOLDED, w.folded)[0]] = True
+        return mask
+
+    def _score(self, snap: _Snapshot, parsed: ParsedQuery) -> _Scored:
+        n_all = snap.n_all
+        scores = np.zeros(n_all, dtype=np.float32)
+        matched_groups = np.zeros(n_all, dtype=np.int16)
+        required = np.ones(n_all, dtype=bool)
+        positive = parsed.positive
+        for group in positive:
+            gmask = np.zeros(n_all, dtype=bool)
+            for clause in group.alternatives:
+                gmask |= self._clause(snap, scores, clause)
+            matched_groups += gmask
+            if group.explicit:
+                required &= gmask
+        # Adjacent free words: bigram evidence ranks words of several syllables together.
+        prev: QueryWord | None = None
+        for group in parsed.groups:
+            simple = (
+                not group.negated
+                and not group.explicit
+                and len(group.alternatives) == 1
+                and len(group.alternatives[0].words) == 1
+            )
+            word = group.alternatives[0].words[0] if simple else None
+            if prev is not None and word is not None:
+                for fieldname, term, w in self._pair_terms(prev, word, ("title", "body")):
+                    self._add_term(snap, scores, fieldname, term, w)
+            prev = word
+        for group in parsed.negative:
+            for clause in group.alternatives:
+                required &= ~self._exclusion(snap, clause)
+        required &= snap.alive
+        n_groups = len(positive)
+        free = [g for g in positive if not g.explicit]
+        if n_groups <= self.ranking.and_max_groups:
+            matched = required & (matched_groups >= n_groups)
+            if free and not matched.any():
+                # Nothing has every word: fall back to the best partial matches.
+                matched = required & (matched_groups > 0)
+        else:
+            matched = required & (matched_groups > 0)
+        if n_groups > 1:
+            coord = (matched_groups.astype(np.float32) / n_groups) ** self.ranking.coord_power
+            scores *= coord
+        return _Scored(scores, matched)
+
+    # -- public API ---------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        page: int = 1,
+        per_page: int = 10,
+        *,
+        snippets: bool = True,
+    ) -> SearchPage:
+        """Rank the articles for ``query`` and return one page of hits.
+
+        An empty query gives an empty page. ``page`` starts at 1.
+        """
+        started = time.perf_counter()
+        page = max(1, min(int(page), MAX_PAGE))
+        per_page = max(1, min(int(per_page), MAX_PER_PAGE))
+        parsed = parse(query)
+        result = SearchPage(
+            query=query, interpreted=None, total=0, page=page, per_page=per_page, took_ms=0.0
+        )
+        if parsed.is_empty():
+            result.took_ms = (time.perf_counter() - started) * 1000
+            return result
+        snap = self._snapshot_now()
+        scored = self._score(snap, parsed)
+        candidates = np.flatnonzero(scored.matched)
+        result.total = len(candidates)
+        want = page * per_page
+        if len(candidates):
+            cand_scores = scored.scores[candidates]
+            if len(candidates) > want:
+                top = np.argpartition(-cand_scores, want - 1)[:want]
+            else:
+                top = np.arange(len(candidates))
+            # Ties broken by document number, so pages are stable.
+            order = top[np.lexsort((candidates[top], -cand_scores[top]))]
+            chosen = order[(page - 1) * per_page : want]
+            folded_terms = {w.folded for w in parsed.words()}
+            for i in chosen:
+                docnum = int(candidates[i])
+                result.hits.append(
+                    self._hit(snap, docnum, float(cand_scores[i]), folded_terms, snippets)
+                )
+        result.took_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _hit(
+        self,
+        snap: _Snapshot,
+        docnum: int,
+        score: float,
+        folded_terms: set[str],
+        with_snippet: bool,
+    ) -> Hit:
+        stored = snap.reader.stored_fields(docnum)
+        text = ""
+        if with_snippet:
+            body = zlib.decompress(stored["body_z"]).decode("utf-8")
+            text = snippet(body, folded_terms)
+        return Hit(
+            id=stored["id"],
+            title=stored.get("title_text") or "",
+            date=stored.get("date"),
+            author=stored.get("author"),
+            source=stored.get("source"),
+            path=stored.get("path") or "",
+            url=stored.get("url") or article_url(stored["id"]),
+            snippet=text,
+            score=round(score, 4),
+        )
+
+    def article(self, doc_id: str) -> ArticleView | None:
+        """The stored article with this id, or None."""
+        snap = self._snapshot_now()
+        docnum = snap.searcher.document_number(id=doc_id)
+        if docnum is None or not snap.alive[docnum]:
+            return None
+        stored = snap.reader.stored_fields(docnum)
+        return ArticleView(
+            id=stored["id"],
+            title=stored.get("title_text") or "",
+            date=stored.get("date"),
+            author=stored.get("author"),
+            source=stored.get("source"),
+            path=stored.get("path") or "",
+            url=stored.get("url"),
+            body=zlib.decompress(stored["body_z"]).decode("utf-8"),
+        )
+
+    def highlight_article(self, article: ArticleView, query: str) -> str:
+        """The article body as safe HTML, with the words of ``query`` marked."""
+        folded_terms = {w.folded for w in parse(query).words()}
+        return highlight_all(article.body, folded_terms)
