@@ -1,12 +1,14 @@
 """Analysis: text → syllables → index terms, the same way for documents, queries and snippets.
 
 A Vietnamese word is one to three syllables written apart ("công tác", "dân vận khéo"), so
-terms come in four kinds for every text field:
+terms come in three kinds for every text field:
 
 - accented syllables, canonical tones, lower case: "hòa", "thủy", "dân"
 - folded syllables, every mark dropped (đ → d): "hoa", "thuy", "dan"
-- accented bigrams of adjacent syllables: "dân vận"
-- folded bigrams: "dan van"
+- folded bigrams of adjacent syllables: "dan van"
+
+Bigrams are kept folded only: accented bigrams doubled the term dictionary (most bigrams occur
+once) for no ranking gain over accented syllables plus folded bigrams.
 
 Bigrams never cross punctuation, so "Kạn, Thái" gives no "kạn thái". Bigrams rank words of
 several syllables together and have far shorter postings than syllables, which keeps queries
@@ -79,16 +81,15 @@ def bigrams(words: list[str], joined: list[bool]) -> list[str]:
 
 @dataclass(slots=True)
 class TextTerms:
-    """Term frequencies of one text in the four representations."""
+    """Term frequencies of one text in the three representations."""
 
     accented: Counter[str]
     folded: Counter[str]
-    accented_bigrams: Counter[str]
     folded_bigrams: Counter[str]
 
 
 def text_terms(text: str) -> TextTerms:
-    """All index terms of a text, counted: what the four index fields of a text receive."""
+    """All index terms of a text, counted: what the index fields of a text receive."""
     sylls = syllables(nfc(text))
     accented = [s.word for s in sylls]
     folded = [s.folded for s in sylls]
@@ -96,7 +97,6 @@ def text_terms(text: str) -> TextTerms:
     return TextTerms(
         Counter(accented),
         Counter(folded),
-        Counter(bigrams(accented, joined)),
         Counter(bigrams(folded, joined)),
     )
 
@@ -183,10 +183,6 @@ def accented_analyzer():
 
 def folded_analyzer():
     return SyllableTokenizer() | FoldFilter()
-
-
-def accented_bigram_analyzer():
-    return SyllableTokenizer() | BigramFilter()
 
 
 def folded_bigram_analyzer():

@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import time
@@ -33,16 +34,16 @@ from whoosh import index as whoosh_index
 
 from .analysis import text_terms
 from .article import Article, Skipped
-from .errors import IndexLockedError, IndexMissingError, IndexVersionError
+from .errors import IndexLockedError, IndexMissingError, IndexVersionError, NoArticlesError
 from .schema import (
     ACCENTED,
-    ACCENTED_BIGRAMS,
     FOLDED,
     FOLDED_BIGRAMS,
     SCHEMA_VERSION,
     make_schema,
     term_field,
 )
+from .segment import BulkSegmentWriter
 
 CURRENT_FILE = "CURRENT"
 META_FILE = "timkiem.json"
@@ -126,7 +127,6 @@ def article_fields(article: Article) -> dict[str, Any]:
         terms = text_terms(text)
         doc[term_field(name, ACCENTED)] = terms.accented
         doc[term_field(name, FOLDED)] = terms.folded
-        doc[term_field(name, ACCENTED_BIGRAMS)] = terms.accented_bigrams
         doc[term_field(name, FOLDED_BIGRAMS)] = terms.folded_bigrams
     return doc
 
@@ -180,21 +180,43 @@ def _fsync_tree(path: Path) -> None:
                 os.fsync(fh.fileno())
 
 
+def _analysed(
+    articles: Iterable[Article | Skipped], workers: int
+) -> Iterator[tuple[Article | Skipped, dict[str, Any] | None]]:
+    """Pairs (item, Whoosh document), analysed on ``workers`` processes when > 1."""
+    if workers <= 1:
+        for item in articles:
+            yield item, None if isinstance(item, Skipped) else article_fields(item)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        yield from pool.imap(_analyse_one, articles, chunksize=32)
+
+
+def _analyse_one(item: Article | Skipped) -> tuple[Article | Skipped, dict[str, Any] | None]:
+    return item, None if isinstance(item, Skipped) else article_fields(item)
+
+
 def build_index(
     articles: Iterable[Article | Skipped],
     index_dir: str | os.PathLike[str],
     *,
     progress: Callable[[Article | Skipped], None] | None = None,
-    limitmb: int = 512,
+    workers: int | None = None,
+    segment_docs: int = 20_000,
 ) -> BuildReport:
     """Build a fresh index of ``articles`` and make it the live generation of ``index_dir``.
 
     Skipped sources are collected in the report; an article whose id was already seen
-    replaces the earlier one (the later source wins).
+    replaces the earlier one (the later source wins). Analysis runs on ``workers`` processes
+    (default: one per core); every ``segment_docs`` articles are written as one segment,
+    which bounds the memory a build needs.
     """
     root = Path(index_dir)
     report = BuildReport()
     started = time.perf_counter()
+    if workers is None:
+        workers = os.cpu_count() or 1
     with write_lock(root):
         previous = None
         with suppress(FileNotFoundError):
@@ -205,35 +227,47 @@ def build_index(
         gen = root / name
         gen.mkdir()
         ix = whoosh_index.create_in(str(gen), make_schema())
-        writer = ix.writer(limitmb=limitmb)
-        docnums: dict[str, int] = {}  # id → document number in the new segment
+        writer: BulkSegmentWriter | None = None
+        committed = 0  # documents in committed segments
+        docnums: dict[str, int] = {}  # id → document number in the whole index
         replaced: list[int] = []
         try:
-            for item in articles:
+            for item, doc in _analysed(articles, workers):
                 if progress is not None:
                     progress(item)
-                if isinstance(item, Skipped):
-                    report.skipped.append(item)
+                if isinstance(item, Skipped) or doc is None:
+                    report.skipped.append(item)  # type: ignore[arg-type]
                     continue
+                if writer is None:
+                    writer = BulkSegmentWriter(ix)
                 if item.id in docnums:
                     report.duplicates.append(item.id)
                     replaced.append(docnums[item.id])
-                docnums[item.id] = writer.docnum
-                writer.add_document(**article_fields(item))
-            writer.commit(optimize=True)
+                docnums[item.id] = committed + writer.docnum
+                writer.add_document(**doc)
+                if writer.docnum >= segment_docs:
+                    committed += writer.docnum
+                    writer.commit(merge=False)
+                    writer = None
+            if not docnums:
+                raise NoArticlesError(str(index_dir))
+            if writer is not None:
+                writer.commit(merge=False)
+                writer = None
             if replaced:
                 # Whoosh cannot delete a document it has not committed yet: drop the
                 # earlier copies of repeated ids now (the later source wins).
-                writer = ix.writer()
+                deleter = ix.writer()
                 for docnum in replaced:
-                    writer.delete_document(docnum)
-                writer.commit(merge=False)
+                    deleter.delete_document(docnum)
+                deleter.commit(merge=False)
         except BaseException:
-            writer.cancel()
+            if writer is not None:
+                writer.cancel()
+            ix.close()
             shutil.rmtree(gen, ignore_errors=True)
             raise
-        finally:
-            ix.close()
+        ix.close()
         report.indexed = len(docnums)
         meta = {
             "format": SCHEMA_VERSION,

@@ -32,5 +32,13 @@ class IndexLockedError(TimkiemError):
         )
 
 
+class NoArticlesError(TimkiemError):
+    def __init__(self, index_dir: str) -> None:
+        super().__init__(
+            f"No article could be read from the sources, so the index in {index_dir} was left "
+            "as it was. Check the paths and the skipped files listed above."
+        )
+
+
 class QueryError(TimkiemError):
     """A search request with bad parameters (the API answers 400)."""

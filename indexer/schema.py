@@ -1,7 +1,7 @@
 """The index schema: stored article fields and the analysed term fields.
 
-Each text (title, body) is indexed four times: accented syllables, folded syllables, accented
-bigrams, folded bigrams (see ``analysis``). Term fields keep frequencies only, no positions:
+Each text (title, body) is indexed three times: accented syllables, folded syllables and
+folded bigrams (see ``analysis``). Term fields keep frequencies only, no positions:
 phrases are matched through bigrams, which keeps the index small and the build fast.
 
 Whoosh pickles the schema with the import paths of its classes: keep these paths stable and
@@ -22,11 +22,10 @@ SCHEMA_VERSION = 1
 
 TEXT_FIELDS = ("title", "body")
 # Suffixes of the four term representations of a text field.
-ACCENTED, FOLDED, ACCENTED_BIGRAMS, FOLDED_BIGRAMS = "", "_f", "_2", "_2f"
+ACCENTED, FOLDED, FOLDED_BIGRAMS = "", "_f", "_2f"
 REPRESENTATIONS: dict[str, Callable[[], Any]] = {
     ACCENTED: analysis.accented_analyzer,
     FOLDED: analysis.folded_analyzer,
-    ACCENTED_BIGRAMS: analysis.accented_bigram_analyzer,
     FOLDED_BIGRAMS: analysis.folded_bigram_analyzer,
 }
 
@@ -36,7 +35,7 @@ class TermCounts(fields.FieldType):
 
     It indexes either a text, through its analyzer, or a mapping of term → count computed
     beforehand by the same analysis (the indexer's fast path: one pass over the text fills all
-    four representations).
+    representations).
     """
 
     def __init__(self, analyzer: Any) -> None:

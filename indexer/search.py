@@ -37,7 +37,7 @@ from .analysis import BIGRAM_SEPARATOR
 from .build import CURRENT_FILE, generation_dir
 from .highlight import highlight_all, snippet
 from .query import Clause, ParsedQuery, QueryWord, parse
-from .schema import ACCENTED, ACCENTED_BIGRAMS, FOLDED, FOLDED_BIGRAMS, TEXT_FIELDS
+from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, REPRESENTATIONS, TEXT_FIELDS
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -209,7 +209,7 @@ class _Snapshot:
         self.norms: dict[str, np.ndarray] = {}
         lengths_table = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
         for text_field in TEXT_FIELDS:
-            for rep in (ACCENTED, FOLDED, ACCENTED_BIGRAMS, FOLDED_BIGRAMS):
+            for rep in REPRESENTATIONS:
                 name = text_field + rep
                 lengths = self._lengths(name, lengths_table)
                 total = float(self.reader.field_length(name))
@@ -366,9 +366,6 @@ class Engine:
         for f in fields:
             w = r.weight_for(f) * r.bigram_weight
             terms.append((f + FOLDED_BIGRAMS, a.folded + BIGRAM_SEPARATOR + b.folded, w))
-            if a.has_accents and b.has_accents:
-                pair = a.accented + BIGRAM_SEPARATOR + b.accented
-                terms.append((f + ACCENTED_BIGRAMS, pair, w * r.accent_bonus))
         return terms
 
     @staticmethod
@@ -553,7 +550,8 @@ class Engine:
             body=zlib.decompress(stored["body_z"]).decode("utf-8"),
         )
 
-    def highlight_article(self, article: ArticleView, query: str) -> str:
-        """The article body as safe HTML, with the words of ``query`` marked."""
+    def highlight_article(self, article: ArticleView, query: str = "") -> list[str]:
+        """The article body as safe HTML paragraphs, with the words of ``query`` marked."""
         folded_terms = {w.folded for w in parse(query).words()}
-        return highlight_all(article.body, folded_terms)
+        paragraphs = [p.strip() for p in article.body.split("\n\n") if p.strip()]
+        return [highlight_all(p, folded_terms) for p in paragraphs]

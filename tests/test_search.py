@@ -1,0 +1,116 @@
+"""Ranking and query semantics on the seed index, as a reader would try them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer import Article, Engine, build_index
+from tests.conftest import BAC_KAN, DAN_VAN_CHINH_QUYEN, KY_KET_2017, PHOI_HOP_2022, PHONG_DIEN
+
+DAN_VAN_KHEO = {PHOI_HOP_2022, BAC_KAN, PHONG_DIEN}  # the seeds that mention "Dân vận khéo"
+
+
+def ids(engine: Engine, query: str, **kwargs: object) -> list[str]:
+    return [h.id for h in engine.search(query, **kwargs).hits]
+
+
+@pytest.mark.parametrize(
+    "query", ["dan van kheo", "dân vận khéo", "DÂN VẬN KHÉO", '"dân vận khéo"']
+)
+def test_dan_van_kheo_finds_the_movement_articles_with_or_without_accents(
+    engine: Engine, query: str
+) -> None:
+    assert set(ids(engine, query)) == DAN_VAN_KHEO
+
+
+def test_bac_kan_finds_the_bac_kan_article_first(engine: Engine) -> None:
+    assert ids(engine, "bac kan")[0] == BAC_KAN
+    assert ids(engine, "Bắc Kạn")[0] == BAC_KAN
+
+
+def test_old_and_new_tone_placement_return_the_same_articles(engine: Engine) -> None:
+    old, new = engine.search("Uỷ viên"), engine.search("Ủy viên")
+    assert [(h.id, h.score) for h in old.hits] == [(h.id, h.score) for h in new.hits]
+    assert old.total == new.total > 0
+
+
+def test_accented_query_ranks_exact_accents_first(tmp_path: Path) -> None:
+    articles = [
+        Article(id="bac-si", title="Bác sĩ khám bệnh", body="Bác sĩ bác bỏ tin đồn."),
+        Article(id="bac-bo", title="Miền Bắc rét đậm", body="Bắc Bộ có mưa phùn ở phía bắc."),
+    ]
+    build_index(articles, tmp_path)
+    engine = Engine(tmp_path)
+    assert ids(engine, "bắc") == ["bac-bo", "bac-si"]
+    assert ids(engine, "bác") == ["bac-si", "bac-bo"]
+    assert set(ids(engine, "bac")) == {"bac-si", "bac-bo"}
+
+
+def test_unaccented_query_marks_accented_words_in_snippets(engine: Engine) -> None:
+    hit = engine.search("dan van").hits[0]
+    assert "<mark>dân vận</mark>" in hit.snippet.lower()
+
+
+def test_title_phrase_finds_only_titles_with_the_phrase(engine: Engine) -> None:
+    found = set(ids(engine, 'title:"ký kết"'))
+    assert found == {KY_KET_2017, PHONG_DIEN}
+
+
+def test_minus_excludes_articles(engine: Engine) -> None:
+    with_bac = ids(engine, "chương trình")
+    without = ids(engine, "chương trình -Bắc")
+    assert BAC_KAN in with_bac
+    assert BAC_KAN not in without
+    assert without
+
+
+def test_or_finds_either_word(engine: Engine) -> None:
+    either = set(ids(engine, "Phong Điền OR Kạn"))
+    assert either == {PHONG_DIEN, BAC_KAN}
+
+
+def test_all_words_are_required_for_short_queries(engine: Engine) -> None:
+    assert ids(engine, "dân vận chính quyền") == [DAN_VAN_CHINH_QUYEN]
+
+
+def test_a_long_question_still_returns_the_best_matches(engine: Engine) -> None:
+    question = "hội nghị sơ kết công tác dân vận chính quyền sáu tháng đầu năm được tổ chức khi nào"
+    assert ids(engine, question)[0] == DAN_VAN_CHINH_QUYEN
+
+
+@pytest.mark.parametrize("query", ["", "   ", "-", '"', "OR", "-dân"])
+def test_empty_or_operator_only_queries_give_an_empty_page(engine: Engine, query: str) -> None:
+    page = engine.search(query)
+    assert page.total == 0 and page.hits == []
+
+
+@pytest.mark.parametrize("query", ['"dân vận', "title:", "foo:bar dân", "((dân", "dân OR OR vận"])
+def test_unparseable_queries_are_searched_as_words(engine: Engine, query: str) -> None:
+    assert engine.search(query).total > 0
+
+
+def test_very_long_queries_are_cut_not_refused(engine: Engine) -> None:
+    page = engine.search("dân vận " * 500)
+    assert page.total > 0
+
+
+def test_pagination_is_stable_and_complete(engine: Engine) -> None:
+    all_ids = ids(engine, "công tác", per_page=100)
+    paged = [i for p in (1, 2, 3) for i in ids(engine, "công tác", page=p, per_page=2)]
+    assert paged == all_ids[:6] and len(set(all_ids)) == len(all_ids) == 5
+
+
+def test_snippets_are_escaped_and_only_mark_is_markup(engine: Engine) -> None:
+    for hit in engine.search("dân vận").hits:
+        stripped = hit.snippet.replace("<mark>", "").replace("</mark>", "")
+        assert "<" not in stripped and ">" not in stripped
+
+
+def test_article_view_marks_query_words(engine: Engine) -> None:
+    article = engine.article(BAC_KAN)
+    assert article is not None and article.title.startswith("Giao ban công tác dân vận")
+    html = "\n".join(engine.highlight_article(article, "bac kan"))
+    assert "<mark>Bắc Kạn</mark>" in html
+    assert engine.article("no-such-id") is None

@@ -1,0 +1,24 @@
+"""timkiem's web UI: the search page, the article view and the JSON API (Flask)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from . import settings
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app. ``test_config`` overrides every other source of settings."""
+    app = Flask(__name__)
+    app.config.from_mapping(settings.load(test_config))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    from . import api, engine, views
+
+    engine.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    return app

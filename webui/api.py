@@ -1,0 +1,44 @@
+"""The JSON API. Every error has one shape: {"error": "…", "status": N}."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from indexer import IndexMissingError, IndexVersionError, QueryError
+
+from .engine import get_engine
+from .params import search_params
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def error_response(message: str, status: int) -> tuple[Response, int]:
+    return jsonify({"error": message, "status": status}), status
+
+
+@bp.get("/search")
+def search() -> Response:
+    """Ranked results for ``q``, one page: what the search page shows, as JSON."""
+    params = search_params(request.args, current_app.config["PER_PAGE"])
+    page = get_engine().search(params.q, page=params.page, per_page=params.per_page)
+    return jsonify(page.to_dict())
+
+
+@bp.errorhandler(QueryError)
+def bad_query(exc: QueryError) -> tuple[Response, int]:
+    return error_response(str(exc), 400)
+
+
+@bp.errorhandler(IndexMissingError)
+@bp.errorhandler(IndexVersionError)
+def no_index(exc: Exception) -> tuple[Response, int]:
+    return error_response(str(exc), 503)
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(exc: HTTPException) -> Response | tuple[Response, int] | HTTPException:
+    """JSON errors under /api/, Flask's own pages elsewhere."""
+    if request.path.startswith("/api/"):
+        return error_response(exc.description or exc.name, exc.code or 500)
+    return exc

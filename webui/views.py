@@ -1,0 +1,53 @@
+"""HTML pages: the search page and the article view. Both work without JavaScript."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from markupsafe import Markup
+
+from indexer import IndexMissingError, IndexVersionError, QueryError
+
+from .engine import get_engine
+from .params import search_params
+
+bp = Blueprint("views", __name__)
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
+@bp.app_template_filter("vn_date")
+def vn_date(iso: str | None) -> str:
+    """ "2022-04-05" → "05/04/2022", the way Vietnamese pages write dates."""
+    if not iso or len(iso) < 10:
+        return iso or ""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
+
+
+@bp.get("/")
+def search_page() -> str | tuple[str, int]:
+    try:
+        params = search_params(request.args, current_app.config["PER_PAGE"])
+    except QueryError as exc:
+        return render_template("search.html", q=request.args.get("q", ""), error=str(exc)), 400
+    if not params.q.strip():
+        return render_template("search.html", q=params.q, result=None)
+    try:
+        result = get_engine().search(params.q, page=params.page, per_page=params.per_page)
+    except (IndexMissingError, IndexVersionError) as exc:
+        return render_template("search.html", q=params.q, error=str(exc)), 503
+    hits = [(hit, Markup(hit.snippet)) for hit in result.hits]  # snippets are escaped + <mark>
+    return render_template("search.html", q=params.q, result=result, hits=hits)
+
+
+@bp.get("/article/<doc_id>")
+def article_page(doc_id: str) -> str | tuple[str, int]:
+    q = request.args.get("q", "")
+    try:
+        engine = get_engine()
+        article = engine.article(doc_id)
+    except (IndexMissingError, IndexVersionError) as exc:
+        return render_template("search.html", q=q, error=str(exc)), 503
+    if article is None:
+        abort(404)
+    paragraphs = [Markup(p) for p in engine.highlight_article(article, q)]
+    return render_template("article.html", q=q, article=article, paragraphs=paragraphs)
