@@ -37,8 +37,8 @@ from .analysis import BIGRAM_SEPARATOR
 from .build import CURRENT_FILE, generation_dir
 from .highlight import highlight_all, snippet
 from .query import Clause, ParsedQuery, QueryWord, parse
-from .stopwords import FOLDED_STOPWORDS, STOPWORDS
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, REPRESENTATIONS, TEXT_FIELDS
+from .stopwords import FOLDED_STOPWORDS, STOPWORDS
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
