@@ -1,0 +1,303 @@
+"""Query latency of timkiem on the 84.6k-article collection, beside SQLite FTS5 and Tantivy.
+
+The collection is VNTC (84,132 news articles) plus the ViNewsQA corpus (500); ``--docs N``
+takes a reproducible subset. Two fixed query sets: keyword queries (1–4 adjacent words of
+random headlines, each also without accents) and ViNewsQA questions (a seeded sample, each
+also without accents). Prints p50/p95/p99 ms of timkiem's search alone and with snippets,
+of the peers over the same documents and queries, the ratios, build speed and index sizes.
+
+    python benchmarks/latency.py --docs 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import (
+    DATA_DIR,
+    DEFAULT_SEED,
+    Query,
+    ensure_index,
+    fmt_ms,
+    git_revision,
+    index_dir_or_temp,
+    iter_docs,
+    keyword_queries,
+    latency_summary,
+    live_generation_size,
+    load_docs,
+    log,
+    median_of_summaries,
+    question_queries,
+    raw_text_bytes,
+    reproduce_command,
+    select_docs,
+    selection_key,
+)
+from benchmarks.peers import Fts5Peer, TantivyPeer, tantivy_available
+
+KINDS = ("keyword", "keyword-unaccented", "question", "question-unaccented")
+PEERS = ("sqlite-fts5", "tantivy")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="latency.py",
+        description="Query latency of timkiem (search alone and with snippets) beside SQLite "
+        "FTS5 and Tantivy over the same documents and queries; build speed and index size.",
+    )
+    parser.add_argument(
+        "--index-dir",
+        help="keep the timkiem index here; reused when it already holds these documents "
+        "(default: a temporary directory)",
+    )
+    parser.add_argument(
+        "--docs", type=int, metavar="N", help="a reproducible subset of N documents (default: all)"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="timed runs; medians are shown")
+    parser.add_argument("--json", action="store_true", help="print one JSON object last")
+    parser.add_argument(
+        "--keywords", type=int, default=100, help="keyword queries, each also unaccented"
+    )
+    parser.add_argument(
+        "--questions",
+        type=int,
+        default=300,
+        help="sampled ViNewsQA questions, each also unaccented (0: all 2,497)",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every sample")
+    parser.add_argument(
+        "--peers",
+        default=",".join(PEERS),
+        help="peer engines to compare with, comma-separated, or 'none' "
+        f"(default: {','.join(PEERS)})",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DATA_DIR,
+        help="folder holding vntc/ and vinewsqa/ (default: ../shared/data beside the repo)",
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 1 or (args.docs is not None and args.docs < 1):
+        parser.error("--runs and --docs must be at least 1")
+    args.peer_list = [] if args.peers == "none" else [p for p in args.peers.split(",") if p]
+    if unknown := [p for p in args.peer_list if p not in PEERS]:
+        parser.error(f"unknown peer(s) {unknown}; choose from {', '.join(PEERS)}")
+    return args
+
+
+def command_args(args: argparse.Namespace) -> list[str]:
+    out = []
+    if args.index_dir:
+        out += ["--index-dir", args.index_dir]
+    if args.docs:
+        out += ["--docs", str(args.docs)]
+    out += ["--runs", str(args.runs), "--keywords", str(args.keywords)]
+    out += ["--questions", str(args.questions), "--seed", str(args.seed)]
+    out += ["--peers", ",".join(args.peer_list) or "none"]
+    if args.data_dir != DATA_DIR:
+        out += ["--data-dir", str(args.data_dir)]
+    if args.json:
+        out.append("--json")
+    return out
+
+
+def time_queries(
+    search: Callable[[Query], Sequence[Any]], queries: Sequence[Query]
+) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Milliseconds of each query by kind, and how many gave no result, by kind."""
+    ms: dict[str, list[float]] = {}
+    empty: dict[str, int] = {}
+    for q in queries:
+        started = time.perf_counter()
+        hits = search(q)
+        ms.setdefault(q.kind, []).append((time.perf_counter() - started) * 1000)
+        empty[q.kind] = empty.get(q.kind, 0) + (not hits)
+    return ms, empty
+
+
+def measure(
+    systems: dict[str, Callable[[Query], Sequence[Any]]], queries: Sequence[Query], runs: int
+) -> tuple[dict[str, dict[str, dict[str, float]]], dict[str, dict[str, int]]]:
+    """Per system and kind: the median over ``runs`` of each run's p50/p95/p99 (and "all")."""
+    per_run: dict[str, list[dict[str, dict[str, float]]]] = {name: [] for name in systems}
+    empties: dict[str, dict[str, int]] = {}
+    for run in range(1, runs + 1):
+        for name, search in systems.items():
+            log(f"run {run}/{runs}: {name} ({len(queries):,} queries) …")
+            ms, empty = time_queries(search, queries)
+            summary = {kind: latency_summary(values) for kind, values in ms.items()}
+            summary["all"] = latency_summary([v for values in ms.values() for v in values])
+            per_run[name].append(summary)
+            empties.setdefault(name, empty)
+    medians = {
+        name: {kind: median_of_summaries([r[kind] for r in runs_]) for kind in runs_[0]}
+        for name, runs_ in per_run.items()
+    }
+    return medians, empties
+
+
+def build_peer(peer_cls: type, sources: Sequence[Path], keep: set[str] | None, workdir: Path):
+    """A peer engine's index of the same documents, read from the same files; and its figures."""
+    peer = peer_cls(workdir / peer_cls.name)
+    started = time.perf_counter()
+    docs = (d for d in iter_docs(sources) if keep is None or d.id in keep)
+    count = peer.build(docs)
+    seconds = time.perf_counter() - started
+    return peer, {
+        "seconds": round(seconds, 2),
+        "articles_per_second": round(count / seconds, 1),
+        "documents": count,
+        "index_bytes": peer.size(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from indexer import Engine
+
+    vntc = args.data_dir / "vntc" / "vntc_10topics.jsonl.gz"
+    vinewsqa = args.data_dir / "vinewsqa"
+    sources = [vntc, vinewsqa / "corpus.jsonl"]
+    for path in [*sources, vinewsqa / "queries.jsonl"]:
+        if not path.is_file():
+            sys.exit(f"latency.py: no such file: {path} (see --data-dir)")
+    peer_note = {}
+    if "tantivy" in args.peer_list and (why := tantivy_available()):
+        peer_note["tantivy"] = f"skipped: {why}"
+        args.peer_list.remove("tantivy")
+        log(f"Tantivy {peer_note['tantivy']}")
+
+    log("Reading the documents …")
+    all_docs = load_docs(sources)
+    qa_ids = {d.id for d in iter_docs([vinewsqa / "corpus.jsonl"])}
+    docs = select_docs(all_docs, args.docs, first=qa_ids, seed=args.seed)
+    del all_docs
+    keep = None if args.docs is None else set(docs)
+    raw_bytes = raw_text_bytes(docs.values())
+    queries = keyword_queries(list(docs.values()), args.keywords, args.seed)
+    queries += question_queries(vinewsqa / "queries.jsonl", args.questions, args.seed)
+
+    build: dict[str, dict[str, Any]] = {}
+    with index_dir_or_temp(args.index_dir, "timkiem-latency-") as index_dir:
+        index = ensure_index(index_dir, sources, keep, selection_key(args.docs, args.seed))
+        build["timkiem"] = {
+            "seconds": round(index.build_seconds, 2),
+            "articles_per_second": round(index.articles_per_second, 1),
+            "documents": index.documents,
+            "index_bytes": live_generation_size(index_dir),
+            "reused": not index.built,
+        }
+        engine = Engine(index_dir)
+        systems: dict[str, Callable[[Query], Sequence[Any]]] = {
+            "timkiem": lambda q: engine.search(q.text, per_page=10, snippets=False).hits,
+            "timkiem+snippets": lambda q: engine.search(q.text, per_page=10, snippets=True).hits,
+        }
+        with tempfile.TemporaryDirectory(prefix="timkiem-peers-") as tmp:
+            peers = []
+            for cls in (Fts5Peer, TantivyPeer):
+                if cls.name in args.peer_list:
+                    log(f"Building the {cls.name} index …")
+                    peer, build[cls.name] = build_peer(cls, sources, keep, Path(tmp))
+                    peers.append(peer)
+                    systems[cls.name] = lambda q, p=peer: p.search(
+                        q.text, conjunctive=q.kind.startswith("keyword")
+                    )
+            latency, empties = measure(systems, queries, args.runs)
+            for peer in peers:
+                peer.close()
+
+    ratios = {
+        f"timkiem/{peer}": {
+            kind: {
+                p: ratio(latency["timkiem"][kind][p], latency[peer][kind][p])
+                for p in ("p50", "p95", "p99")
+            }
+            for kind in latency["timkiem"]
+        }
+        for peer in args.peer_list
+    }
+    result = {
+        "docs": build["timkiem"]["documents"],
+        "raw_text_bytes": raw_bytes,
+        "queries": {kind: sum(q.kind == kind for q in queries) for kind in KINDS},
+        "runs": args.runs,
+        "build": build,
+        "latency_ms": rounded(latency),
+        "no_results": empties,
+        "ratios": ratios,
+        "notes": peer_note,
+        "commit": git_revision(),
+        "command": reproduce_command(sys.argv[0], command_args(args)),
+    }
+    print_report(result)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def ratio(a: float, b: float) -> float:
+    return round(a / b, 2) if b > 0 and not math.isnan(a) and not math.isnan(b) else math.nan
+
+
+def rounded(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: rounded(v) for k, v in obj.items()}
+    if isinstance(obj, float):
+        return round(obj, 3)
+    return obj
+
+
+def print_report(r: dict[str, Any]) -> None:
+    mb = 1024 * 1024
+    print(f"timkiem latency, commit {r['commit']}")
+    print(
+        f"documents: {r['docs']:,}; raw text (title + body, UTF-8): "
+        f"{r['raw_text_bytes'] / mb:.1f} MB"
+    )
+    print("queries: " + ", ".join(f"{n} {kind}" for kind, n in r["queries"].items()))
+    for name, note in r["notes"].items():
+        print(f"{name}: {note}")
+    print()
+    print(f"{'build':<18}{'seconds':>10}{'articles/s':>12}{'index MB':>10}{'index/raw':>11}")
+    for name, b in r["build"].items():
+        reused = "  (reused index; build figures from its manifest)" if b.get("reused") else ""
+        print(
+            f"{name:<18}{b['seconds']:>10.1f}{b['articles_per_second']:>12,.0f}"
+            f"{b['index_bytes'] / mb:>10.1f}{b['index_bytes'] / r['raw_text_bytes']:>11.2f}{reused}"
+        )
+    print()
+    print(f"latency, ms (median over {r['runs']} runs); empty = queries with no result")
+    print(f"{'system':<18}{'queries':<21}{'p50':>8}{'p95':>8}{'p99':>8}{'mean':>8}{'empty':>7}")
+    for name, kinds in r["latency_ms"].items():
+        for kind, s in kinds.items():
+            empty = "" if kind == "all" else str(r["no_results"][name].get(kind, 0))
+            print(
+                f"{name:<18}{kind:<21}{fmt_ms(s['p50']):>8}{fmt_ms(s['p95']):>8}"
+                f"{fmt_ms(s['p99']):>8}{fmt_ms(s['mean']):>8}{empty:>7}"
+            )
+    if r["ratios"]:
+        print()
+        print("ratios, timkiem search (no snippets) / peer; below 1 means timkiem is faster")
+        print(f"{'peer':<26}{'queries':<21}{'p50':>7}{'p95':>7}{'p99':>7}")
+        for name, kinds in r["ratios"].items():
+            for kind, x in kinds.items():
+                print(f"{name:<26}{kind:<21}{x['p50']:>7.2f}{x['p95']:>7.2f}{x['p99']:>7.2f}")
+    print()
+    print("command: " + r["command"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,397 @@
+"""The benchmark scripts' building blocks: query variants, metrics, statistics, the BM25
+baseline, the peers' folding, and one tiny end-to-end run of ``relevance.py --json``.
+
+The benchmarks themselves print figures and are never timed here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# ``benchmarks`` is a folder of scripts beside the package, not installed with it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.baseline import SyllableBM25
+from benchmarks.common import (
+    REPO_ROOT,
+    Doc,
+    fold_all,
+    fold_dd,
+    keyword_queries,
+    load_qrels,
+    median,
+    percentile,
+    select_docs,
+    syllables,
+)
+from benchmarks.metrics import evaluate, mrr_at_k, ndcg_at_k, recall_at_k
+from benchmarks.peers import Fts5Peer, query_tokens
+from benchmarks.variants import (
+    make_variant,
+    mixed,
+    strip_diacritics,
+    telex,
+    tone_moved,
+    unaccented,
+)
+
+# -- variants -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tiếng Việt", "Tieng Viet"),
+        ("Đường Hồ Chí Minh", "Duong Ho Chi Minh"),
+        ("ĐẮK LẮK", "DAK LAK"),
+        ("Ủy ban nhân dân", "Uy ban nhan dan"),
+        ("người ưa thích", "nguoi ua thich"),
+        ("Covid-19 (SARS-CoV-2)?", "Covid-19 (SARS-CoV-2)?"),
+        ("Tie\u0302\u0301ng", "Tieng"),  # decomposed input
+        ("", ""),
+    ],
+)
+def test_unaccented(text: str, expected: str) -> None:
+    assert unaccented(text) == expected
+    assert strip_diacritics(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hòa", "hoà"),
+        ("hoà", "hòa"),
+        ("thủy", "thuỷ"),
+        ("thuỷ", "thủy"),
+        ("Ủy ban", "Uỷ ban"),
+        ("uỷ", "ủy"),
+        ("khỏe", "khoẻ"),
+        ("KHOẺ", "KHỎE"),
+        ("hóa học", "hoá học"),
+        ("Thụy Điển", "Thuỵ Điển"),
+        ("sức khoẻ toàn dân", "sức khỏe toàn dân"),
+        # No convention difference: closed syllables, qu/gi, other vowel pairs.
+        ("hoàng", "hoàng"),
+        ("khuyến", "khuyến"),
+        ("quý quỳ", "quý quỳ"),
+        ("của người", "của người"),
+        ("hoa", "hoa"),
+        ("thuở", "thuở"),
+        ("ngoài", "ngoài"),
+        ("Hòa bình, hoàng hôn.", "Hoà bình, hoàng hôn."),
+    ],
+)
+def test_tone_moved(text: str, expected: str) -> None:
+    assert tone_moved(text) == expected
+    assert tone_moved(expected) == text  # the move is its own inverse
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tiếng việt", "tieengs vieetj"),
+        ("đường", "dduwowngf"),
+        ("Đà Nẵng", "DDaf Nawngx"),
+        ("hỏi ngã nặng", "hoir ngax nawngj"),
+        ("bác sĩ", "bacs six"),
+        ("ơn", "own"),
+        ("ăn", "awn"),
+        ("ông", "oong"),
+        ("ê", "ee"),
+        ("thuở", "thuowr"),
+        ("người", "nguwowif"),
+        ("huyết áp 120?", "huyeets aps 120?"),
+        ("Hà Nội", "Haf Nooij"),
+        ("covid", "covid"),
+    ],
+)
+def test_telex(text: str, expected: str) -> None:
+    assert telex(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "seed", "expected"),
+    [
+        ("Bệnh viện Chợ Rẫy ở đâu?", "q1", 13, "Benh viện Chợ Ray ở đâu?"),
+        ("Bệnh viện Chợ Rẫy ở đâu?", "q1", 14, "Benh viện Chợ Rẫy ở đâu?"),
+        ("Thuốc này có tác dụng phụ không?", "q2", 13, "Thuốc này có tac dung phụ khong?"),
+    ],
+)
+def test_mixed_is_seeded(text: str, key: str, seed: int, expected: str) -> None:
+    assert make_variant("mixed", text, key=key, seed=seed) == expected
+
+
+def test_mixed_keeps_or_strips_each_word() -> None:
+    text = " ".join(["Việt"] * 400)
+    out = mixed(text, random.Random(1)).split()
+    assert set(out) == {"Việt", "Viet"}
+    assert 150 < out.count("Việt") < 250  # about half
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("as-written", "Hòa Bình"),
+        ("unaccented", "Hoa Binh"),
+        ("tone-moved", "Hoà Bình"),
+        ("telex", "Hoaf Binhf"),
+    ],
+)
+def test_make_variant(name: str, expected: str) -> None:
+    assert make_variant(name, "Hòa Bình") == expected
+
+
+def test_make_variant_rejects_unknown_names() -> None:
+    with pytest.raises(ValueError, match="unknown variant"):
+        make_variant("vni", "Hòa Bình")
+
+
+# -- metrics ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ranking", "relevant", "mrr", "ndcg", "r10"),
+    [
+        (["a", "b", "c"], {"a"}, 1.0, 1.0, 1.0),
+        (["x", "a", "c"], {"a"}, 0.5, 1 / math.log2(3), 1.0),
+        (["x", "y", "z"], {"a"}, 0.0, 0.0, 0.0),
+        ([f"x{i}" for i in range(10)] + ["a"], {"a"}, 0.0, 0.0, 0.0),  # rank 11
+        (
+            ["x", "a", "y", "b"],
+            {"a", "b"},
+            0.5,
+            (1 / math.log2(3) + 1 / math.log2(5)) / (1 + 1 / math.log2(3)),
+            1.0,
+        ),
+        (["a"], {"a", "b"}, 1.0, 1 / (1 + 1 / math.log2(3)), 0.5),
+        ([], {"a"}, 0.0, 0.0, 0.0),
+    ],
+)
+def test_metrics_of_one_ranking(
+    ranking: list[str], relevant: set[str], mrr: float, ndcg: float, r10: float
+) -> None:
+    assert mrr_at_k(ranking, relevant) == pytest.approx(mrr)
+    assert ndcg_at_k(ranking, relevant) == pytest.approx(ndcg)
+    assert recall_at_k(ranking, relevant, 10) == pytest.approx(r10)
+
+
+def test_recall_at_100_counts_ranks_past_10() -> None:
+    ranking = [f"x{i}" for i in range(50)] + ["a"]
+    assert recall_at_k(ranking, {"a"}, 10) == 0.0
+    assert recall_at_k(ranking, {"a"}, 100) == 1.0
+
+
+def test_evaluate_averages_and_counts_missing_rankings_as_empty() -> None:
+    qrels = {"q1": {"a"}, "q2": {"b"}, "q3": {"c"}, "q4": {"d"}}
+    rankings = {"q1": ["a"], "q2": ["x", "b"], "q3": ["x", "y", "z", "c"]}
+    got = evaluate(rankings, qrels)
+    assert got["MRR@10"] == pytest.approx((1 + 1 / 2 + 1 / 4 + 0) / 4)
+    assert got["nDCG@10"] == pytest.approx((1 + 1 / math.log2(3) + 1 / math.log2(5)) / 4)
+    assert got["R@10"] == pytest.approx(3 / 4)
+    assert got["R@100"] == pytest.approx(3 / 4)
+    assert set(got) == {"MRR@10", "nDCG@10", "R@10", "R@100"}
+
+
+# -- statistics and loaders ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "p", "expected"),
+    [
+        ([1.0, 2.0, 3.0, 4.0], 50, 2.5),
+        ([1.0, 2.0, 3.0, 4.0, 5.0], 50, 3.0),
+        ([5.0, 1.0, 3.0], 0, 1.0),
+        ([5.0, 1.0, 3.0], 100, 5.0),
+        (list(map(float, range(1, 101))), 95, 95.05),
+        (list(map(float, range(1, 101))), 99, 99.01),
+        ([7.0], 99, 7.0),
+    ],
+)
+def test_percentile(values: list[float], p: float, expected: float) -> None:
+    assert percentile(values, p) == pytest.approx(expected)
+
+
+def test_median_of_nothing_is_nan() -> None:
+    assert math.isnan(median([]))
+    assert median([3.0, 1.0, 2.0]) == 2.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hòa Bình, 2024", ["hòa", "bình", "2024"]),
+        ("HOÀ-bình", ["hoà", "bình"]),
+        ("Tie\u0302\u0301ng Việt", ["tiếng", "việt"]),
+    ],
+)
+def test_syllables(text: str, expected: list[str]) -> None:
+    assert syllables(text) == expected
+
+
+def test_load_qrels_keeps_positive_judgements(tmp_path: Path) -> None:
+    path = tmp_path / "qrels.tsv"
+    path.write_text("query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td2\t0\nq2\td3\t0\n", "utf-8")
+    assert load_qrels(path) == {"q1": {"d1"}, "q2": set()}
+
+
+def test_keyword_queries_are_reproducible_and_twinned() -> None:
+    docs = [Doc(f"d{i}", f"Sức khỏe người cao tuổi, số {i}: Đà Nẵng", "") for i in range(20)]
+    first = keyword_queries(docs, 10, seed=1)
+    assert first == keyword_queries(list(reversed(docs)), 10, seed=1)
+    assert [q.kind for q in first] == ["keyword"] * 10 + ["keyword-unaccented"] * 10
+    for q, twin in zip(first[:10], first[10:], strict=True):
+        assert 1 <= len(q.text.split()) <= 4
+        assert twin.text == strip_diacritics(q.text)
+        assert not any(ch.isdigit() or ch in ",:" for ch in q.text)
+
+
+def test_select_docs_takes_the_first_set_then_a_seeded_sample() -> None:
+    docs = {f"d{i:02}": Doc(f"d{i:02}", "", "") for i in range(30)}
+    chosen = select_docs(docs, 10, first={"d05", "d06"}, seed=3)
+    assert len(chosen) == 10 and {"d05", "d06"} <= set(chosen)
+    assert chosen == select_docs(docs, 10, first={"d05", "d06"}, seed=3)
+    assert select_docs(docs, None) == docs
+
+
+# -- the baseline and the peers -----------------------------------------------------------
+
+
+def test_syllable_bm25_scores_by_hand() -> None:
+    bm25 = SyllableBM25([("d1", "a b"), ("d2", "a a c"), ("d3", "c d e f")])
+    idf = math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))
+    # avgdl = 3: d1 (length 2) norm = 1.2 * (0.25 + 0.75 * 2/3); d2 (length 3) norm = 1.2.
+    expected = [idf * 1 * 2.2 / (1 + 0.9), idf * 2 * 2.2 / (2 + 1.2), 0.0]
+    assert bm25.scores("a").tolist() == pytest.approx(expected, rel=1e-6)
+    assert bm25.search("a") == ["d2", "d1"]
+    assert bm25.search("A, a") == ["d2", "d1"]
+    assert bm25.search("zzz") == []
+    assert bm25.search("a c", k=1) == ["d2"]
+
+
+def test_syllable_bm25_does_not_fold() -> None:
+    bm25 = SyllableBM25([("x", "Hòa Bình"), ("y", "hoà bình"), ("z", "hoa binh")])
+    assert bm25.search("hòa") == ["x"]
+    assert bm25.search("hoa") == ["z"]
+
+
+@pytest.mark.parametrize(
+    ("text", "dd", "all_"),
+    [
+        ("Đà Nẵng", "Dà Nẵng", "Da Nang"),
+        ("Đường", "Dường", "Duong"),
+        ("Tie\u0302\u0301ng", "Tiếng", "Tieng"),
+    ],
+)
+def test_peer_folding(text: str, dd: str, all_: str) -> None:
+    assert fold_dd(text) == dd
+    assert fold_all(text) == all_
+
+
+def test_query_tokens() -> None:
+    assert query_tokens("Hòa-Bình 2024? snake_case") == ["hòa", "bình", "2024", "snake", "case"]
+
+
+def test_fts5_peer_matches_without_accents(tmp_path: Path) -> None:
+    peer = Fts5Peer(tmp_path / "fts.db")
+    docs = [
+        Doc("a", "Đà Nẵng mùa mưa", "Đường ngập nước."),
+        Doc("b", "Hà Nội", "Trời nắng."),
+    ]
+    assert peer.build(docs) == 2
+    assert peer.search("da nang", conjunctive=True) == ["a"]
+    assert peer.search("đường", conjunctive=True) == ["a"]
+    assert peer.search("ha noi mua", conjunctive=True) == []
+    assert set(peer.search("ha noi mua", conjunctive=False)) == {"a", "b"}
+    peer.close()
+
+
+def test_tantivy_peer_matches_without_accents(tmp_path: Path) -> None:
+    pytest.importorskip("tantivy")
+    from benchmarks.peers import TantivyPeer
+
+    peer = TantivyPeer(tmp_path / "tantivy")
+    assert peer.build([Doc("a", "Đà Nẵng", "Đường ngập."), Doc("b", "Hà Nội", "Nắng.")]) == 2
+    assert peer.search("Đà Nẵng", conjunctive=True) == ["a"]
+    assert peer.search("duong", conjunctive=True) == ["a"]
+    assert peer.search("nang", conjunctive=False)[0] in {"a", "b"}
+
+
+# -- end to end ---------------------------------------------------------------------------
+
+
+def _engine_ready(tmp_path: Path) -> str | None:
+    """Why the end-to-end run cannot work yet, or None."""
+    try:
+        import indexer
+    except ImportError as exc:
+        return f"indexer does not import yet: {exc}"
+    missing = [n for n in ("Engine", "build_index", "iter_articles") if not hasattr(indexer, n)]
+    if missing:
+        return f"indexer has no {', '.join(missing)} yet"
+    probe = tmp_path / "probe.jsonl"
+    probe.write_text(json.dumps({"_id": "p", "title": "t", "text": "x"}) + "\n", "utf-8")
+    try:
+        list(indexer.iter_articles([probe]))
+    except NotImplementedError:
+        return "indexer.iter_articles is not implemented yet"
+    return None
+
+
+def test_relevance_json_end_to_end(tmp_path: Path) -> None:
+    if why := _engine_ready(tmp_path):
+        pytest.skip(why)
+    corpus = [
+        {"_id": "d1", "title": "Uống rượu vang đỏ", "text": "Rượu vang đỏ có thể giảm huyết áp."},
+        {"_id": "d2", "title": "Bệnh tiểu đường", "text": "Người bệnh tiểu đường nên ăn rau."},
+        {"_id": "d3", "title": "Hòa bình", "text": "Thủy điện Hòa Bình phát điện."},
+    ]
+    queries = [
+        {"_id": "q1", "text": "rượu vang đỏ giảm huyết áp"},
+        {"_id": "q2", "text": "người bệnh tiểu đường nên ăn gì"},
+        {"_id": "q3", "text": "thủy điện Hòa Bình"},
+        {"_id": "q4", "text": "không có tài liệu liên quan"},
+    ]
+    qrels = "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\nq3\td3\t1\nq4\tmissing\t1\n"
+    (tmp_path / "corpus.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in corpus), "utf-8"
+    )
+    (tmp_path / "queries.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in queries), "utf-8"
+    )
+    (tmp_path / "qrels.tsv").write_text(qrels, "utf-8")
+    index_dir = tmp_path / "index"
+    cmd = [
+        sys.executable,
+        str(REPO_ROOT / "benchmarks" / "relevance.py"),
+        str(tmp_path / "corpus.jsonl"),
+        str(tmp_path / "queries.jsonl"),
+        str(tmp_path / "qrels.tsv"),
+        "--variants",
+        "as-written,unaccented",
+        "--index-dir",
+        str(index_dir),
+        "--json",
+    ]
+    for attempt in ("build", "reuse"):
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+        assert run.returncode == 0, run.stderr
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+        assert result["docs"] == 3
+        assert result["queries"] == 3
+        assert result["skipped_queries"] == 1
+        assert set(result["variants"]) == {"as-written", "unaccented"}
+        assert set(result["baseline"]) == {"as-written", "unaccented"}
+        for table in (result["variants"], result["baseline"]):
+            for row in table.values():
+                assert set(row) == {"MRR@10", "nDCG@10", "R@10", "R@100"}
+                assert all(0.0 <= x <= 1.0 for x in row.values())
+        assert result["variants"]["as-written"]["R@10"] == 1.0
+        assert result["baseline"]["as-written"]["MRR@10"] == 1.0
+        assert ("Reusing" in run.stderr) == (attempt == "reuse")
