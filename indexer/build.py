@@ -203,7 +203,7 @@ def build_index(
     *,
     progress: Callable[[Article | Skipped], None] | None = None,
     workers: int | None = None,
-    segment_docs: int = 20_000,
+    segment_docs: int = 10_000,
 ) -> BuildReport:
     """Build a fresh index of ``articles`` and make it the live generation of ``index_dir``.
 

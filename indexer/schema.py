@@ -14,7 +14,6 @@ from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from whoosh import fields, formats
-from whoosh.system import pack_uint
 
 from . import analysis
 
@@ -30,6 +29,20 @@ REPRESENTATIONS: dict[str, Callable[[], Any]] = {
 }
 
 
+class Counts(formats.Frequency):
+    """Term frequencies kept in the postings' weights only, with no per-posting value bytes
+    (Frequency stores each count twice: as the weight and as a 4-byte value)."""
+
+    posting_size = 0
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
+        for word, freq, weight, _ in super().word_values(value, analyzer, **kwargs):
+            yield word, freq, weight, b""
+
+    def encode(self, value: Any) -> bytes:
+        return b""
+
+
 class TermCounts(fields.FieldType):
     """A scorable field of term frequencies (no positions).
 
@@ -40,7 +53,7 @@ class TermCounts(fields.FieldType):
 
     def __init__(self, analyzer: Any) -> None:
         self.analyzer = analyzer
-        self.format = formats.Frequency()
+        self.format = Counts()
         self.scorable = True
         self.stored = False
         self.unique = False
@@ -51,7 +64,7 @@ class TermCounts(fields.FieldType):
     ) -> Generator[tuple[bytes, int, float, bytes], Any, None]:
         if isinstance(value, Mapping):
             for term, freq in value.items():
-                yield term.encode("utf-8"), freq, float(freq), pack_uint(freq)
+                yield term.encode("utf-8"), freq, float(freq), b""
         else:
             yield from super().index(value, **kwargs)
 

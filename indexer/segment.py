@@ -24,7 +24,7 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
     _lenfield,
 )
-from whoosh.system import pack_uint, pack_ushort
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
@@ -81,7 +81,7 @@ def _write_postings(postfile: Any, ids: list[int], freqs: list[int], codes: byte
     if n < INLINE_LIMIT:
         terminfo._minlength = terminfo._maxlength = byte_to_length(codes[0])
         terminfo._maxweight = max(weights)
-        terminfo.set_inlined(ids, weights, [pack_uint(f) for f in freqs])
+        terminfo.set_inlined(ids, weights, [b""] * n)
         return terminfo
     start = postfile.tell()
     postfile.write(WHOOSH3_HEADER_MAGIC)
@@ -100,8 +100,7 @@ def _write_postings(postfile: Any, ids: list[int], freqs: list[int], codes: byte
         block_codes = codes[lo:hi]
         bmin, bmax = min(block_codes), max(block_codes)
         bmaxw = max(block_weights)
-        values = b"".join(pack_uint(f) for f in freqs[lo:hi])
-        data = dumps((tuple(deltas), mini_weights, values), 2)
+        data = dumps((tuple(deltas), mini_weights, None), 2)
         comp = COMPRESSION_LEVEL if len(data) >= COMPRESSION_MIN_SIZE else 0
         if comp:
             data = zlib.compress(data, comp)
@@ -120,7 +119,8 @@ def _write_postings(postfile: Any, ids: list[int], freqs: list[int], codes: byte
 
 
 class BulkSegmentWriter(SegmentWriter):
-    """A SegmentWriter for fields of plain frequencies (no positions), written in bulk."""
+    """A SegmentWriter for fields whose postings hold only weights (``schema.Counts`` and
+    ``ID``-like fields without values), written in bulk."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         kwargs.setdefault("codec", W3Codec(blocklimit=BLOCK_SIZE))

@@ -1,0 +1,107 @@
+"""Building an index: generations swapped atomically, one writer at a time, versioned."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer import (
+    Article,
+    Engine,
+    IndexLockedError,
+    IndexMissingError,
+    IndexVersionError,
+    Skipped,
+    build_index,
+)
+from indexer.build import CURRENT_FILE, META_FILE, generation_dir, write_lock
+from indexer.errors import NoArticlesError
+
+
+def article(doc_id: str, text: str) -> Article:
+    return Article(id=doc_id, title=text, body=text + ". " + text)
+
+
+def test_build_reports_skipped_and_duplicates(tmp_path: Path) -> None:
+    items = [
+        article("a", "Hội nghị dân vận"),
+        Skipped("broken.txt", "empty file"),
+        article("b", "Công tác tuyên giáo"),
+        article("a", "Hội nghị tổng kết thi đua"),
+    ]
+    report = build_index(items, tmp_path, workers=1)
+    assert report.indexed == 2
+    assert [str(s) for s in report.skipped] == ["broken.txt: empty file"]
+    assert report.duplicates == ["a"]
+    engine = Engine(tmp_path)
+    assert engine.doc_count() == 2
+    # The later copy of "a" won.
+    assert [h.id for h in engine.search("thi đua").hits] == ["a"]
+    assert engine.search("dân vận").total == 0
+
+
+def test_parallel_and_serial_builds_give_the_same_results(tmp_path: Path) -> None:
+    items = [article(f"d{i}", f"Bài số {i} về công tác dân vận năm {2000 + i}") for i in range(60)]
+    build_index(items, tmp_path / "serial", workers=1)
+    build_index(items, tmp_path / "parallel", workers=2, segment_docs=25)
+    serial, parallel = Engine(tmp_path / "serial"), Engine(tmp_path / "parallel")
+    for q in ("dan van", "năm 2042", "bài số 7"):
+        assert [(h.id, h.score) for h in serial.search(q).hits] == [
+            (h.id, h.score) for h in parallel.search(q).hits
+        ]
+
+
+def test_a_rebuild_replaces_the_live_generation_atomically(tmp_path: Path) -> None:
+    build_index([article("old", "Bài cũ")], tmp_path)
+    engine = Engine(tmp_path)
+    first = engine.generation
+    assert engine.search("bài cũ").total == 1
+    build_index([article("new", "Bài mới")], tmp_path)
+    # The same Engine picks up the new generation without being reopened.
+    assert engine.generation != first
+    assert engine.search("bài mới").total == 1
+    assert engine.search("bài cũ").total == 0
+    gens = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("gen-"))
+    assert len(gens) == 2  # the superseded one is kept one round for readers in flight
+
+
+def test_a_failed_build_leaves_the_old_index_serving(tmp_path: Path) -> None:
+    build_index([article("old", "Bài cũ")], tmp_path)
+    live = (tmp_path / CURRENT_FILE).read_text()
+
+    def exploding():
+        yield article("x", "Bài dở dang")
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        build_index(exploding(), tmp_path, workers=1)
+    assert (tmp_path / CURRENT_FILE).read_text() == live
+    assert Engine(tmp_path).search("bài cũ").total == 1
+    # The unfinished generation was removed.
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith("gen-")]) == 1
+
+
+def test_nothing_to_index_changes_nothing(tmp_path: Path) -> None:
+    build_index([article("old", "Bài cũ")], tmp_path)
+    with pytest.raises(NoArticlesError):
+        build_index([Skipped("a.txt", "empty file")], tmp_path)
+    assert Engine(tmp_path).search("bài cũ").total == 1
+
+
+def test_a_second_indexer_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    with write_lock(tmp_path), pytest.raises(IndexLockedError, match="Another timkiem indexer"):
+        build_index([article("a", "Bài")], tmp_path)
+
+
+def test_missing_and_incompatible_indexes_say_how_to_rebuild(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError, match="timkiem index"):
+        Engine(tmp_path / "nothing")
+    build_index([article("a", "Bài")], tmp_path)
+    meta_path = generation_dir(tmp_path) / META_FILE
+    meta = json.loads(meta_path.read_text())
+    meta["format"] = 0
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(IndexVersionError, match="Rebuild it with: timkiem index"):
+        Engine(tmp_path)
