@@ -23,6 +23,7 @@ import os
 import shutil
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from whoosh import index as whoosh_index
 from .analysis import text_terms
 from .article import Article, Skipped
 from .errors import IndexLockedError, IndexMissingError, IndexVersionError, NoArticlesError
+from .interpret import Vocabulary
 from .schema import (
     ACCENTED,
     FOLDED,
@@ -231,6 +233,7 @@ def build_index(
         committed = 0  # documents in committed segments
         docnums: dict[str, int] = {}  # id → document number in the whole index
         replaced: list[int] = []
+        forms: Counter[str] = Counter()  # accented syllable → documents holding it
         try:
             for item, doc in _analysed(articles, workers):
                 if progress is not None:
@@ -244,6 +247,8 @@ def build_index(
                     report.duplicates.append(item.id)
                     replaced.append(docnums[item.id])
                 docnums[item.id] = committed + writer.docnum
+                forms.update(doc[term_field("body", ACCENTED)].keys())
+                forms.update(doc[term_field("title", ACCENTED)].keys())
                 writer.add_document(**doc)
                 if writer.docnum >= segment_docs:
                     committed += writer.docnum
@@ -268,6 +273,7 @@ def build_index(
             shutil.rmtree(gen, ignore_errors=True)
             raise
         ix.close()
+        Vocabulary.from_counts(forms).save(gen)
         report.indexed = len(docnums)
         meta = {
             "format": SCHEMA_VERSION,

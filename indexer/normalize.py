@@ -185,3 +185,64 @@ def apply_tone(word: str, tone: int) -> str:
         return word
     chars[pos] = toned
     return "".join(chars)
+
+
+_TELEX_TONES = {"s": 1, "f": 2, "r": 3, "x": 4, "j": 5}
+_VNI_TONES = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+_TELEX_SHAPES = (
+    ("uwow", "ươ"),
+    ("uow", "ươ"),
+    ("uwo", "ươ"),
+    ("aa", "â"),
+    ("aw", "ă"),
+    ("ee", "ê"),
+    ("oo", "ô"),
+    ("ow", "ơ"),
+    ("uw", "ư"),
+    ("dd", "đ"),
+)
+_VNI_SHAPES = (
+    ("u7o7", "ươ"),
+    ("uo7", "ươ"),
+    ("a6", "â"),
+    ("a8", "ă"),
+    ("e6", "ê"),
+    ("o6", "ô"),
+    ("o7", "ơ"),
+    ("u7", "ư"),
+    ("d9", "đ"),
+)
+_VOWEL_SET = frozenset(_VOWELS)
+
+
+def _decode_typed(word: str, shapes: tuple[tuple[str, str], ...], tones: dict[str, int]) -> str:
+    w = word.lower()
+    tone = 0
+    # The tone key may come anywhere after the first vowel; Unikey takes the last one typed.
+    for i in range(len(w) - 1, 0, -1):
+        if w[i] in tones and any(c in _VOWEL_SET for c in w[:i]):
+            tone = tones[w[i]]
+            w = w[:i] + w[i + 1 :]
+            break
+    for typed, letter in shapes:
+        w = w.replace(typed, letter)
+    if tones is _TELEX_TONES and "w" in w:
+        # A lone w after a consonant types ư ("tw" → "tư"), as Telex keyboards do.
+        w = w.replace("w", "ư")
+    if not all(c.isalpha() for c in w):
+        return word
+    return apply_tone(w, tone)
+
+
+def decode_telex(word: str) -> str:
+    """A word typed in Telex on a keyboard without Vietnamese input: "tieengs" → "tiếng".
+
+    Returns the word unchanged when it has no Telex keys. The caller decides whether the
+    decoding is meant (a real word such as "sex" must not become something else).
+    """
+    return _decode_typed(word, _TELEX_SHAPES, _TELEX_TONES)
+
+
+def decode_vni(word: str) -> str:
+    """A word typed in VNI (digits for marks): "vie65t" → "việt", "d9u7o7ng2" → "đường"."""
+    return _decode_typed(word, _VNI_SHAPES, _VNI_TONES)

@@ -32,6 +32,7 @@ class QueryWord:
     text: str  # as typed (NFC)
     accented: str  # canonical tones, lower case: "hòa"
     folded: str  # "hoa"
+    restored: bool = False  # accents restored by timkiem, not typed by the reader
 
     @property
     def has_accents(self) -> bool:

@@ -36,11 +36,14 @@ from whoosh.util.numeric import byte_to_length
 from .analysis import BIGRAM_SEPARATOR
 from .build import CURRENT_FILE, generation_dir
 from .highlight import highlight_all, snippet
+from .interpret import Vocabulary, interpret
 from .query import Clause, ParsedQuery, QueryWord, parse
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, REPRESENTATIONS, TEXT_FIELDS
 from .stopwords import FOLDED_STOPWORDS, STOPWORDS
 
 MAX_PER_PAGE = 100
+ACCENTED_BODY = "body" + ACCENTED
+FOLDED_BIGRAMS_BODY = "body" + FOLDED_BIGRAMS
 MAX_PAGE = 1000
 
 
@@ -59,6 +62,7 @@ class Ranking:
     title_weight: float = 1.5
     body_weight: float = 1.0
     stopword_weight: float = 0.3  # function and question words: "có", "gì", "nào", "không"
+    restored_weight: float = 0.3  # bonus of the accented form restored to an unaccented word
     folded_weight: float = 0.1  # weight of the folded form of a word typed with accents
     bigram_weight: float = 1.0
     coord_power: float = 0.5  # (matched groups / groups) ** power
@@ -215,6 +219,7 @@ class _Snapshot:
                 for docnum in leaf.deleted_docs():
                     self.alive[offset + docnum] = False
         self.cache = _PostingsCache(cache_bytes)
+        self.vocabulary = Vocabulary.load(gen)
         self.norms: dict[str, np.ndarray] = {}
         lengths_table = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
         for text_field in TEXT_FIELDS:
@@ -367,7 +372,12 @@ class Engine:
         stop = word.accented in STOPWORDS if word.has_accents else word.folded in FOLDED_STOPWORDS
         for f in fields:
             w = r.weight_for(f) * (r.stopword_weight if stop else 1.0)
-            if word.has_accents:
+            if word.restored:
+                # Accents restored by us: the form the corpus makes likely gets a bonus, and
+                # every form still matches through the folded term.
+                terms.append((f + FOLDED, word.folded, w))
+                terms.append((f + ACCENTED, word.accented, w * r.restored_weight))
+            elif word.has_accents:
                 terms.append((f + ACCENTED, word.accented, w))
                 terms.append((f + FOLDED, word.folded, w * r.folded_weight))
             else:
@@ -476,6 +486,18 @@ class Engine:
             scores *= coord
         return _Scored(scores, matched)
 
+    def _pair_count(self, snap: _Snapshot, a: QueryWord, b: QueryWord, fa: str, fb: str) -> int:
+        """Articles holding the folded pair "a b" and the accented forms ``fa`` and ``fb``."""
+        pair = snap.postings(FOLDED_BIGRAMS_BODY, a.folded + BIGRAM_SEPARATOR + b.folded)[0]
+        if not len(pair):
+            return 0
+        with_pair = np.zeros(snap.n_all, dtype=bool)
+        with_pair[pair] = True
+        ids_a = snap.postings(ACCENTED_BODY, fa)[0]
+        both = np.zeros(snap.n_all, dtype=bool)
+        both[ids_a[with_pair[ids_a]]] = True
+        return int(np.count_nonzero(both[snap.postings(ACCENTED_BODY, fb)[0]]))
+
     # -- public API ---------------------------------------------------------------------
 
     def search(
@@ -485,10 +507,12 @@ class Engine:
         per_page: int = 10,
         *,
         snippets: bool = True,
+        exact: bool = False,
     ) -> SearchPage:
         """Rank the articles for ``query`` and return one page of hits.
 
-        An empty query gives an empty page. ``page`` starts at 1.
+        An empty query gives an empty page. ``page`` starts at 1. Words typed without accents
+        or in Telex are interpreted (``SearchPage.interpreted``) unless ``exact``.
         """
         started = time.perf_counter()
         page = max(1, min(int(page), MAX_PAGE))
@@ -501,6 +525,10 @@ class Engine:
             result.took_ms = (time.perf_counter() - started) * 1000
             return result
         snap = self._snapshot_now()
+        if not exact:
+            result.interpreted = interpret(
+                parsed, snap.vocabulary, lambda a, b, fa, fb: self._pair_count(snap, a, b, fa, fb)
+            )
         scored = self._score(snap, parsed)
         candidates = np.flatnonzero(scored.matched)
         result.total = len(candidates)

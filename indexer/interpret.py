@@ -1,0 +1,195 @@
+"""Query understanding: restore accents to words typed without them, decode Telex and VNI.
+
+Readers often type without Vietnamese input: "dan van kheo", or Telex keys as letters
+("tieengs vieetj"). Each such word is matched on its folded form anyway; restoring its most
+likely accented form adds exact-form evidence, so "dan van" ranks "dân vận" above every
+"dần vân", and the page can say what it searched: "Kết quả cho: dân vận khéo".
+
+Restoration uses the corpus's own statistics: which accented forms a folded syllable takes
+(``Vocabulary``, written at build time) and, for adjacent words, how often two candidate
+forms occur in the articles that hold the folded pair (``pair_count``, from postings).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .normalize import decode_telex, decode_vni, fold
+from .query import ParsedQuery, QueryWord
+
+VOCABULARY_FILE = "vocabulary.json"
+MAX_FORMS = 4  # candidate accented forms tried per folded syllable
+
+
+@dataclass
+class Vocabulary:
+    """Accented forms of each folded syllable in the index, most documents first."""
+
+    forms: dict[str, list[tuple[str, int]]]
+
+    @classmethod
+    def from_counts(cls, df: Counter[str], keep: int = 6) -> Vocabulary:
+        forms: dict[str, list[tuple[str, int]]] = {}
+        for word, count in df.items():
+            if word.isalpha():
+                forms.setdefault(fold(word), []).append((word, count))
+        for key, items in forms.items():
+            items.sort(key=lambda item: (-item[1], item[0]))
+            forms[key] = items[:keep]
+        return cls(forms)
+
+    def save(self, directory: Path) -> None:
+        path = directory / VOCABULARY_FILE
+        path.write_text(json.dumps(self.forms, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> Vocabulary:
+        try:
+            raw = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls({})
+        return cls({k: [(w, int(n)) for w, n in v] for k, v in raw.items()})
+
+    def candidates(self, folded: str) -> list[tuple[str, int]]:
+        return self.forms.get(folded, [])[:MAX_FORMS]
+
+    def has_form(self, accented: str) -> bool:
+        return any(w == accented for w, _ in self.forms.get(fold(accented), ()))
+
+
+def _decode(word: QueryWord, vocab: Vocabulary) -> QueryWord | None:
+    """The word as Telex or VNI keys, when that gives a word of the index and the word as
+    typed is not one ("coong" → "công"; "sex" stays "sex" if the index has it)."""
+    if word.folded in vocab.forms and not word.folded.isdigit():
+        return None
+    for decoder in (decode_telex, decode_vni):
+        decoded = decoder(word.text).lower()
+        if decoded != word.text.lower() and vocab.has_form(decoded):
+            return QueryWord(word.text, decoded, fold(decoded))
+    return None
+
+
+def restore(
+    words: list[QueryWord],
+    vocab: Vocabulary,
+    pair_count: Callable[[QueryWord, QueryWord, str, str], int],
+) -> list[QueryWord]:
+    """Words with accents restored where they were typed without them.
+
+    A Viterbi pass picks, for each run of adjacent words, the sequence of forms with the best
+    sum of log document frequencies (each form alone) and log pair counts (neighbours
+    together), so context decides: "dan van" → "dân vận", "van hoc" → "văn học".
+    """
+    options: list[list[tuple[str, float]]] = []
+    for w in words:
+        if w.has_accents or not w.folded.isalpha():
+            options.append([(w.accented, 0.0)])
+            continue
+        cands = vocab.candidates(w.folded)
+        if not cands:
+            options.append([(w.accented, 0.0)])
+            continue
+        total = sum(n for _, n in cands)
+        options.append([(form, math.log(n / total)) for form, n in cands])
+    # Viterbi over the forms.
+    best: list[dict[str, tuple[float, str | None]]] = []
+    for i, opts in enumerate(options):
+        layer: dict[str, tuple[float, str | None]] = {}
+        for form, prior in opts:
+            if i == 0:
+                layer[form] = (prior, None)
+                continue
+            scored = []
+            for prev, (score, _) in best[-1].items():
+                together = pair_count(words[i - 1], words[i], prev, form)
+                scored.append((score + prior + 2.0 * math.log(together + 0.1), prev))
+            layer[form] = max(scored)
+        best.append(layer)
+    form = max(best[-1].items(), key=lambda item: item[1][0])[0]
+    chosen = [form]
+    for i in range(len(best) - 1, 0, -1):
+        prev = best[i][form][1]
+        assert prev is not None
+        chosen.append(prev)
+        form = prev
+    chosen.reverse()
+    return [
+        w if (w.has_accents or form == w.accented) else replace(w, accented=form, restored=True)
+        for w, form in zip(words, chosen, strict=True)
+    ]
+
+
+def interpret(
+    parsed: ParsedQuery,
+    vocab: Vocabulary,
+    pair_count: Callable[[QueryWord, QueryWord, str, str], int],
+) -> str | None:
+    """Rewrite the query's words in place; return the query as understood, when it differs
+    from what was typed (shown as "Kết quả cho: …"), else None."""
+    if not vocab.forms:
+        return None
+    changed = False
+    for group in parsed.positive:
+        for ci, clause in enumerate(group.alternatives):
+            words = tuple(_decode(w, vocab) or w for w in clause.words)
+            if words != clause.words:
+                changed = True
+                group.alternatives[ci] = replace(clause, words=words)
+    # Adjacent free words are restored together; so are the words of one phrase.
+    for run in _free_runs(parsed):
+        clauses = [parsed.groups[g].alternatives[0] for g in run]
+        restored = restore([c.words[0] for c in clauses], vocab, pair_count)
+        for g, clause, w in zip(run, clauses, restored, strict=True):
+            if w.restored:
+                changed = True
+                parsed.groups[g].alternatives[0] = replace(clause, words=(w,))
+    for group in parsed.positive:
+        for ci, clause in enumerate(group.alternatives):
+            if len(clause.words) > 1:
+                restored = restore(list(clause.words), vocab, pair_count)
+                if any(w.restored for w in restored):
+                    changed = True
+                    group.alternatives[ci] = replace(clause, words=tuple(restored))
+    return _render(parsed) if changed else None
+
+
+def _free_runs(parsed: ParsedQuery) -> list[list[int]]:
+    """Indexes of groups that are single free words, in runs of adjacent ones."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for i, group in enumerate(parsed.groups):
+        simple = (
+            not group.negated
+            and not group.explicit
+            and len(group.alternatives) == 1
+            and len(group.alternatives[0].words) == 1
+        )
+        if simple:
+            current.append(i)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _render(parsed: ParsedQuery) -> str:
+    parts: list[str] = []
+    for group in parsed.groups:
+        alts = []
+        for clause in group.alternatives:
+            text = " ".join(w.accented for w in clause.words)
+            if clause.phrase:
+                text = f'"{text}"'
+            if clause.fields == ("title",):
+                text = "title:" + text
+            alts.append(text)
+        rendered = " OR ".join(alts)
+        parts.append("-" + rendered if group.negated else rendered)
+    return " ".join(parts)
