@@ -34,6 +34,7 @@ VINEWSQA_DIR = DATA_DIR / "vinewsqa"
 XQUAD_DIR = DATA_DIR / "xquad_vi"
 VNTC_FILE = DATA_DIR / "vntc" / "vntc_10topics.jsonl.gz"
 MANIFEST_FILE = "timkiem-benchmark.json"
+RENAMED_FILE = "timkiem-benchmark-ids.json"
 DEFAULT_SEED = 20240405
 
 SYLLABLE = re.compile(r"\w+")
@@ -51,31 +52,51 @@ def log(message: str) -> None:
 
 
 class Doc(NamedTuple):
-    """A document as the collection gives it (BEIR: _id/title/text; VNTC: id/text)."""
+    """A document as the collection gives it (BEIR: _id/title/text; VNTC: id/text), and
+    where: the resolved file path and the line number (from 1), as ``Article`` records it."""
 
     id: str
     title: str
     text: str
+    path: str = ""
+    line: int = 0
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.path, self.line)
+
+
+def source_key(path: str | os.PathLike[str], line: int | None) -> tuple[str, int]:
+    """(resolved path, line): what ties an ``Article`` to the record it came from."""
+    return (str(Path(path).resolve()), line or 0)
+
+
+def read_jsonl_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number from 1, record) of a JSON Lines file, plain or gzip-compressed."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.strip():
+                yield number, json.loads(line)
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
     """The records of a JSON Lines file, plain or gzip-compressed."""
-    path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
+    for _, record in read_jsonl_lines(path):
+        yield record
 
 
 def iter_docs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Doc]:
     """Documents of BEIR corpus files and VNTC files, in file order."""
     for path in paths:
-        for rec in read_jsonl(path):
+        resolved = str(Path(path).resolve())
+        for number, rec in read_jsonl_lines(path):
             doc_id = rec.get("_id", rec.get("id"))
             if doc_id is None:
                 continue
-            yield Doc(str(doc_id), rec.get("title") or "", rec.get("text") or "")
+            title, text = rec.get("title") or "", rec.get("text") or ""
+            yield Doc(str(doc_id), title, text, resolved, number)
 
 
 def load_docs(paths: Iterable[str | os.PathLike[str]]) -> dict[str, Doc]:
@@ -258,7 +279,13 @@ class BenchIndex:
     build_seconds: float
     articles_per_second: float
     skipped: int
+    # timkiem's article id → the record's id, where they differ (the extractor makes ids
+    # URL-safe: "test/Chinh tri Xa hoi/XH_NLD_T_ (8962)" → "test_Chinh_tri_Xa_hoi_…").
+    renamed: dict[str, str] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
+
+    def record_id(self, article_id: str) -> str:
+        return self.renamed.get(article_id, article_id)
 
 
 def source_list(sources: Sequence[Path]) -> list[dict[str, Any]]:
@@ -276,6 +303,13 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
         return json.loads((index_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def _read_renamed(index_dir: Path) -> dict[str, str]:
+    try:
+        return json.loads((index_dir / RENAMED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _reusable(index_dir: Path, wanted: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -296,15 +330,18 @@ def _reusable(index_dir: Path, wanted: Mapping[str, Any]) -> dict[str, Any] | No
 
 def ensure_index(
     index_dir: Path,
+    docs: Mapping[str, Doc],
     sources: Sequence[Path],
-    keep_ids: Set[str] | None = None,
+    subset: bool = False,
     selection: Mapping[str, Any] | None = None,
 ) -> BenchIndex:
-    """The timkiem index of ``sources`` (only ``keep_ids`` when given) in ``index_dir``.
+    """The timkiem index of ``sources`` in ``index_dir``: of the records in ``docs`` only,
+    when ``subset``.
 
     An index this function built earlier is reused when its manifest names the same source
     files (names and sizes) and ``selection``; otherwise the index is built (through
     ``iter_articles`` and ``build_index``, as ``timkiem index`` does) and the manifest written.
+    Articles are tied to records by file and line, so ids the extractor rewrites still map.
     """
     from indexer import Engine, Skipped, build_index, iter_articles
 
@@ -319,13 +356,26 @@ def ensure_index(
             manifest["build_seconds"],
             manifest["articles_per_second"],
             manifest["skipped"],
+            _read_renamed(index_dir),
             manifest,
         )
     log(f"Building the timkiem index in {index_dir} …")
-    items: Iterable[Any] = iter_articles(list(sources))
-    if keep_ids is not None:
-        items = (a for a in items if isinstance(a, Skipped) or a.id in keep_ids)
-    report = build_index(items, index_dir)
+    by_key = {d.key: d.id for d in docs.values()}
+    renamed: dict[str, str] = {}
+
+    def articles() -> Iterator[Any]:
+        for item in iter_articles(list(sources)):
+            if isinstance(item, Skipped):
+                yield item
+                continue
+            record_id = by_key.get(source_key(item.path, item.line))
+            if subset and record_id is None:
+                continue
+            if record_id is not None and record_id != item.id:
+                renamed[item.id] = record_id
+            yield item
+
+    report = build_index(articles(), index_dir)
     manifest = {
         **wanted,
         "documents": report.indexed,
@@ -334,8 +384,10 @@ def ensure_index(
         "build_seconds": round(report.seconds, 3),
         "articles_per_second": round(report.articles_per_second, 1),
         "built": datetime.now(UTC).isoformat(timespec="seconds"),
+        "renamed_ids": len(renamed),
     }
-    (index_dir / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (index_dir / RENAMED_FILE).write_text(json.dumps(renamed, ensure_ascii=False), "utf-8")
+    (index_dir / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
     log(f"Built {report.indexed:,} documents in {report.seconds:.1f} s.")
     return BenchIndex(
         index_dir,
@@ -344,6 +396,7 @@ def ensure_index(
         report.seconds,
         report.articles_per_second,
         len(report.skipped),
+        renamed,
         manifest,
     )
 

@@ -149,11 +149,16 @@ def measure(
     return medians, empties
 
 
-def build_peer(peer_cls: type, sources: Sequence[Path], keep: set[str] | None, workdir: Path):
-    """A peer engine's index of the same documents, read from the same files; and its figures."""
+def build_peer(
+    peer_cls: type, sources: Sequence[Path], keep: set[tuple[str, int]], workdir: Path
+) -> tuple[Any, dict[str, Any]]:
+    """A peer engine's index of the same documents, read from the same files; its figures.
+
+    ``keep`` holds the (file, line) keys of the documents to index.
+    """
     peer = peer_cls(workdir / peer_cls.name)
     started = time.perf_counter()
-    docs = (d for d in iter_docs(sources) if keep is None or d.id in keep)
+    docs = (d for d in iter_docs(sources) if d.key in keep)
     count = peer.build(docs)
     seconds = time.perf_counter() - started
     return peer, {
@@ -185,14 +190,16 @@ def main(argv: list[str] | None = None) -> int:
     qa_ids = {d.id for d in iter_docs([vinewsqa / "corpus.jsonl"])}
     docs = select_docs(all_docs, args.docs, first=qa_ids, seed=args.seed)
     del all_docs
-    keep = None if args.docs is None else set(docs)
+    keep = {d.key for d in docs.values()}
     raw_bytes = raw_text_bytes(docs.values())
     queries = keyword_queries(list(docs.values()), args.keywords, args.seed)
     queries += question_queries(vinewsqa / "queries.jsonl", args.questions, args.seed)
 
     build: dict[str, dict[str, Any]] = {}
     with index_dir_or_temp(args.index_dir, "timkiem-latency-") as index_dir:
-        index = ensure_index(index_dir, sources, keep, selection_key(args.docs, args.seed))
+        index = ensure_index(
+            index_dir, docs, sources, args.docs is not None, selection_key(args.docs, args.seed)
+        )
         build["timkiem"] = {
             "seconds": round(index.build_seconds, 2),
             "articles_per_second": round(index.articles_per_second, 1),

@@ -323,8 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         index_dir = Path(args.index_dir)
         index_dir.mkdir(parents=True, exist_ok=True)
-        keep = None if n_docs is None else set(docs)
-        index = ensure_index(index_dir, sources, keep, selection_key(n_docs, args.seed))
+        index = ensure_index(
+            index_dir, docs, sources, n_docs is not None, selection_key(n_docs, args.seed)
+        )
         result["docs"] = index.documents
         port = args.port or free_port()
         cmd = server_command(str(index_dir), port)

@@ -184,13 +184,14 @@ def main(argv: list[str] | None = None) -> int:
     baseline: dict[str, dict[str, float]] = {}
     timing: dict[str, dict[str, float]] = {}
     with index_dir_or_temp(args.index_dir, "timkiem-relevance-") as index_dir:
-        index = ensure_index(index_dir, sources, selection=selection_key(None, 0))
+        index = ensure_index(index_dir, docs, sources, selection=selection_key(None, 0))
         if index.documents != len(docs):
             log(f"Note: the index holds {index.documents:,} articles, the files {len(docs):,}.")
         engine = Engine(index_dir)
         if hasattr(engine, "article"):
+            article_ids = {v: k for k, v in index.renamed.items()}
             relevant_ids = set().union(*qrels.values())
-            missing = [d for d in relevant_ids if engine.article(d) is None]
+            missing = [d for d in relevant_ids if engine.article(article_ids.get(d, d)) is None]
             if missing:
                 log(
                     f"Warning: {len(missing)} relevant documents are not in the index by id, "
@@ -198,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
 
         def timkiem_search(q: str) -> list[str]:
-            return [h.id for h in engine.search(q, per_page=100, snippets=False).hits]
+            page = engine.search(q, per_page=100, snippets=False)
+            return [index.record_id(h.id) for h in page.hits]
 
         for variant in args.variant_list:
             log(f"timkiem: {variant} ({len(queries):,} queries) …")
