@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,22 @@ def xss_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def slow_url(seed_index: Path) -> Iterator[str]:
+    """A timkiem server that answers the query "dan" late, after the answer to "dan van"."""
+    app = make_app(seed_index)
+    wsgi = app.wsgi_app
+
+    def slow_for_dan(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if parse_qs(environ.get("QUERY_STRING", "")).get("q") == ["dan"]:
+            time.sleep(1.0)
+        return wsgi(environ, start_response)
+
+    app.wsgi_app = slow_for_dan  # type: ignore[method-assign]
+    with live_server(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def site_url() -> Iterator[str]:
     """The third-party site: another port, so another origin."""
     with live_server(host_page) as url:
@@ -205,6 +222,8 @@ def test_typing_shows_marked_results_from_another_origin(
     assert "dân vận" in marks, marks
     live = page.locator("timkiem-search [role=status]")
     expect(live).to_have_text(re.compile(r"^\d+ kết quả$"))
+    summary = page.locator("timkiem-search .summary")  # as the engine understood the query
+    expect(summary).to_have_text(re.compile(r"^\d+ kết quả cho “dân vận”$"))
 
     links = page.locator("timkiem-search [role=option] a")
     hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
@@ -332,6 +351,60 @@ def test_article_text_and_urls_are_never_run(page: Page, site_url: str, xss_url:
     page.wait_for_timeout(200)
     assert page.evaluate("window.__xss") is None
     assert page.evaluate(f"{SHADOW}.querySelectorAll('img, script, b').length") == 0
+
+
+def test_a_stale_answer_never_replaces_a_newer_one(
+    page: Page, site_url: str, slow_url: str
+) -> None:
+    page.goto(site(site_url, slow_url))
+    searches = count_searches(page)
+    type_query(page, "dan")
+    page.wait_for_timeout(400)  # the debounce is over: "dan" is asked, and answers in 1 s
+    page.locator("timkiem-search input").press_sequentially(" van", delay=25)
+    summary = page.locator("timkiem-search .summary")
+    expect(summary).to_contain_text("“dân vận”")
+    page.wait_for_timeout(1200)  # long after the answer to "dan" was due
+    expect(summary).to_contain_text("“dân vận”")
+    assert [parse_qs(u.split("?", 1)[1])["q"] for u in searches] == [["dan"], ["dan van"]]
+
+
+def fulfil_search(page: Page, app_url: str, status: int, body: dict[str, Any]) -> None:
+    """Answer the widget's searches with ``body`` instead of the server."""
+    page.route(
+        f"{app_url}/api/search?*",
+        lambda route: route.fulfill(
+            status=status, json=body, headers={"Access-Control-Allow-Origin": "*"}
+        ),
+    )
+
+
+def test_no_results_names_the_query_as_the_engine_understood_it(
+    page: Page, site_url: str, app_url: str
+) -> None:
+    answer = {"query": "dan vam", "interpreted": "dân vâm", "total": 0, "page": 1}
+    fulfil_search(page, app_url, 200, {**answer, "per_page": 5, "took_ms": 1, "results": []})
+    page.goto(site(site_url, app_url))
+    type_query(page, "dan vam")
+    expect(page.locator("timkiem-search .msg")).to_have_text("Không tìm thấy kết quả cho “dân vâm”")
+    expect(page.locator("timkiem-search [role=status]")).to_have_text(
+        "Không tìm thấy kết quả cho “dân vâm”"
+    )
+    assert page.locator("timkiem-search [role=option]").count() == 0
+
+
+def test_a_server_error_is_reported_and_retry_works(
+    page: Page, site_url: str, app_url: str
+) -> None:
+    fulfil_search(page, app_url, 500, {"error": "Internal Server Error", "status": 500})
+    page.goto(site(site_url, app_url))
+    type_query(page, "dan van")
+    message = page.locator("timkiem-search .msg")
+    expect(message).to_contain_text("Máy chủ tìm kiếm gặp lỗi")
+    page.unroute(f"{app_url}/api/search?*")
+    message.locator("button").click()
+    expect(page.locator("timkiem-search [role=option]").first).to_be_visible()
+    expect(message).to_be_hidden()
+    expect(page.locator("timkiem-search input")).to_be_focused()
 
 
 def test_a_site_that_is_not_allowed_gets_no_data(

@@ -55,6 +55,7 @@ input:focus { border-color: var(--_accent); box-shadow: 0 0 0 3px color-mix(in s
 .loading .icon { border-color: var(--_border); border-top-color: var(--_accent); animation: spin .7s linear infinite; }
 .loading .icon::after { display: none; }
 @keyframes spin { to { transform: rotate(360deg); } }
+@media (prefers-reduced-motion: reduce) { .loading .icon { animation-duration: 3s; } }
 button { min-width: 44px; min-height: 44px; padding: 0 16px; font: inherit; color: var(--_fg); cursor: pointer;
   border: 1px solid var(--_border); border-radius: var(--_radius); background: var(--_bg); }
 button:focus-visible { outline: 2px solid var(--_accent); outline-offset: -3px; }
@@ -140,7 +141,7 @@ class TimkiemSearch extends HTMLElement {
 
   constructor() {
     super();
-    this.seq = 0; // bumped by every search: an answer for an older number is dropped
+    this.seq = 0; // bumped by every search: an answer to an older one is dropped
     this.want = false; // the visitor wants the panel open (typing, focus); Esc and blur clear it
     this.shown = null; // the query whose answer the panel holds
     this.active = -1;
@@ -168,22 +169,12 @@ class TimkiemSearch extends HTMLElement {
   /** The timkiem server: the `api` attribute, else where widget.js came from. */
   host() {
     const api = (this.getAttribute("api") || "").trim().replace(/api\/search\/?$/, "").replace(/\/?$/, "/");
-    const u = api !== "/" && safeURL(api, document.baseURI);
-    return u ? u.href : HOST;
+    return new URL((api !== "/" && safeURL(api, document.baseURI)) || HOST);
   }
 
-  resultsPage(q) {
-    const u = safeURL(this.getAttribute("results-page") || this.host(), document.baseURI) || new URL(this.host());
-    u.searchParams.set("q", q);
-    return u.href;
-  }
-
-  articleURL(r, q) {
-    const host = new URL(this.host());
-    const u = (r.url && safeURL(r.url, host)) || new URL("article/" + encodeURIComponent(r.id), host);
-    // The article view on the search host marks the query's words when given ?q=.
-    if (u.origin === host.origin && u.pathname.includes("/article/")) u.searchParams.set("q", q);
-    return u.href;
+  link(url, ...kids) {
+    const target = this.getAttribute("target");
+    return h("a", { href: url.href, tabindex: "-1", target, rel: target && "noopener" }, ...kids);
   }
 
   connectedCallback() { this.attributeChangedCallback(); }
@@ -226,16 +217,14 @@ class TimkiemSearch extends HTMLElement {
       this.later();
     });
     on(input, "keydown", (e) => this.onKey(e));
-    on(this.form, "submit", (e) => {
+    on(this.form, "submit", (e) => { // Enter with no active option
       e.preventDefault();
       this.want = true;
       this.search(true);
     });
     // Keep the focus in the input on a click in the panel; links still get the click.
     on(this.panel, "mousedown", (e) => e.preventDefault());
-    on(this.box, "focusout", (e) => {
-      if (!this.shadowRoot.contains(e.relatedTarget)) this.close(true);
-    });
+    on(this.box, "focusout", (e) => this.shadowRoot.contains(e.relatedTarget) || this.close(true));
     on(this.box, "keydown", (e) => {
       if (e.key === "Escape" && e.target !== input) {
         this.close(true);
@@ -246,34 +235,29 @@ class TimkiemSearch extends HTMLElement {
 
   onKey(e) {
     if (e.isComposing || e.keyCode === 229) return;
-    const opts = this.list.children;
+    const n = this.list.children.length, open = !this.panel.hidden;
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
-      if (this.panel.hidden) {
-        this.want = true;
-        return this.search(true);
-      }
-      let i = this.active + (e.key === "ArrowDown" ? 1 : -1);
-      if (i >= opts.length) i = -1;
-      if (i < -1) i = opts.length - 1;
-      this.move(i);
-    } else if (e.key === "Enter" && this.active >= 0 && !this.panel.hidden) {
+      this.want = true;
+      if (!open) return this.search(true);
+      const i = this.active + (e.key === "ArrowDown" ? 1 : -1);
+      this.move(i >= n ? -1 : i < -1 ? n - 1 : i); // past either end: back to the input
+    } else if (e.key === "Enter" && open && this.active >= 0) {
       e.preventDefault();
-      opts[this.active].querySelector("a").click(); // a real link: honours target, modifiers…
+      this.list.children[this.active].querySelector("a").click(); // a real link: honours target
     } else if (e.key === "Escape") {
-      if (!this.panel.hidden) e.preventDefault(); // don't also clear the text
+      if (open) e.preventDefault(); // (closing only, not also clearing the text)
       this.close(true);
     }
-    // Enter with no active option submits the form: search now.
   }
 
   move(i) {
-    const opts = [...this.list.children];
-    opts.forEach((o, j) => o.setAttribute("aria-selected", String(j === i)));
+    [...this.list.children].forEach((o, j) => o.setAttribute("aria-selected", j === i));
     this.active = i;
-    if (i < 0) return this.input.removeAttribute("aria-activedescendant");
-    this.input.setAttribute("aria-activedescendant", opts[i].id);
-    opts[i].scrollIntoView({ block: "nearest" });
+    const option = this.list.children[i];
+    if (!option) return this.input.removeAttribute("aria-activedescendant");
+    this.input.setAttribute("aria-activedescendant", option.id);
+    option.scrollIntoView({ block: "nearest" });
   }
 
   open() {
@@ -289,94 +273,87 @@ class TimkiemSearch extends HTMLElement {
     this.input.setAttribute("aria-expanded", "false");
   }
 
-  state(name) {
-    this.box.classList.remove("loading", "error");
-    if (name) this.box.classList.add(name);
-  }
-
-  /** Search for what is typed; `now` (Enter, ↓) reopens the answer already shown. */
-  search(now) {
+  /** Search for what is typed; `now` (Enter, ↓) just reopens an answer already shown. */
+  async search(now) {
     clearTimeout(this.timer);
     const q = this.input.value.trim();
-    const per = Math.min(20, Math.max(1, parseInt(this.getAttribute("results"), 10) || 5));
     const url = new URL("api/search", this.host());
     url.searchParams.set("q", q);
-    url.searchParams.set("per_page", per);
+    url.searchParams.set("per_page", Math.min(20, Math.max(1, parseInt(this.getAttribute("results")) || 5)));
     if (q && now && this.shown === q && !this.box.classList.contains("error")) return this.open();
     if (this.ctl) this.ctl.abort();
     const seq = ++this.seq;
+    this.box.className = "tk";
     if (!q) {
       this.shown = null;
-      this.state();
-      this.close();
       this.live.textContent = "";
-      return;
+      return this.close();
     }
-    if (this.cache.has(url.href)) return this.render(q, this.cache.get(url.href));
-    const ctl = (this.ctl = new AbortController());
-    const timeout = setTimeout(() => ctl.abort(), 10000);
-    this.state("loading");
-    if (!this.list.children.length) this.message(this.t.loading);
-    fetch(url, { signal: ctl.signal, credentials: "omit" })
-      .then((res) => res.json().then((data) => {
+    let data = this.cache.get(url.href);
+    if (!data) {
+      const ctl = (this.ctl = new AbortController());
+      const timeout = setTimeout(() => ctl.abort(), 10000);
+      this.box.className = "tk loading";
+      if (!this.list.children.length) this.show(q, this.t.loading);
+      try {
+        const res = await fetch(url, { signal: ctl.signal, credentials: "omit" });
+        data = await res.json();
         if (!res.ok || !Array.isArray(data.results)) throw new Error("HTTP " + res.status);
-        return data;
-      }))
-      .then((data) => {
-        if (seq !== this.seq) return;
         this.cache.set(url.href, data);
         if (this.cache.size > 50) this.cache.delete(this.cache.keys().next().value);
-        this.render(q, data);
-      })
-      .catch((err) => {
+      } catch (err) {
         if (seq !== this.seq) return; // superseded by a newer search
-        // fetch rejects with a TypeError when the server is unreachable or refuses CORS.
-        const t = this.t, text = err.name === "TypeError" || err.name === "AbortError" ? t.offline : t.failed;
-        this.shown = q;
-        this.state("error");
-        this.summary.hidden = true;
-        this.list.replaceChildren();
-        this.move(-1);
-        this.message(text, true);
-        this.live.textContent = text;
-      })
-      .finally(() => clearTimeout(timeout));
-  }
-
-  message(text, retry) {
-    const b = retry && h("button", { type: "button" }, this.t.retry);
-    if (b) b.addEventListener("click", () => this.search());
-    this.msg.replaceChildren(h("p", null, text), ...(b ? [b] : []));
-    this.msg.hidden = false;
-    this.open();
-  }
-
-  render(q, data) {
-    const t = this.t, results = data.results, said = data.interpreted || q, target = this.getAttribute("target");
+        this.box.className = "tk error";
+        // fetch fails with a TypeError when the server is unreachable or refuses our origin.
+        const t = this.t;
+        return this.show(q, /TypeError|AbortError/.test(err.name) ? t.offline : t.failed, true);
+      } finally {
+        clearTimeout(timeout);
+      }
+      if (seq !== this.seq) return;
+      this.box.className = "tk";
+    }
+    const t = this.t, host = this.host(), results = data.results, said = data.interpreted || q;
     const total = Number(data.total) || results.length;
-    const link = (href, ...kids) => h("a", { href, tabindex: "-1", target, rel: target && "noopener" }, ...kids);
-    const option = (id, cls, a) => h("li", { id: "tk-opt-" + id, role: "option", "aria-selected": "false", class: cls }, a);
-    this.shown = q;
-    this.state();
-    this.move(-1);
-    this.list.replaceChildren(...results.map((r, i) => {
+    this.show(q, results.length ? "" : t.none + " “" + said + "”", false, results.map((r, i) => {
       const date = formatDate(r.date);
-      return option(i, null, link(this.articleURL(r, q),
+      const url = (r.url && safeURL(r.url, host)) || new URL("article/" + encodeURIComponent(r.id), host);
+      // The article view on the search host marks the query's words when given ?q=.
+      if (url.origin === host.origin && url.pathname.includes("/article/")) url.searchParams.set("q", q);
+      return this.option(i, this.link(url,
         h("span", { class: "title" }, String(r.title || r.id)),
         date ? h("time", { class: "date", datetime: r.date }, date) : null,
         r.snippet ? h("span", { class: "snippet" }, ...marked(r.snippet)) : null));
     }));
-    this.summary.hidden = !results.length;
     if (results.length) {
-      this.list.append(option("all", "all", link(this.resultsPage(q), t.all, h("span", { "aria-hidden": "true" }, "→"))));
+      const page = safeURL(this.getAttribute("results-page") || host, document.baseURI) || host;
+      page.searchParams.set("q", q);
+      this.list.append(this.option("all", this.link(page, t.all, h("span", { "aria-hidden": "true" }, "→"))));
       this.summary.textContent = t.count(total) + " " + t.for + " “" + said + "”";
-      this.msg.hidden = true;
+      this.summary.hidden = false;
       this.live.textContent = t.count(total);
-      this.open();
-    } else {
-      this.message(t.none + " “" + said + "”");
-      this.live.textContent = this.msg.textContent;
     }
+  }
+
+  option(id, a) {
+    return h("li", { id: "tk-opt-" + id, role: "option", "aria-selected": "false", class: id === "all" ? "all" : null }, a);
+  }
+
+  /** Fill the panel: a message (with a retry button after an error) and/or result options. */
+  show(q, text, retry, options = []) {
+    this.shown = q;
+    this.move(-1);
+    this.list.replaceChildren(...options);
+    this.summary.hidden = true;
+    const kids = [h("p", null, text)];
+    if (retry) {
+      kids.push(h("button", { type: "button" }, this.t.retry));
+      kids[1].addEventListener("click", () => this.search());
+    }
+    this.msg.replaceChildren(...kids);
+    this.msg.hidden = !text;
+    if (text) this.live.textContent = text;
+    this.open();
   }
 }
 
