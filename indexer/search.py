@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -163,7 +164,12 @@ _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
 def _read_leaf_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    """All (doc ids, term frequencies) of one segment's postings list, as arrays."""
+    """All (doc ids, term frequencies) of one segment's postings list, as arrays.
+
+    Deleted documents are included: the caller masks them out in one array operation.
+    """
+    if isinstance(matcher, FilterMatcher):  # Whoosh's per-posting deletion filter
+        matcher = matcher.child
     if not isinstance(matcher, W3LeafMatcher):  # inlined or in-memory postings
         ids, tfs = [], []
         while matcher.is_active():
@@ -216,7 +222,7 @@ class _Snapshot:
         self.alive = np.ones(self.n_all, dtype=bool)
         if self.reader.has_deletions():
             for leaf, offset in self.leaves:
-                for docnum in leaf.deleted_docs():
+                for docnum in leaf.deleted_docs_set:
                     self.alive[offset + docnum] = False
         self.cache = _PostingsCache(cache_bytes)
         self.vocabulary = Vocabulary.load(gen)
