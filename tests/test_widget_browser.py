@@ -360,6 +360,8 @@ def test_a_stale_answer_never_replaces_a_newer_one(
     searches = count_searches(page)
     type_query(page, "dan")
     page.wait_for_timeout(400)  # the debounce is over: "dan" is asked, and answers in 1 s
+    expect(page.locator("timkiem-search .msg")).to_have_text("Đang tìm…")  # the loading state
+    expect(page.locator("timkiem-search .tk")).to_have_class("tk loading")
     page.locator("timkiem-search input").press_sequentially(" van", delay=25)
     summary = page.locator("timkiem-search .summary")
     expect(summary).to_contain_text("“dân vận”")

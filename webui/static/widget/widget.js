@@ -298,7 +298,7 @@ class TimkiemSearch extends HTMLElement {
       try {
         const res = await fetch(url, { signal: ctl.signal, credentials: "omit" });
         data = await res.json();
-        if (!res.ok || !Array.isArray(data.results)) throw new Error("HTTP " + res.status);
+        if (!res.ok || !Array.isArray(data && data.results)) throw new Error("HTTP " + res.status);
         this.cache.set(url.href, data);
         if (this.cache.size > 50) this.cache.delete(this.cache.keys().next().value);
       } catch (err) {
