@@ -143,10 +143,9 @@ def _demo() -> None:  # pragma: no cover - a manual tool
     """Serve the app (index from TIMKIEM_INDEX_DIR) and a page of another origin embedding it."""
     import time
 
-    from webui import create_app, widget
+    from webui import create_app
 
     app = create_app()
-    widget.init_app(app)  # a no-op once create_app adds the widget itself
     with live_server(app) as app_url:
 
         def host_page(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:

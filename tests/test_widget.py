@@ -24,9 +24,7 @@ OTHER = "https://evil.example"
 @pytest.fixture
 def make_app(seed_index: Path) -> Callable[..., Flask]:
     def make(**config: Any) -> Flask:
-        app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index), **config})
-        widget.init_app(app)  # a no-op when create_app has already added the widget
-        return app
+        return create_app({"TESTING": True, "INDEX_DIR": str(seed_index), **config})
 
     return make
 
@@ -162,9 +160,7 @@ def test_future_search_endpoints_are_covered_too(client: FlaskClient, path: str)
 
 def test_cors_origins_comes_from_the_environment(monkeypatch, seed_index: Path) -> None:
     monkeypatch.setenv("TIMKIEM_CORS_ORIGINS", ALLOWED)
-    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index)})
-    widget.init_app(app)
-    client = app.test_client()
+    client = create_app({"TESTING": True, "INDEX_DIR": str(seed_index)}).test_client()
     refused = client.get("/api/search?q=dan", headers={"Origin": OTHER})
     allowed = client.get("/api/search?q=dan", headers={"Origin": ALLOWED})
     assert "Access-Control-Allow-Origin" not in refused.headers
@@ -188,7 +184,7 @@ def test_allowed_origins(setting, expected) -> None:
     assert widget.allowed_origins(setting) == expected
 
 
-def test_init_app_twice_adds_one_hook(make_app: Callable[..., Flask]) -> None:
+def test_the_app_has_the_widget_once_even_if_added_again(make_app: Callable[..., Flask]) -> None:
     app = make_app()
     widget.init_app(app)
     assert app.after_request_funcs[None].count(widget.add_cors_headers) == 1

@@ -27,7 +27,7 @@ from tests.browser import (  # noqa: F401 - fixtures are registered by name: bro
     live_server,
     page_fixture,
 )
-from webui import create_app, widget
+from webui import create_app
 
 # The host page's own CSS, as rude as a real site's can be: none of it may reach the widget.
 HOSTILE_CSS = """
@@ -94,9 +94,7 @@ def host_page(environ: dict[str, Any], start_response: Callable[..., Any]) -> li
 
 
 def make_app(index_dir: Path, **config: Any) -> Flask:
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), **config})
-    widget.init_app(app)  # a no-op when create_app has already added the widget
-    return app
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir), **config})
 
 
 @pytest.fixture(scope="module")
