@@ -57,7 +57,12 @@ GENERATION_PREFIX = "gen-"
 class BuildReport:
     """What a build did, for the summary a user reads."""
 
-    indexed: int = 0
+    indexed: int = 0  # articles in the index afterwards
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    updated_in_place: bool = False  # an update of the live index rather than a rebuild
     skipped: list[Skipped] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)  # ids seen more than once
     seconds: float = 0.0
@@ -65,7 +70,9 @@ class BuildReport:
 
     @property
     def articles_per_second(self) -> float:
-        return self.indexed / self.seconds if self.seconds else 0.0
+        """Articles read per second (unchanged ones included)."""
+        done = self.added + self.updated + self.unchanged
+        return done / self.seconds if self.seconds else 0.0
 
 
 def generation_dir(index_dir: str | os.PathLike[str]) -> Path:
@@ -199,20 +206,36 @@ def _analyse_one(item: Article | Skipped) -> tuple[Article | Skipped, dict[str, 
     return item, None if isinstance(item, Skipped) else article_fields(item)
 
 
+def _existing_articles(ix: Any) -> dict[str, tuple[int, str]]:
+    """id → (document number, content hash) of every live article of an index."""
+    out: dict[str, tuple[int, str]] = {}
+    with ix.reader() as reader:
+        for docnum, stored in reader.iter_docs():
+            out[stored["id"]] = (docnum, stored.get("hash", ""))
+    return out
+
+
 def build_index(
     articles: Iterable[Article | Skipped],
     index_dir: str | os.PathLike[str],
     *,
+    rebuild: bool = True,
     progress: Callable[[Article | Skipped], None] | None = None,
     workers: int | None = None,
     segment_docs: int = 10_000,
 ) -> BuildReport:
-    """Build a fresh index of ``articles`` and make it the live generation of ``index_dir``.
+    """Index ``articles`` into a new generation of ``index_dir`` and make it live.
 
-    Skipped sources are collected in the report; an article whose id was already seen
-    replaces the earlier one (the later source wins). Analysis runs on ``workers`` processes
-    (default: one per core); every ``segment_docs`` articles are written as one segment,
-    which bounds the memory a build needs.
+    With ``rebuild`` (or when there is no usable index yet) the new generation holds exactly
+    ``articles``. Without it, the live index is updated: the new generation starts as hard
+    links to the live one's files, articles whose content hash is unchanged are left alone,
+    new and changed ones are analysed and added, changed and vanished ones deleted. Either
+    way the live index is never modified, so an interrupted run changes nothing.
+
+    Skipped sources are collected in the report; an article whose id was already seen in
+    this run replaces the earlier one (the later source wins). Analysis runs on ``workers``
+    processes (default: one per core); every ``segment_docs`` articles are written as one
+    segment, which bounds the memory a build needs.
     """
     root = Path(index_dir)
     report = BuildReport()
@@ -223,19 +246,47 @@ def build_index(
         previous = None
         with suppress(FileNotFoundError):
             previous = (root / CURRENT_FILE).read_text(encoding="utf-8").strip()
+        live = None
+        if not rebuild and previous:
+            with suppress(IndexMissingError, IndexVersionError):
+                live = generation_dir(root)
+        report.updated_in_place = live is not None
         name = _new_generation_name()
         # Drop unfinished builds of earlier runs; keep the live generation.
         _remove_old_generations(root, {previous} if previous else set())
         gen = root / name
         gen.mkdir()
-        ix = whoosh_index.create_in(str(gen), make_schema())
+        if live is not None:
+            for file in live.iterdir():
+                if file.is_file() and not file.name.endswith("WRITELOCK"):
+                    os.link(file, gen / file.name)
+            ix = whoosh_index.open_dir(str(gen))
+            existing = _existing_articles(ix)
+            forms = Vocabulary.load(gen).counts()
+        else:
+            ix = whoosh_index.create_in(str(gen), make_schema())
+            existing = {}
+            forms = Counter()  # accented syllable → documents holding it
         writer: BulkSegmentWriter | None = None
-        committed = 0  # documents in committed segments
-        docnums: dict[str, int] = {}  # id → document number in the whole index
-        replaced: list[int] = []
-        forms: Counter[str] = Counter()  # accented syllable → documents holding it
+        committed = ix.doc_count_all()  # documents in committed segments
+        docnums: dict[str, int] = {}  # id → document number, for articles written now
+        replaced: list[int] = []  # documents superseded in this run
+        seen: set[str] = set()
+
+        def changed_only() -> Iterator[Article | Skipped]:
+            for item in articles:
+                if isinstance(item, Article):
+                    old = existing.get(item.id)
+                    if item.id in seen:
+                        report.duplicates.append(item.id)
+                    seen.add(item.id)
+                    if old is not None and old[1] == content_hash(item):
+                        report.unchanged += 1
+                        continue
+                yield item
+
         try:
-            for item, doc in _analysed(articles, workers):
+            for item, doc in _analysed(changed_only(), workers):
                 if progress is not None:
                     progress(item)
                 if isinstance(item, Skipped) or doc is None:
@@ -244,8 +295,12 @@ def build_index(
                 if writer is None:
                     writer = BulkSegmentWriter(ix)
                 if item.id in docnums:
-                    report.duplicates.append(item.id)
                     replaced.append(docnums[item.id])
+                elif item.id in existing:
+                    report.updated += 1
+                    replaced.append(existing[item.id][0])
+                else:
+                    report.added += 1
                 docnums[item.id] = committed + writer.docnum
                 forms.update(doc[term_field("body", ACCENTED)].keys())
                 forms.update(doc[term_field("title", ACCENTED)].keys())
@@ -254,18 +309,21 @@ def build_index(
                     committed += writer.docnum
                     writer.commit(merge=False)
                     writer = None
-            if not docnums:
+            if not seen:
                 raise NoArticlesError(str(index_dir))
             if writer is not None:
                 writer.commit(merge=False)
                 writer = None
-            if replaced:
-                # Whoosh cannot delete a document it has not committed yet: drop the
-                # earlier copies of repeated ids now (the later source wins).
+            removed = [docnum for doc_id, (docnum, _) in existing.items() if doc_id not in seen]
+            report.removed = len(removed)
+            if replaced or removed:
+                # Whoosh cannot delete a document it has not committed yet: superseded and
+                # vanished articles are deleted once the new ones are written.
                 deleter = ix.writer()
-                for docnum in replaced:
+                for docnum in replaced + removed:
                     deleter.delete_document(docnum)
                 deleter.commit(merge=False)
+            report.indexed = ix.doc_count()
         except BaseException:
             if writer is not None:
                 writer.cancel()
@@ -274,7 +332,6 @@ def build_index(
             raise
         ix.close()
         Vocabulary.from_counts(forms).save(gen)
-        report.indexed = len(docnums)
         meta = {
             "format": SCHEMA_VERSION,
             "documents": report.indexed,

@@ -62,18 +62,21 @@ class _Progress:
             click.echo("", err=True)
 
 
-def run_build(sources: tuple[str, ...], index_dir: str) -> BuildReport:
-    """Build the index from ``sources`` with progress on stderr; print the summary."""
+def run_build(sources: tuple[str, ...], index_dir: str, *, rebuild: bool = True) -> BuildReport:
+    """Index ``sources`` with progress on stderr; print the summary."""
     progress = _Progress(enabled=sys.stderr.isatty())
     click.echo(f"Indexing {', '.join(sources)} into {index_dir} …", err=True)
     try:
-        report = build_index(iter_articles(sources), index_dir, progress=progress)
+        report = build_index(iter_articles(sources), index_dir, rebuild=rebuild, progress=progress)
     finally:
         progress.done()
+    kind = "Updated the index" if report.updated_in_place else "Built the index"
     click.echo(
-        f"Indexed {report.indexed:,} articles in {report.seconds:.1f} s "
-        f"({report.articles_per_second:,.0f} articles/s); "
-        f"{len(report.skipped)} skipped; {len(report.duplicates)} duplicate ids (later kept).",
+        f"{kind} in {report.seconds:.1f} s ({report.articles_per_second:,.0f} articles/s): "
+        f"{report.indexed:,} articles; {report.added:,} added, {report.updated:,} updated, "
+        f"{report.removed:,} removed, {report.unchanged:,} unchanged, "
+        f"{len(report.skipped):,} skipped; {len(report.duplicates):,} duplicate ids "
+        "(the later kept).",
         err=True,
     )
     if report.skipped:
@@ -91,16 +94,19 @@ def main() -> None:
 
 @main.command("index")
 @click.argument("sources", nargs=-1)
+@click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
 @index_dir_option
-def index_command(sources: tuple[str, ...], index_dir: str) -> None:
-    """Build the index from SOURCES (files, folders, globs; default: seeds/).
+def index_command(sources: tuple[str, ...], rebuild: bool, index_dir: str) -> None:
+    """Index SOURCES (files, folders, globs; default: seeds/).
 
-    The new index is built beside the live one and replaces it atomically: searches keep
-    being answered by the old one until the new one is complete. Exits with status 1 when
-    some sources were skipped (the rest is indexed).
+    SOURCES are the whole collection: on an existing index only new and changed articles
+    (by content hash) are written, and articles no longer in SOURCES are removed. The new
+    index is prepared beside the live one and replaces it atomically: searches keep being
+    answered by the old one until the new one is complete. Exits with status 1 when some
+    sources were skipped (the rest is indexed).
     """
     try:
-        report = run_build(sources or DEFAULT_SOURCES, index_dir)
+        report = run_build(sources or DEFAULT_SOURCES, index_dir, rebuild=rebuild)
     except TimkiemError as exc:
         raise click.ClickException(str(exc)) from exc
     if report.skipped:

@@ -20,7 +20,7 @@ class IndexVersionError(TimkiemError):
         super().__init__(
             f"The index in {index_dir} was built by an incompatible version of timkiem "
             f"(format {found}, this version reads {expected}). Rebuild it with: "
-            f"timkiem index SOURCES --index-dir {index_dir}"
+            f"timkiem index --rebuild SOURCES --index-dir {index_dir}"
         )
 
 

@@ -55,6 +55,10 @@ class Vocabulary:
             return cls({})
         return cls({k: [(w, int(n)) for w, n in v] for k, v in raw.items()})
 
+    def counts(self) -> Counter[str]:
+        """Document frequencies of the kept forms (to add a later update's counts to)."""
+        return Counter({w: n for items in self.forms.values() for w, n in items})
+
     def candidates(self, folded: str) -> list[tuple[str, int]]:
         return self.forms.get(folded, [])[:MAX_FORMS]
 

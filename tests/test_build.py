@@ -103,5 +103,37 @@ def test_missing_and_incompatible_indexes_say_how_to_rebuild(tmp_path: Path) -> 
     meta = json.loads(meta_path.read_text())
     meta["format"] = 0
     meta_path.write_text(json.dumps(meta))
-    with pytest.raises(IndexVersionError, match="Rebuild it with: timkiem index"):
+    with pytest.raises(IndexVersionError, match="Rebuild it with: timkiem index --rebuild"):
         Engine(tmp_path)
+
+
+def test_an_update_touches_only_what_changed(tmp_path: Path) -> None:
+    first = [
+        article("keep", "Bài giữ nguyên"),
+        article("edit", "Bài cũ"),
+        article("gone", "Bài bỏ"),
+    ]
+    build_index(first, tmp_path)
+    engine = Engine(tmp_path)
+    second = [
+        article("keep", "Bài giữ nguyên"),
+        article("edit", "Bài sửa"),
+        article("new", "Bài mới"),
+    ]
+    report = build_index(second, tmp_path, rebuild=False)
+    assert report.updated_in_place
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 1)
+    assert report.indexed == 3 == engine.doc_count()
+    assert [h.id for h in engine.search("sửa").hits] == ["edit"]
+    assert engine.search("cũ").total == 0
+    assert engine.search("bỏ").total == 0
+    assert [h.id for h in engine.search("giữ nguyên").hits] == ["keep"]
+    # Nothing changed: nothing is written.
+    again = build_index(second, tmp_path, rebuild=False)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 3)
+    assert engine.doc_count() == 3
+
+
+def test_an_update_of_a_missing_index_builds_it(tmp_path: Path) -> None:
+    report = build_index([article("a", "Bài")], tmp_path, rebuild=False)
+    assert not report.updated_in_place and report.added == 1

@@ -15,7 +15,7 @@ def test_index_then_search(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["index", str(SEEDS), "--index-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "Indexed 5 articles" in result.output
+    assert "5 articles; 5 added" in result.output
     result = runner.invoke(main, ["search", "bac", "kan", "--index-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "Giao ban công tác dân vận" in result.output.splitlines()[2]
@@ -62,7 +62,7 @@ def test_bad_files_are_reported_by_name_and_the_rest_is_indexed(tmp_path: Path) 
     index_dir = tmp_path / "ix"
     result = CliRunner().invoke(main, ["index", str(src), "--index-dir", str(index_dir)])
     assert result.exit_code == 1, result.output  # something was skipped
-    assert "Indexed 1 articles" in result.output
+    assert "1 articles; 1 added" in result.output
     for name in ("empty.txt", "binary.txt"):
         assert name in result.output
     found = CliRunner().invoke(main, ["search", "dan van", "--index-dir", str(index_dir)])
@@ -78,3 +78,14 @@ def test_failed_build_keeps_the_old_index(tmp_path: Path) -> None:
     assert "missing" in result.output
     still = runner.invoke(main, ["search", "bac kan", "--index-dir", index_dir])
     assert "Giao ban công tác dân vận" in still.output
+
+
+def test_reindexing_updates_and_rebuild_rebuilds(tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["index", str(SEEDS), "--index-dir", str(tmp_path)]
+    assert runner.invoke(main, args).exit_code == 0
+    again = runner.invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert "Updated the index" in again.output and "5 unchanged" in again.output
+    rebuilt = runner.invoke(main, [*args, "--rebuild"])
+    assert "Built the index" in rebuilt.output and "5 added" in rebuilt.output
