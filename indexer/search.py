@@ -132,6 +132,13 @@ def article_url(doc_id: str) -> str:
     return f"/article/{doc_id}"
 
 
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address, else None (never a javascript: link)."""
+    if url and url.split(":", 1)[0].lower() in ("http", "https"):
+        return url
+    return None
+
+
 class _PostingsCache:
     """Decoded postings lists, least recently used dropped beyond a byte budget."""
 
@@ -577,7 +584,7 @@ class Engine:
             author=stored.get("author"),
             source=stored.get("source"),
             path=stored.get("path") or "",
-            url=stored.get("url") or article_url(stored["id"]),
+            url=web_url(stored.get("url")) or article_url(stored["id"]),
             snippet=text,
             score=round(score, 4),
         )
@@ -596,7 +603,7 @@ class Engine:
             author=stored.get("author"),
             source=stored.get("source"),
             path=stored.get("path") or "",
-            url=stored.get("url"),
+            url=web_url(stored.get("url")),
             body=zlib.decompress(stored["body_z"]).decode("utf-8"),
         )
 

@@ -118,3 +118,13 @@ def test_article_view_marks_query_words(engine: Engine) -> None:
     html = "\n".join(engine.highlight_article(article, "bac kan"))
     assert "<mark>Bắc Kạn</mark>" in html
     assert engine.article("no-such-id") is None
+
+
+def test_only_web_addresses_become_links(tmp_path: Path) -> None:
+    articles = [
+        Article(id="js", title="Bài", body="Nội dung", url="javascript:alert(1)"),
+        Article(id="web", title="Bài", body="Nội dung", url="https://example.vn/bai"),
+    ]
+    build_index(articles, tmp_path)
+    urls = {h.id: h.url for h in Engine(tmp_path).search("bài").hits}
+    assert urls == {"js": "/article/js", "web": "https://example.vn/bai"}

@@ -22,7 +22,11 @@ def search() -> Response:
     """Ranked results for ``q``, one page: what the search page shows, as JSON."""
     params = search_params(request.args, current_app.config["PER_PAGE"])
     page = get_engine().search(params.q, page=params.page, per_page=params.per_page)
-    return jsonify(page.to_dict())
+    response = jsonify(page.to_dict())
+    # Short enough that a new index generation shows within a minute.
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    return response
 
 
 @bp.errorhandler(QueryError)
