@@ -217,3 +217,43 @@ def test_entities_and_non_breaking_spaces(tmp_path: Path) -> None:
     assert isinstance(article, Article)
     assert article.title == "Giá xăng tăng"
     assert article.body == "Giá xăng tăng & giá dầu giảm."
+
+
+def test_teaser_articles_do_not_hide_the_story(tmp_path: Path) -> None:
+    teasers = "".join(
+        f"<article><h3>Tin {n}</h3><p>Tóm tắt ngắn của tin số {n} trong danh sách.</p></article>"
+        for n in range(5)
+    )
+    story = "".join(
+        f"<p>Đoạn {n} của bài chính kể lại diễn biến hội nghị và các ý kiến phát biểu.</p>"
+        for n in range(6)
+    )
+    page = (
+        "<html><head><title>Bài chính - Báo Mẫu</title></head><body>"
+        f'<div class="post"><h1>Bài chính</h1>{story}</div>'
+        f'<div class="list">{teasers}</div></body></html>'
+    )
+    article = extract_one(write(tmp_path, "chinh.html", page))
+    assert isinstance(article, Article)
+    assert article.title == "Bài chính"
+    assert article.body.startswith("Đoạn 0 của bài chính")
+    assert article.body.count("\n\n") == 5
+    assert "Tóm tắt" not in article.body
+
+
+def test_site_logo_and_commenters_are_not_headline_or_author(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Giá lúa tăng mạnh - Báo Mẫu</title></head><body>"
+        '<header><h1 class="logo"><a href="/">Báo Mẫu</a></h1></header>'
+        '<div class="content-detail"><p>Giá lúa tại đồng bằng sông Cửu Long tăng mạnh trong '
+        "tuần qua, nông dân phấn khởi.</p></div>"
+        '<div class="comments"><div class="comment-item"><span class="comment-author">'
+        "Nguyễn Văn Bình</span><p>Mong giá giữ được lâu.</p></div></div>"
+        "</body></html>"
+    )
+    article = extract_one(write(tmp_path, "lua.html", page))
+    assert isinstance(article, Article)
+    assert (article.title, article.source, article.author) == ("Giá lúa tăng mạnh", "Báo Mẫu", None)
+    assert article.body == (
+        "Giá lúa tại đồng bằng sông Cửu Long tăng mạnh trong tuần qua, nông dân phấn khởi."
+    )

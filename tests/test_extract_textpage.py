@@ -257,3 +257,58 @@ def test_a_page_of_chrome_only_is_skipped(text: str) -> None:
 )
 def test_headline_from_a_run_in_first_line(line: str, headline: str) -> None:
     assert headline_from_lead(line) == headline
+
+
+def test_toolbars_and_furniture_between_headline_and_text() -> None:
+    article = page(
+        "Khánh thành trường học mới ở vùng cao\n"
+        "Đăng ngày 05/04/2022 | Lượt xem: 1.234\n"
+        "Chia sẻ | In bài | Gửi email\n"
+        "Cỡ chữ\n"
+        "Ảnh minh họa\n"
+        "Bài: Hoàng Lan\n"
+        "Sáng 5/4, huyện vùng cao khánh thành ngôi trường mới cho hơn 300 học sinh người dân "
+        "tộc thiểu số, sau hai năm xây dựng bằng nguồn vốn xã hội hóa.\n"
+    )
+    assert isinstance(article, Article)
+    assert (article.title, article.date, article.author) == (
+        "Khánh thành trường học mới ở vùng cao",
+        "2022-04-05",
+        "Hoàng Lan",
+    )
+    assert article.body.startswith("Sáng 5/4, huyện vùng cao")
+    assert "\n" not in article.body
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "date", "author"),
+    [
+        (  # section and date above the headline, an all-caps byline, a "Tin liên quan:" list
+            "Thời sự\nThứ ba, 5/4/2022, 19:07 (GMT+7)\nHà Nội đề xuất cấm xe máy từ năm 2030\n"
+            "Thành phố đề xuất lộ trình hạn chế xe máy tại các quận nội thành, tiến tới dừng "
+            "hoạt động vào năm 2030.\n\nTHANH HÀ\nChia sẻ\nTin liên quan:\n- Xe buýt điện\n",
+            "Hà Nội đề xuất cấm xe máy từ năm 2030",
+            "2022-04-05",
+            "THANH HÀ",
+        ),
+        (  # a bracketed update line, two names in the byline
+            "Trang chủ » Tin tức\nNông dân phấn khởi vì giá lúa tăng\n(Cập nhật: 10:30 05/04/2022)"
+            "\n\nGiá lúa tăng mạnh trong tuần qua.\n\nThu Hà - Minh Đức\n\nCác tin khác:\nLúa\n",
+            "Nông dân phấn khởi vì giá lúa tăng",
+            "2022-04-05",
+            "Thu Hà - Minh Đức",
+        ),
+        (  # "PV" (phóng viên) signs the article
+            "Phát động phong trào thi đua\n\nBan Dân vận phát động phong trào thi đua.\n\nPV\n",
+            "Phát động phong trào thi đua",
+            None,
+            "PV",
+        ),
+    ],
+)
+def test_other_page_layouts(text: str, title: str, date: str | None, author: str) -> None:
+    article = page(text)
+    assert isinstance(article, Article)
+    assert (article.title, article.date, article.author) == (title, date, author)
+    assert author not in article.body
+    assert "Tin" not in article.body and "Chia sẻ" not in article.body

@@ -227,3 +227,20 @@ def test_a_bad_file_never_stops_the_run(tmp_path: Path) -> None:
         ("5.txt", "Article"),
         ("nope", "Skipped"),
     ]
+
+
+def test_files_with_the_same_name_in_different_folders_keep_distinct_ids(tmp_path: Path) -> None:
+    for year in ("2021", "2022"):
+        (tmp_path / year).mkdir()
+        (tmp_path / year / "index.txt").write_text(PAGE, encoding="utf-8")
+    first, second = iter_articles([tmp_path])
+    assert isinstance(first, Article) and isinstance(second, Article)
+    assert first.id == "index"
+    assert second.id.startswith("index-") and len(second.id) == len("index-") + 8
+    # Stable: the same sources give the same ids.
+    assert [a.id for a in iter_articles([tmp_path])] == [first.id, second.id]
+    # The same file named twice is one article (one id), not two.
+    assert [a.id for a in iter_articles([tmp_path / "2021", tmp_path / "2021" / "index.txt"])] == [
+        "index",
+        "index",
+    ]

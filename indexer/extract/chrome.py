@@ -78,13 +78,20 @@ def is_chrome_line(line: str) -> bool:
 
     >>> is_chrome_line("Tìm kiếm"), is_chrome_line("Hiện tại 247 khách")
     (True, True)
-    >>> is_chrome_line("Trang chủ > Tin tức > Chính trị")
-    True
+    >>> is_chrome_line("Trang chủ > Tin tức > Chính trị"), is_chrome_line("Chia sẻ | In bài")
+    (True, True)
     """
     folded = fold(line)
     if not folded:
         return False
-    return folded in _CHROME_LINES or _CHROME_PATTERNS.match(folded) is not None
+    if folded in _CHROME_LINES or _CHROME_PATTERNS.match(folded) is not None:
+        return True
+    # A toolbar: "Chia sẻ | In bài | Gửi email", every part of it chrome.
+    parts = [p for p in _TOOLBAR_SEPARATOR.split(folded) if p]
+    return len(parts) > 1 and all(is_chrome_line(p) for p in parts)
+
+
+_TOOLBAR_SEPARATOR = re.compile(r"\s*[|•·]\s*")
 
 
 # Section names that sites print above the headline.
@@ -252,7 +259,15 @@ def parse_byline(line: str, *, labelled_only: bool = False) -> str | None:
     return line if _looks_like_byline(line) else None
 
 
+# Bylines that are not names: "PV" (phóng viên), "CTV", an agency, initials ("N.H.").
+_SHORT_BYLINE = re.compile(
+    r"^(?:(?:nhóm\s+)?(?:PV|CTV|BTV)|TTXVN|VNA|[A-ZĐ]\.\s?[A-ZĐ](?:\.\s?[A-ZĐ])*\.?)$"
+)
+
+
 def _looks_like_byline(text: str) -> bool:
+    if _SHORT_BYLINE.match(text):
+        return True
     if len(text.split()) > 16 or text.endswith((".", ":", ";", "?", "!", "…", ",")):
         return False
     m = _UNIT_IN_PARENS.match(text)

@@ -58,13 +58,13 @@ _JUNK_ANYWHERE = re.compile(
     r"related|relate[dn]|tinkhac|tin-khac|tin_khac|lienquan|lien-quan|lien_quan|othernews|"
     r"other-news|morenews|more-news|comment|binhluan|binh-luan|share|sharing|social|"
     r"advert|banner|quangcao|quang-cao|breadcrumb|sidebar|navbar|subscribe|newsletter|"
-    r"toolbar|pagination|paging|popup|cookie|sponsor|widget|tinmoi|tin-moi|xemnhieu|"
+    r"toolbar|pagination|paging|popup|cookie|sponsor|tinmoi|tin-moi|xemnhieu|"
     r"xem-nhieu|docnhieu|doc-nhieu|most-read|mostread|author|byline|tacgia|tac-gia",
     re.IGNORECASE,
 )
 _JUNK_WORD = re.compile(
     r"(?:^|[\s_\-])(?:ads?|adv|tags?|tag-list|keywords?|menu|nav|footer|header|print|"
-    r"rating|vote|date|time|meta|publish|posted|hidden-print|d-none)(?:$|[\s_\-])",
+    r"rating|vote|date|time|meta|publish|posted)(?:$|[\s_\-])",
     re.IGNORECASE,
 )
 # Containers that hold the article on common Vietnamese and international CMSs.
@@ -160,8 +160,19 @@ def _best(tags: list[Tag]) -> Tag | None:
     return min((s for s in sized if s[0] >= 0.6 * longest), key=lambda s: s[0])[2]
 
 
+def _paragraph_text(tag: Tag) -> int:
+    return sum(len(p.get_text(" ", strip=True)) for p in tag.find_all("p"))
+
+
 def _find_container(soup: BeautifulSoup) -> Tag | None:
-    """The element that holds the article text."""
+    """The element that holds the article text.
+
+    Named containers first (schema.org ``articleBody``, ``<article>``, CMS class names,
+    ``<main>``), each checked against the page's densest run of paragraphs: a teaser
+    ``<article>`` in a list of related stories holds far less text than the story itself.
+    """
+    densest = _paragraph_score(soup)
+    densest_size = _paragraph_text(densest) if densest is not None else 0
     for candidates in (
         soup.find_all(attrs={"itemprop": "articleBody"}),
         soup.find_all("article"),
@@ -169,12 +180,12 @@ def _find_container(soup: BeautifulSoup) -> Tag | None:
         soup.find_all("main"),
     ):
         best = _best(candidates)
-        # An <article> that is only a teaser (a headline and a line) is not the story.
-        if best is not None and (
-            len(best.get_text(" ", strip=True)) >= 200 or best.find("p") is not None
-        ):
+        if best is None:
+            continue
+        size = _paragraph_text(best) or len(best.get_text(" ", strip=True))
+        if size >= 0.5 * densest_size and (size >= 200 or best.find("p") is not None):
             return best
-    return _paragraph_score(soup) or soup.body
+    return densest or soup.body
 
 
 def _is_junk(tag: Tag, container: Tag) -> bool:
@@ -292,7 +303,38 @@ def _find_date(soup: BeautifulSoup, metas: dict[str, str], container: Tag | None
     return None
 
 
-def _find_author(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
+def _outside(tag: Tag, names: frozenset[str], attrs: re.Pattern[str] | None = None) -> bool:
+    """Is ``tag`` outside every ancestor named ``names`` (and whose class/id match
+    ``attrs``)? Looks a bounded number of levels up, so deep pages stay cheap."""
+    parent = tag.parent
+    for _ in range(40):
+        if not isinstance(parent, Tag):
+            return True
+        if parent.name in names or (attrs is not None and attrs.search(_attr_text(parent))):
+            return False
+        parent = parent.parent
+    return True
+
+
+_SITE_CHROME = frozenset({"header", "nav", "footer", "aside"})
+_NOT_THE_AUTHOR = re.compile(r"comment|binh-?luan|binhluan|related|reply|review", re.IGNORECASE)
+
+
+def _headline_element(soup: BeautifulSoup, container: Tag | None, site: str | None) -> Tag | None:
+    """The page's ``<h1>`` headline: in the article if it has one, never the site logo."""
+    for scope in (container, soup):
+        if scope is None:
+            continue
+        for h1 in scope.find_all("h1"):
+            text = _text_of(h1)
+            if not text or (site and fold(text) == fold(site)):
+                continue
+            if scope is container or _outside(h1, _SITE_CHROME):
+                return h1
+    return None
+
+
+def _find_author(soup: BeautifulSoup, metas: dict[str, str], container: Tag | None) -> str | None:
     declared = _first(metas, "author", "article:author", "dc.creator", "byl", "sailthru.author")
     if declared and not declared.startswith(("http://", "https://", "/")):
         return tidy_line(declared)
@@ -306,10 +348,19 @@ def _find_author(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
     for tag in soup.find_all(attrs={"rel": "author"}):
         if _text_of(tag):
             return _text_of(tag)
-    for tag in soup.find_all(lambda t: bool(_AUTHOR_HINT.search(_attr_text(t)))):
-        text = _text_of(tag)
-        if text and word_count(text) <= 12:
-            return parse_byline(text) or text
+    # A byline box: in the article first; elsewhere only if not a commenter's name.
+    for scope in (container, soup):
+        if scope is None:
+            continue
+        for tag in scope.find_all(lambda t: bool(_AUTHOR_HINT.search(_attr_text(t)))):
+            text = _text_of(tag)
+            if (
+                text
+                and word_count(text) <= 12
+                and not _NOT_THE_AUTHOR.search(_attr_text(tag))
+                and _outside(tag, frozenset(), _NOT_THE_AUTHOR)
+            ):
+                return parse_byline(text) or text
     return None
 
 
@@ -329,8 +380,7 @@ def extract_htmlpage(
     site = tidy_line(site) if site and not site.startswith("@") else site_in_title
 
     container = _find_container(soup)
-    h1 = container.find("h1") if container is not None else None
-    h1 = h1 or soup.find("h1")
+    h1 = _headline_element(soup, container, site)
     title = _first(metas, "og:title", "twitter:title") or (
         _text_of(h1) if isinstance(h1, Tag) else ""
     )
@@ -343,7 +393,7 @@ def extract_htmlpage(
             title = " - ".join(parts[:-1])
 
     date = _find_date(soup, metas, container)
-    author = _find_author(soup, metas)
+    author = _find_author(soup, metas, container)
     url = None
     canonical = soup.find("link", rel="canonical")
     if isinstance(canonical, Tag) and isinstance(canonical.get("href"), str):

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import glob
 import gzip
+import hashlib
 import io
 import os
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
@@ -106,37 +108,38 @@ def iter_articles(sources: Iterable[str | os.PathLike[str]]) -> Iterator[Article
     ``iter_articles(["seeds/000_222d88ab3d04865c.txt"])`` yields one Article titled
     "Tiếp tục phối hợp chặt chẽ, hiệu quả trong công tác dân vận", dated 2022-04-05.
     """
+    stems: dict[str, str] = {}
     for source in sources:
         given = os.fspath(source)
         if isinstance(given, bytes):
             given = os.fsdecode(given)
-        yield from _iter_source(given)
+        yield from _iter_source(given, stems)
 
 
-def _iter_source(given: str) -> Iterator[Article | Skipped]:
+def _iter_source(given: str, stems: dict[str, str]) -> Iterator[Article | Skipped]:
     if os.path.isdir(given):
-        yield from _iter_folder(given)
+        yield from _iter_folder(given, stems)
     elif os.path.exists(given):
-        yield from _extract(given)
+        yield from _extract(given, stems)
     elif glob.has_magic(given):
         matches = sorted(glob.glob(given, recursive=True))
         if not matches:
             yield Skipped(given, "no files match this pattern")
         for match in matches:
             if os.path.isdir(match):
-                yield from _iter_folder(match)
+                yield from _iter_folder(match, stems)
             elif not _skip_name(os.path.basename(match)):
-                yield from _extract(match)
+                yield from _extract(match, stems)
     else:
         yield Skipped(given, NO_SUCH_PATH)
 
 
-def _iter_folder(folder: str) -> Iterator[Article | Skipped]:
+def _iter_folder(folder: str, stems: dict[str, str]) -> Iterator[Article | Skipped]:
     for item in _walk(folder):
         if isinstance(item, Skipped):
             yield item
         else:
-            yield from _extract(item)
+            yield from _extract(item, stems)
 
 
 def extract_file(path: str | os.PathLike[str]) -> list[Article | Skipped]:
@@ -148,7 +151,7 @@ def extract_file(path: str | os.PathLike[str]) -> list[Article | Skipped]:
     given = os.fspath(path)
     if not os.path.exists(given):
         return [Skipped(given, NO_SUCH_PATH)]
-    return list(_extract(given))
+    return list(_extract(given, {}))
 
 
 def _folder_name(path: str) -> str | None:
@@ -183,7 +186,24 @@ def _sniff(text: str) -> str | None:
     return None
 
 
-def _extract(path: str) -> Iterator[Article | Skipped]:
+def _unique_stem(stem: str, path: str, stems: dict[str, str]) -> str:
+    """The file's id: its URL-safe stem, made unique when another file has the same stem.
+
+    Ids are the file stem ("000_222d88ab3d04865c"); two files named ``index.html`` in
+    different folders would otherwise share one id and the second would replace the first.
+    The second gets a short hash of its path: stable for the same sources.
+    """
+    base = safe_id(stem)
+    where = os.path.normpath(path)
+    owner = stems.setdefault(base, where)
+    if owner == where:
+        return base
+    unique = f"{base}-{hashlib.sha1(where.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}"
+    stems.setdefault(unique, where)
+    return unique
+
+
+def _extract(path: str, stems: dict[str, str]) -> Iterator[Article | Skipped]:
     """Articles of one existing file; every failure becomes a Skipped."""
     name = os.path.basename(path)
     kind, compressed, stem = file_kind(name)
@@ -191,6 +211,14 @@ def _extract(path: str) -> Iterator[Article | Skipped]:
         suffix = os.path.splitext(name)[1] or name
         yield Skipped(path, f"unsupported file type ({suffix}): expected {_SUPPORTED}")
         return
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            # A pipe or device would block or never end.
+            yield Skipped(path, "not a regular file")
+            return
+    except OSError:
+        pass  # reported with the reason when the file is read below
+    stem = _unique_stem(stem, path, stems)
     folder = _folder_name(path)
     try:
         if kind in ("json", "jsonl"):
@@ -211,7 +239,7 @@ def _extract(path: str) -> Iterator[Article | Skipped]:
                 )
                 return
         extract = extract_htmlpage if kind == "html" else extract_textpage
-        yield extract(text, article_id=safe_id(stem), path=path, source=folder)
+        yield extract(text, article_id=stem, path=path, source=folder)
     except _TooLarge as e:
         yield Skipped(path, f"file too large ({e}, limit {MAX_FILE_BYTES / 2**20:.0f} MB)")
     except DecodeError as e:

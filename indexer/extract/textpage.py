@@ -119,10 +119,26 @@ def headline_from_lead(line: str) -> str:
     return " ".join(words[:_HEADLINE_WORDS]).rstrip(",;:-–") + "…"
 
 
+def _line_date(line: str) -> str | None:
+    """The date of a date line, also when it shares the line with chrome
+    ("Đăng ngày 05/04/2022 | Lượt xem: 1.234")."""
+    found = date_line(line)
+    if found or not _TOOLBAR.search(line):
+        return found
+    parts = [p for p in _TOOLBAR.split(line) if p.strip()]
+    dates = [date_line(p) for p in parts]
+    if any(dates) and all(d or is_chrome_line(p) for d, p in zip(dates, parts, strict=True)):
+        return next(d for d in dates if d)
+    return None
+
+
+_TOOLBAR = re.compile(r"\s[|•·]\s")
+
+
 def _classify(line: str) -> str:
     if not line:
         return "blank"
-    if date_line(line):
+    if _line_date(line):
         return "date"
     if is_chrome_line(line):
         return "chrome"
@@ -156,13 +172,19 @@ def extract_textpage(
         ),
         None,
     )
-    date = date_line(lines[date_index]) if date_index is not None else None
+    date = _line_date(lines[date_index]) if date_index is not None else None
 
-    if date_index is not None and any(i < date_index for i in texts):
-        candidates = [i for i in texts if i < date_index]
-    else:
-        candidates = [i for i in texts if i < header_end]
-    title_index = _pick_headline(lines, candidates)
+    # The headline is above the date line on most sites, below it on some ("Thời sự /
+    # Thứ ba, 5/4/2022 / headline"); with no date line, it is in the header.
+    title_index = None
+    if date_index is not None:
+        title_index = _pick_headline(lines, [i for i in texts if i < date_index])
+        if title_index is None:
+            title_index = _pick_headline(
+                lines, [i for i in texts if date_index < i < max(header_end, date_index + 2)]
+            )
+    if title_index is None:
+        title_index = _pick_headline(lines, [i for i in texts if i < header_end])
     if title_index is None:
         # No headline line: the page starts with prose. Make one from the first line.
         title = headline_from_lead(lines[texts[0]])
@@ -170,6 +192,19 @@ def extract_textpage(
     else:
         title = tidy_title(lines[title_index])
         body_from = title_index + 1
+
+    # Between the headline and the first paragraph, short lines that are not sentences are
+    # page furniture the lists do not know ("Cỡ chữ", "Ảnh minh họa"); labelled bylines stay.
+    first_paragraph = next((i for i in texts if i >= body_from and _is_paragraph(lines[i])), None)
+    for i in range(body_from, first_paragraph or body_from):
+        line = lines[i]
+        if (
+            kinds[i] == "text"
+            and word_count(line) <= 4
+            and not _SENTENCE_END.search(line)
+            and not parse_byline(line, labelled_only=True)
+        ):
+            kinds[i] = "chrome"
 
     # Everything from the first trailer line on ("Tin khác", "Bài trước…") is not article.
     body_to = len(lines)
