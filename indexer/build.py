@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ CURRENT_FILE = "CURRENT"
 META_FILE = "timkiem.json"
 LOCK_FILE = ".lock"
 GENERATION_PREFIX = "gen-"
+ANALYSIS_BATCH = 512  # articles handed to the analysis processes at a time
 
 
 @dataclass
@@ -197,9 +199,20 @@ def _analysed(
         for item in articles:
             yield item, None if isinstance(item, Skipped) else article_fields(item)
         return
+    # Batches, one analysed while the previous one is written: Pool.imap would read every
+    # article ahead at once and hold them all in memory.
     ctx = multiprocessing.get_context("fork")
+    items = iter(articles)
     with ctx.Pool(workers) as pool:
-        yield from pool.imap(_analyse_one, articles, chunksize=32)
+        pending = None
+        while True:
+            batch = list(islice(items, ANALYSIS_BATCH))
+            submitted = pool.map_async(_analyse_one, batch, chunksize=16) if batch else None
+            if pending is not None:
+                yield from pending.get()
+            if submitted is None:
+                return
+            pending = submitted
 
 
 def _analyse_one(item: Article | Skipped) -> tuple[Article | Skipped, dict[str, Any] | None]:
