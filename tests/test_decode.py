@@ -157,3 +157,12 @@ def test_vietnamese_score() -> None:
     share, words = vietnamese_score("Tieáng Vieät")  # VNI bytes misread as Latin-1
     assert words == 2 and share == 0.0
     assert vietnamese_score("only ascii words") == (0.0, 0)
+
+
+def test_utf8_with_a_stray_invalid_byte_is_still_utf8() -> None:
+    data = ("Tiếp tục phối hợp chặt chẽ, hiệu quả trong công tác dân vận. " * 5).encode()
+    damaged = data[:40] + b"\x96" + data[40:]  # a Windows dash pasted into UTF-8
+    decoded = decode_bytes(damaged)
+    assert decoded.encoding == "utf-8"
+    assert decoded.text.count("\ufffd") == 1
+    assert decoded.text.replace("\ufffd", "") == data.decode()

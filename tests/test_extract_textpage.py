@@ -312,3 +312,28 @@ def test_other_page_layouts(text: str, title: str, date: str | None, author: str
     assert (article.title, article.date, article.author) == (title, date, author)
     assert author not in article.body
     assert "Tin" not in article.body and "Chia sẻ" not in article.body
+
+
+def test_long_menu_above_the_headline() -> None:
+    menu = "\n".join(f"Mục số {n}" for n in range(30))
+    article = page(
+        f"Trang chủ\n{menu}\nTiêu đề thật của bài viết hôm nay\nTác giả: Trần Văn Minh\n"
+        "05/04/2022\n\nNội dung bài viết đủ dài để thành một đoạn văn, kết thúc bằng dấu chấm."
+    )
+    assert isinstance(article, Article)
+    assert (article.title, article.date, article.author) == (
+        "Tiêu đề thật của bài viết hôm nay",
+        "2022-04-05",
+        "Trần Văn Minh",
+    )
+    assert article.body == "Nội dung bài viết đủ dài để thành một đoạn văn, kết thúc bằng dấu chấm."
+
+
+def test_a_question_headline_is_still_the_headline() -> None:
+    question = (
+        "Vì sao giá lúa ở đồng bằng sông Cửu Long tăng mạnh trong tuần này, nông dân có được "
+        "lợi không?"
+    )
+    article = page(f"{question}\n\nGiá lúa tăng mạnh trong tuần qua.\n")
+    assert isinstance(article, Article)
+    assert (article.title, article.body) == (question, "Giá lúa tăng mạnh trong tuần qua.")

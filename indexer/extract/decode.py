@@ -421,7 +421,24 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     text = _strict(data, "utf-8")
     if text is not None:
         return _finish(text, "utf-8")
+    text = _mostly_utf8(data)
+    if text is not None:
+        return _finish(text, "utf-8")
     return _finish(*_guess_legacy(data, declared))
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a stray invalid byte or two (a scraper's cut, a pasted Windows character).
+
+    Each invalid byte becomes U+FFFD. Legacy encodings break UTF-8 at nearly every accented
+    letter, so a handful of errors in a text full of valid multi-byte letters means UTF-8.
+    """
+    text = data.decode("utf-8", errors="replace")
+    errors = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - errors
+    if errors <= max(3, len(text) // 1000) and multibyte >= 20 * errors:
+        return text
+    return None
 
 
 def _guess_legacy(data: bytes, declared: str | None) -> tuple[str, str]:
@@ -441,15 +458,15 @@ def _guess_legacy(data: bytes, declared: str | None) -> tuple[str, str]:
             scored.append((share, -rank, words, name))
     if not scored:
         raise DecodeError(UNDECODABLE)
-    share, _, words, name = max(scored)
-    # Enough words that are clearly not Vietnamese under every reading: not a text we know.
-    if share < 0.5 and words >= 3:
-        raise DecodeError(UNDECODABLE)
-    decoder = dict(candidates)[name]
-    text = decoder(data)
-    if text is None:  # the sample decoded but the whole file does not
-        raise DecodeError(UNDECODABLE)
-    return text, name
+    decoders = dict(candidates)
+    for share, _, words, name in sorted(scored, reverse=True):
+        # Enough words that are clearly not Vietnamese under every reading: not a text we know.
+        if share < 0.5 and words >= 3:
+            break
+        text = decoders[name](data)
+        if text is not None:  # None: the sample decoded but the whole file does not
+            return text, name
+    raise DecodeError(UNDECODABLE)
 
 
 def _declared(data: bytes, name: str) -> str | None:

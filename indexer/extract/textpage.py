@@ -36,9 +36,9 @@ __all__ = ["NO_BODY", "extract_textpage", "headline_from_lead", "tidy_title"]
 
 NO_BODY = "no article body found"
 
-# How far down the page the header (headline, date) may be: site chrome above the headline
-# is rarely more than a dozen lines.
-_HEADER_LINES = 20
+# How far down the page the header (headline, date) may be, in non-blank lines: menus
+# left in by the scraper can be long.
+_HEADER_LINES = 40
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]?$")
 
 
@@ -161,9 +161,12 @@ def extract_textpage(
     if not texts:
         return Skipped(path, NO_BODY)
 
-    # The header ends at the first line of prose; the date line, if any, is in it.
+    # The header ends at the first line of prose (or after a screenful of lines); the date
+    # line, if any, is in it.
+    nonblank = [i for i, kind in enumerate(kinds) if kind != "blank"]
+    header_limit = nonblank[_HEADER_LINES] if len(nonblank) > _HEADER_LINES else len(lines)
     header_end = next((i for i in texts if _is_paragraph(lines[i])), len(lines))
-    header_end = min(header_end, _HEADER_LINES)
+    header_end = min(header_end, header_limit)
     date_index = next(
         (
             i
@@ -178,13 +181,16 @@ def extract_textpage(
     # Thứ ba, 5/4/2022 / headline"); with no date line, it is in the header.
     title_index = None
     if date_index is not None:
-        title_index = _pick_headline(lines, [i for i in texts if i < date_index])
+        # Nearest to the date: above it may be menus, labels, section names.
+        title_index = _pick_headline(lines, [i for i in texts if i < date_index], last=True)
         if title_index is None:
             title_index = _pick_headline(
                 lines, [i for i in texts if date_index < i < max(header_end, date_index + 2)]
             )
     if title_index is None:
         title_index = _pick_headline(lines, [i for i in texts if i < header_end])
+    if title_index is None and word_count(lines[texts[0]]) <= 30 and len(texts) > 1:
+        title_index = texts[0]  # a headline that reads like a sentence ("… ở đâu?")
     if title_index is None:
         # No headline line: the page starts with prose. Make one from the first line.
         title = headline_from_lead(lines[texts[0]])
@@ -239,14 +245,18 @@ def extract_textpage(
     )
 
 
-def _pick_headline(lines: list[str], candidates: list[int]) -> int | None:
-    """The first substantial candidate that is not a section name or label."""
-    substantial = [
-        i for i in candidates if word_count(lines[i]) >= 3 and not is_category_line(lines[i])
+def _pick_headline(lines: list[str], candidates: list[int], *, last: bool = False) -> int | None:
+    """The first (or ``last``) substantial candidate that is not a section name, a label or
+    a labelled byline; failing that, the first short one."""
+    named = [
+        i
+        for i in candidates
+        if not is_category_line(lines[i]) and not parse_byline(lines[i], labelled_only=True)
     ]
+    substantial = [i for i in named if word_count(lines[i]) >= 3]
     if substantial:
-        return substantial[0]
-    return next((i for i in candidates if not is_category_line(lines[i])), None)
+        return substantial[-1] if last else substantial[0]
+    return named[0] if named else None
 
 
 def _take_byline(body_lines: list[str]) -> str | None:
