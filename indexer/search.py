@@ -139,6 +139,18 @@ def web_url(url: str | None) -> str | None:
     return None
 
 
+def _described(stored: dict[str, Any]) -> dict[str, Any]:
+    """The fields a hit and an article view share, from a document's stored fields."""
+    return {
+        "id": stored["id"],
+        "title": stored.get("title_text") or "",
+        "date": stored.get("date"),
+        "author": stored.get("author"),
+        "source": stored.get("source"),
+        "path": stored.get("path") or "",
+    }
+
+
 class _PostingsCache:
     """Decoded postings lists, least recently used dropped beyond a byte budget."""
 
@@ -578,12 +590,7 @@ class Engine:
             body = zlib.decompress(stored["body_z"]).decode("utf-8")
             text = snippet(body, folded_terms)
         return Hit(
-            id=stored["id"],
-            title=stored.get("title_text") or "",
-            date=stored.get("date"),
-            author=stored.get("author"),
-            source=stored.get("source"),
-            path=stored.get("path") or "",
+            **_described(stored),
             url=web_url(stored.get("url")) or article_url(stored["id"]),
             snippet=text,
             score=round(score, 4),
@@ -597,12 +604,7 @@ class Engine:
             return None
         stored = snap.reader.stored_fields(docnum)
         return ArticleView(
-            id=stored["id"],
-            title=stored.get("title_text") or "",
-            date=stored.get("date"),
-            author=stored.get("author"),
-            source=stored.get("source"),
-            path=stored.get("path") or "",
+            **_described(stored),
             url=web_url(stored.get("url")),
             body=zlib.decompress(stored["body_z"]).decode("utf-8"),
         )
