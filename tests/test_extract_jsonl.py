@@ -279,3 +279,11 @@ def test_real_vinewsqa_corpus() -> None:
         "vinewsqa-dev-0000-00",
         "Uống rượu vang đỏ có thể giảm huyết áp cao",
     )
+
+
+def test_a_broken_pretty_printed_document_is_one_skip(tmp_path: Path) -> None:
+    path = tmp_path / "dep.json"
+    path.write_text('{\n  "id": "1",\n  "text": "Nội dung"\n  "title": "thiếu dấu phẩy"\n}\n')
+    [skipped] = extract_file(path)
+    assert isinstance(skipped, Skipped)
+    assert skipped.reason.startswith("not valid JSON")

@@ -81,6 +81,10 @@ _METADATA_ITEMPROPS = frozenset(
 _WHITESPACE = re.compile(r"\s+")
 _DATE_HINT = re.compile(r"date|time|ngay|publish|posted|meta|info", re.IGNORECASE)
 _AUTHOR_HINT = re.compile(r"author|byline|tac-?gia|tacgia|writer", re.IGNORECASE)
+_PUBLICATION = re.compile(
+    r"^(?:bao|tap chi|cong thong tin|trang thong tin|dai|truyen hinh|tin tuc)\b|"
+    r"\.(?:vn|com|net|org)\b|\b(?:news|online|express|times)\b"
+)
 _SITE_SEPARATORS = re.compile(r"\s+(?:-|–|—|\||::|»)\s+")
 
 
@@ -258,8 +262,15 @@ def html_to_paragraphs(markup: str) -> list[str]:
 def _site_from_title(title: str) -> tuple[str, str | None]:
     """Split "Headline - Site" / "Headline | Site" into (headline, site)."""
     parts = _SITE_SEPARATORS.split(title)
-    if len(parts) >= 2 and 1 <= word_count(parts[-1]) <= 6:
-        return " - ".join(parts[:-1]), parts[-1]
+    if len(parts) < 2:
+        return title, None
+    headline, site = " - ".join(parts[:-1]), parts[-1]
+    # "Hà Nội - Hải Phòng" is a headline, not "Hà Nội" on the site "Hải Phòng".
+    words = word_count(headline)
+    if 1 <= word_count(site) <= 6 and (
+        words >= 4 or words > word_count(site) or _PUBLICATION.search(fold(site))
+    ):
+        return headline, site
     return title, None
 
 

@@ -235,7 +235,10 @@ def iter_json(
     value, error = _loads(text)
     if error is None:
         yield from _iter_document(value, path=path, stem=stem, source=source)
-    elif text.lstrip().startswith("["):
+        return
+    first_line = text.lstrip().split("\n", 1)[0]
+    if text.lstrip().startswith("[") or _loads(first_line)[1] is not None:
+        # One broken document (not JSON Lines with a bad line): one reason, not one per line.
         yield Skipped(path, error)
     else:
         yield from _iter_text_lines(text, path=path, stem=stem, source=source)
