@@ -11,8 +11,10 @@ shared by the text-page and the HTML extractors.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from ..normalize import fold as fold_marks
+from ..normalize import nfc
 
 __all__ = [
     "fold",
@@ -32,10 +34,7 @@ def fold(text: str) -> str:
     >>> fold("  Tin Khác: ")
     'tin khac'
     """
-    text = text.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = " ".join(text.lower().split())
+    text = " ".join(fold_marks(nfc(text)).lower().split())
     return text.strip(" .:;,-–—|»>›•*…!?")
 
 
