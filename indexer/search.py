@@ -22,10 +22,10 @@ import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -43,6 +43,9 @@ from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, REPRESENTATIONS, TEXT_FIEL
 from .stopwords import FOLDED_STOPWORDS, STOPWORDS
 
 MAX_PER_PAGE = 100
+RESULT_CACHE_SIZE = 2048  # pages of results kept per index generation
+K = TypeVar("K")
+V = TypeVar("V")
 ACCENTED_BODY = "body" + ACCENTED
 FOLDED_BIGRAMS_BODY = "body" + FOLDED_BIGRAMS
 MAX_PAGE = 1000
@@ -151,6 +154,29 @@ def _described(stored: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class _LRU(Generic[K, V]):
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
 class _PostingsCache:
     """Decoded postings lists, least recently used dropped beyond a byte budget."""
 
@@ -244,6 +270,8 @@ class _Snapshot:
                 for docnum in leaf.deleted_docs_set:
                     self.alive[offset + docnum] = False
         self.cache = _PostingsCache(cache_bytes)
+        # Pages of repeated queries; a new generation gets a new snapshot, so a fresh cache.
+        self.results: _LRU[tuple[Any, ...], SearchPage] = _LRU(RESULT_CACHE_SIZE)
         self.vocabulary = Vocabulary.load(gen)
         self.norms: dict[str, np.ndarray] = {}
         lengths_table = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -550,6 +578,10 @@ class Engine:
             result.took_ms = (time.perf_counter() - started) * 1000
             return result
         snap = self._snapshot_now()
+        key = (query, page, per_page, snippets, exact)
+        cached = snap.results.get(key)
+        if cached is not None:
+            return replace(cached, took_ms=(time.perf_counter() - started) * 1000)
         if not exact:
             result.interpreted = interpret(
                 parsed, snap.vocabulary, lambda a, b, fa, fb: self._pair_count(snap, a, b, fa, fb)
@@ -574,6 +606,7 @@ class Engine:
                     self._hit(snap, docnum, float(cand_scores[i]), folded_terms, snippets)
                 )
         result.took_ms = (time.perf_counter() - started) * 1000
+        snap.results.put(key, result)
         return result
 
     def _hit(

@@ -58,8 +58,11 @@ def test_a_rebuild_replaces_the_live_generation_atomically(tmp_path: Path) -> No
     engine = Engine(tmp_path)
     first = engine.generation
     assert engine.search("bài cũ").total == 1
+    assert [h.id for h in engine.search("bài").hits] == ["old"]
     build_index([article("new", "Bài mới")], tmp_path)
-    # The same Engine picks up the new generation without being reopened.
+    # The same Engine picks up the new generation without being reopened, and answers a
+    # repeated query afresh.
+    assert [h.id for h in engine.search("bài").hits] == ["new"]
     assert engine.generation != first
     assert [h.id for h in engine.search("bài mới").hits] == ["new"]
     assert engine.search("cũ").total == 0
