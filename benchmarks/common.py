@@ -18,9 +18,8 @@ import shlex
 import subprocess
 import sys
 import tempfile
-import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -457,12 +456,6 @@ def git_revision() -> str:
     return rev + ("+dirty" if dirty else "")
 
 
-def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    """``fn()`` and the seconds it took."""
-    started = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - started
-
-
 def fmt_ms(value: float) -> str:
+    """Milliseconds for a table: two decimals below 10, one above, "-" for NaN."""
     return "-" if math.isnan(value) else (f"{value:.2f}" if value < 10 else f"{value:.1f}")

@@ -117,12 +117,16 @@ def command_args(args: argparse.Namespace) -> list[str]:
 def time_queries(
     search: Callable[[Query], Sequence[Any]], queries: Sequence[Query]
 ) -> tuple[dict[str, list[float]], dict[str, int]]:
-    """Milliseconds of each query by kind, and how many gave no result, by kind."""
+    """Milliseconds of each query by kind, and how many gave no result (or failed), by kind."""
     ms: dict[str, list[float]] = {}
     empty: dict[str, int] = {}
     for q in queries:
         started = time.perf_counter()
-        hits = search(q)
+        try:
+            hits = search(q)
+        except Exception as exc:  # one failing query is a finding, not the end of the run
+            log(f"  error on {q.kind} query {q.text!r}: {exc!r}")
+            hits = []
         ms.setdefault(q.kind, []).append((time.perf_counter() - started) * 1000)
         empty[q.kind] = empty.get(q.kind, 0) + (not hits)
     return ms, empty

@@ -120,6 +120,7 @@ def command_args(args: argparse.Namespace) -> list[str]:
         out += ["--docs", str(args.docs)]
     out += ["--seconds", f"{args.seconds:g}", "--clients", str(args.clients)]
     out += ["--keywords", str(args.keywords), "--seed", str(args.seed)]
+    out += ["--max-requests", str(args.max_requests)]
     if args.data_dir != DATA_DIR:
         out += ["--data-dir", str(args.data_dir)]
     if args.json:
@@ -128,6 +129,7 @@ def command_args(args: argparse.Namespace) -> list[str]:
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -159,6 +161,7 @@ def memory_kb(pid: int) -> dict[str, int]:
 
 
 def search_path(query: str) -> str:
+    """The API request of one query: "/api/search?q=b%C3%A1c+s%C4%A9"."""
     return "/api/search?" + urllib.parse.urlencode({"q": query})
 
 
@@ -214,7 +217,9 @@ def running_server(cmd: list[str]) -> Iterator[tuple[subprocess.Popen, float, Pa
 class Client(threading.Thread):
     """One keep-alive client sending the queries from ``offset`` on, until told to stop."""
 
-    def __init__(self, host: str, port: int, paths: list[str], offset: int, shared: Any) -> None:
+    def __init__(
+        self, host: str, port: int, paths: list[str], offset: int, shared: _Shared
+    ) -> None:
         super().__init__(daemon=True)
         self.host, self.port, self.paths, self.offset = host, port, paths, offset
         self.shared = shared
@@ -226,7 +231,7 @@ class Client(threading.Thread):
         conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
         i = self.offset
         self.shared.start.wait()
-        while time.perf_counter() < self.shared.deadline and next(self.shared.budget) > 0:
+        while time.perf_counter() < self.shared.deadline and next(self.shared.budget, 0) > 0:
             path = self.paths[i % len(self.paths)]
             i += 1
             started = time.perf_counter()
@@ -251,16 +256,21 @@ class Client(threading.Thread):
 
 
 class _Shared:
-    def __init__(self, clients: int, seconds: float, max_requests: int) -> None:
+    """What the clients share: the start signal, the deadline, the request budget."""
+
+    def __init__(self, max_requests: int) -> None:
         self.start = threading.Event()
         self.deadline = 0.0
-        self.seconds = seconds
-        # A countdown every thread draws from: the run stops after max_requests requests.
-        self.budget = iter(range(max_requests, -1, -1))
+        # A countdown every thread draws from (next() on it is atomic under the GIL): the
+        # run stops after max_requests requests.
+        self.budget = iter(range(max_requests, 0, -1))
 
 
-def run_load(host: str, port: int, paths: list[str], clients: int, seconds: float, cap: int):
-    shared = _Shared(clients, seconds, cap)
+def run_load(
+    host: str, port: int, paths: list[str], clients: int, seconds: float, cap: int
+) -> dict[str, Any]:
+    """``clients`` threads sending ``paths`` in turn for ``seconds`` (at most ``cap`` requests)."""
+    shared = _Shared(cap)
     step = max(1, len(paths) // clients)
     threads = [Client(host, port, paths, k * step, shared) for k in range(clients)]
     for t in threads:

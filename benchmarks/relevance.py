@@ -17,6 +17,7 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
@@ -25,6 +26,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``inde
 from benchmarks.baseline import SyllableBM25
 from benchmarks.common import (
     VINEWSQA_DIR,
+    BenchIndex,
     Doc,
     ensure_index,
     git_revision,
@@ -140,7 +142,9 @@ def select_queries(
     return kept_queries, kept_qrels, skipped
 
 
-def run_variant(search, queries: dict[str, str], variant: str, seed: int) -> tuple[dict, dict]:
+def run_variant(
+    search: Callable[[str], list[str]], queries: dict[str, str], variant: str, seed: int
+) -> tuple[dict[str, list[str]], dict[str, float]]:
     """Rankings of every query of one variant, with timing and error counts."""
     rankings: dict[str, list[str]] = {}
     errors = empty = 0
@@ -247,7 +251,7 @@ def rounded(table: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
 
 def print_report(
     args: argparse.Namespace,
-    index,
+    index: BenchIndex,
     n_docs: int,
     queries: dict[str, str],
     skipped: int,
