@@ -167,13 +167,7 @@ def _free_runs(parsed: ParsedQuery) -> list[list[int]]:
     runs: list[list[int]] = []
     current: list[int] = []
     for i, group in enumerate(parsed.groups):
-        simple = (
-            not group.negated
-            and not group.explicit
-            and len(group.alternatives) == 1
-            and len(group.alternatives[0].words) == 1
-        )
-        if simple:
+        if group.free_word is not None:
             current.append(i)
         elif current:
             runs.append(current)

@@ -56,6 +56,14 @@ class Group:
     negated: bool = False
     explicit: bool = False  # a phrase, a field clause or an OR: always required
 
+    @property
+    def free_word(self) -> QueryWord | None:
+        """The word of a group that is one plain word with no operator, else None."""
+        if self.negated or self.explicit or len(self.alternatives) != 1:
+            return None
+        words = self.alternatives[0].words
+        return words[0] if len(words) == 1 else None
+
 
 @dataclass(slots=True)
 class ParsedQuery:

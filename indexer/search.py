@@ -40,7 +40,7 @@ from .highlight import highlight_all, snippet
 from .interpret import Vocabulary, interpret
 from .query import Clause, ParsedQuery, QueryWord, parse
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, REPRESENTATIONS, TEXT_FIELDS
-from .stopwords import FOLDED_STOPWORDS, STOPWORDS
+from .stopwords import is_stopword
 
 MAX_PER_PAGE = 100
 RESULT_CACHE_SIZE = 2048  # pages of results kept per index generation
@@ -422,7 +422,7 @@ class Engine:
     def _word_terms(self, word: QueryWord, fields: tuple[str, ...]) -> list[tuple[str, str, float]]:
         r = self.ranking
         terms = []
-        stop = word.accented in STOPWORDS if word.has_accents else word.folded in FOLDED_STOPWORDS
+        stop = is_stopword(word)
         for f in fields:
             w = r.weight_for(f) * (r.stopword_weight if stop else 1.0)
             if word.restored:
@@ -498,6 +498,10 @@ class Engine:
         n_all = snap.n_all
         scores = np.zeros(n_all, dtype=np.float32)
         matched_groups = np.zeros(n_all, dtype=np.int16)
+        # Groups that are not function or question words: all-words mode needs only these,
+        # so "Salmonella là gì" finds the article that never says "gì".
+        matched_content = np.zeros(n_all, dtype=np.int16)
+        n_content = 0
         required = np.ones(n_all, dtype=bool)
         positive = parsed.positive
         for group in positive:
@@ -505,18 +509,16 @@ class Engine:
             for clause in group.alternatives:
                 gmask |= self._clause(snap, scores, clause)
             matched_groups += gmask
+            word = group.free_word
+            if word is None or not is_stopword(word):
+                matched_content += gmask
+                n_content += 1
             if group.explicit:
                 required &= gmask
         # Adjacent free words: bigram evidence ranks words of several syllables together.
         prev: QueryWord | None = None
         for group in parsed.groups:
-            simple = (
-                not group.negated
-                and not group.explicit
-                and len(group.alternatives) == 1
-                and len(group.alternatives[0].words) == 1
-            )
-            word = group.alternatives[0].words[0] if simple else None
+            word = group.free_word
             if prev is not None and word is not None:
                 for fieldname, term, w in self._pair_terms(prev, word, ("title", "body")):
                     self._add_term(snap, scores, fieldname, term, w)
@@ -527,8 +529,10 @@ class Engine:
         required &= snap.alive
         n_groups = len(positive)
         free = [g for g in positive if not g.explicit]
+        if not n_content:  # only function words: they are the query
+            matched_content, n_content = matched_groups, n_groups
         if n_groups <= self.ranking.and_max_groups:
-            matched = required & (matched_groups >= n_groups)
+            matched = required & (matched_content >= n_content)
             if free and not matched.any():
                 # Nothing has every word: fall back to the best partial matches.
                 matched = required & (matched_groups > 0)

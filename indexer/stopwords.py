@@ -7,7 +7,12 @@ unaccented queries, where "co" may be "có" or "cô" and so is weighed as "có" 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .normalize import fold
+
+if TYPE_CHECKING:
+    from .query import QueryWord
 
 STOPWORDS = frozenset(
     """
@@ -18,3 +23,8 @@ STOPWORDS = frozenset(
     """.split()
 )
 FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
+
+
+def is_stopword(word: QueryWord) -> bool:
+    """A function or question word; typed without accents, "co" counts as "có"."""
+    return word.accented in STOPWORDS if word.has_accents else word.folded in FOLDED_STOPWORDS

@@ -128,3 +128,12 @@ def test_only_web_addresses_become_links(tmp_path: Path) -> None:
     build_index(articles, tmp_path)
     urls = {h.id: h.url for h in Engine(tmp_path).search("bài").hits}
     assert urls == {"js": "/article/js", "web": "https://example.vn/bai"}
+
+
+def test_question_words_are_not_required(tmp_path: Path) -> None:
+    articles = [
+        Article(id="a", title="Vi khuẩn Salmonella", body="Salmonella là vi khuẩn gây ngộ độc."),
+        Article(id="b", title="Hỏi đáp", body="Đây là câu hỏi gì vậy?"),
+    ]
+    build_index(articles, tmp_path)
+    assert ids(Engine(tmp_path), "Salmonella là gì?") == ["a"]
