@@ -19,6 +19,7 @@ import math
 import os
 import threading
 import time
+import weakref
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -253,6 +254,11 @@ def _read_leaf_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.cumsum(arr), np.asarray(weights, dtype=np.float32)
 
 
+def _close_whoosh(searcher: Any, ix: Any) -> None:
+    searcher.close()
+    ix.close()
+
+
 class _Snapshot:
     """One open index generation: reader, per-field length norms, deletion mask."""
 
@@ -261,6 +267,9 @@ class _Snapshot:
         self.ix = whoosh_index.open_dir(str(gen))
         self.searcher = self.ix.searcher()
         self.reader = self.searcher.reader()
+        # Whoosh holds open file handles: release them when the last request using this
+        # generation lets go of it.
+        self._finalizer = weakref.finalize(self, _close_whoosh, self.searcher, self.ix)
         self.leaves = [(leaf, offset) for leaf, offset in self._leaf_readers()]
         self.n_all = self.reader.doc_count_all()
         self.n_docs = self.reader.doc_count()
@@ -269,6 +278,8 @@ class _Snapshot:
             for leaf, offset in self.leaves:
                 for docnum in leaf.deleted_docs_set:
                     self.alive[offset + docnum] = False
+        # Whoosh's files are read with seek-then-read on shared handles: one reader at a time.
+        self.lock = threading.Lock()
         self.cache = _PostingsCache(cache_bytes)
         # Pages of repeated queries; a new generation gets a new snapshot, so a fresh cache.
         self.results: _LRU[tuple[Any, ...], SearchPage] = _LRU(RESULT_CACHE_SIZE)
@@ -307,14 +318,15 @@ class _Snapshot:
             return cached
         btext = term.encode("utf-8")
         id_parts, tf_parts = [], []
-        for leaf, offset in self.leaves:
-            try:
-                matcher = leaf.postings(fieldname, btext)
-            except TermNotFound:
-                continue
-            ids, tfs = _read_leaf_postings(matcher)
-            id_parts.append(ids + offset)
-            tf_parts.append(tfs)
+        with self.lock:
+            for leaf, offset in self.leaves:
+                try:
+                    matcher = leaf.postings(fieldname, btext)
+                except TermNotFound:
+                    continue
+                ids, tfs = _read_leaf_postings(matcher)
+                id_parts.append(ids + offset)
+                tf_parts.append(tfs)
         if not id_parts:
             result = _EMPTY
         else:
@@ -327,9 +339,12 @@ class _Snapshot:
         self.cache.put(key, result)
         return result
 
+    def stored_fields(self, docnum: int) -> dict[str, Any]:
+        with self.lock:
+            return self.reader.stored_fields(docnum)
+
     def close(self) -> None:
-        self.searcher.close()
-        self.ix.close()
+        self._finalizer()
 
 
 @dataclass
@@ -621,7 +636,7 @@ class Engine:
         folded_terms: set[str],
         with_snippet: bool,
     ) -> Hit:
-        stored = snap.reader.stored_fields(docnum)
+        stored = snap.stored_fields(docnum)
         text = ""
         if with_snippet:
             body = zlib.decompress(stored["body_z"]).decode("utf-8")
@@ -636,10 +651,11 @@ class Engine:
     def article(self, doc_id: str) -> ArticleView | None:
         """The stored article with this id, or None."""
         snap = self._snapshot_now()
-        docnum = snap.searcher.document_number(id=doc_id)
+        with snap.lock:
+            docnum = snap.searcher.document_number(id=doc_id)
         if docnum is None or not snap.alive[docnum]:
             return None
-        stored = snap.reader.stored_fields(docnum)
+        stored = snap.stored_fields(docnum)
         return ArticleView(
             **_described(stored),
             url=web_url(stored.get("url")),
