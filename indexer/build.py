@@ -201,7 +201,9 @@ def _analysed(
         return
     # Batches, one analysed while the previous one is written: Pool.imap would read every
     # article ahead at once and hold them all in memory.
-    ctx = multiprocessing.get_context("fork")
+    # forkserver, not fork: a forked worker would inherit the writer lock's file descriptor
+    # and hold the lock after the indexer itself was killed.
+    ctx = multiprocessing.get_context("forkserver")
     items = iter(articles)
     with ctx.Pool(workers) as pool:
         pending = None
