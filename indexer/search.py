@@ -174,7 +174,7 @@ class _LRU(Generic[K, V]):
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
-            while len(self._items) > self._size:
+            while len(self._items) > self._size and self._items:
                 self._items.popitem(last=False)
 
 
@@ -262,7 +262,7 @@ def _close_whoosh(searcher: Any, ix: Any) -> None:
 class _Snapshot:
     """One open index generation: reader, per-field length norms, deletion mask."""
 
-    def __init__(self, gen: Path, ranking: Ranking, cache_bytes: int) -> None:
+    def __init__(self, gen: Path, ranking: Ranking, cache_bytes: int, result_cache: int) -> None:
         self.generation = gen.name
         self.ix = whoosh_index.open_dir(str(gen))
         self.searcher = self.ix.searcher()
@@ -282,7 +282,7 @@ class _Snapshot:
         self.lock = threading.Lock()
         self.cache = _PostingsCache(cache_bytes)
         # Pages of repeated queries; a new generation gets a new snapshot, so a fresh cache.
-        self.results: _LRU[tuple[Any, ...], SearchPage] = _LRU(RESULT_CACHE_SIZE)
+        self.results: _LRU[tuple[Any, ...], SearchPage] = _LRU(result_cache)
         self.vocabulary = Vocabulary.load(gen)
         self.norms: dict[str, np.ndarray] = {}
         lengths_table = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -366,10 +366,12 @@ class Engine:
         *,
         ranking: Ranking | None = None,
         cache_mb: int = 256,
+        result_cache: int = RESULT_CACHE_SIZE,
     ) -> None:
         self.index_dir = Path(index_dir)
         self.ranking = ranking or Ranking()
         self._cache_bytes = cache_mb * 1024 * 1024
+        self._result_cache = result_cache
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
         self._current_stamp: tuple[int, int] | None = None
@@ -397,7 +399,7 @@ class Engine:
             if self._snapshot is None or self._snapshot.generation != gen.name:
                 # The old snapshot is not closed: requests in flight may still read it; its
                 # files are released when the last reference goes.
-                self._snapshot = _Snapshot(gen, self.ranking, self._cache_bytes)
+                self._snapshot = _Snapshot(gen, self.ranking, self._cache_bytes, self._result_cache)
             self._current_stamp = stamp
             return self._snapshot
 
