@@ -104,14 +104,19 @@ def text_terms(text: str) -> TextTerms:
 # --- Whoosh analyzers wrapping the same tokenizer -----------------------------------------
 
 
-class SyllableTokenizer(Tokenizer):
-    """Whoosh tokenizer yielding accented syllables ("hòa"), with offsets and positions."""
+class _Stateless:
+    """Analysis stages without options: equal when of the same class (Whoosh compares
+    schemas, and so analyzers, when it opens an index)."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+
+class SyllableTokenizer(_Stateless, Tokenizer):
+    """Whoosh tokenizer yielding accented syllables ("hòa"), with offsets and positions."""
 
     def __call__(  # type: ignore[override]
         self,
@@ -143,14 +148,8 @@ class SyllableTokenizer(Tokenizer):
             yield t
 
 
-class FoldFilter(Filter):
+class FoldFilter(_Stateless, Filter):
     """Drops every diacritic, đ → d: "hòa" → "hoa"."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
@@ -158,14 +157,8 @@ class FoldFilter(Filter):
             yield t
 
 
-class BigramFilter(Filter):
+class BigramFilter(_Stateless, Filter):
     """Joins adjacent syllables not split by punctuation: "dân", "vận" → "dân vận"."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         prev: str | None = None

@@ -81,13 +81,19 @@ class Ranking:
 
 
 @dataclass
-class Hit:
+class Described:
+    """What identifies and describes an article, in a hit and in the article view."""
+
     id: str
     title: str
     date: str | None
     author: str | None
     source: str | None
     path: str
+
+
+@dataclass
+class Hit(Described):
     url: str
     snippet: str
     score: float
@@ -121,13 +127,7 @@ class SearchPage:
 
 
 @dataclass
-class ArticleView:
-    id: str
-    title: str
-    date: str | None
-    author: str | None
-    source: str | None
-    path: str
+class ArticleView(Described):
     url: str | None
     body: str
 
