@@ -22,7 +22,7 @@ import time
 import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
@@ -30,7 +30,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
@@ -41,6 +41,7 @@ from .highlight import highlight_all, snippet
 from .interpret import Vocabulary, interpret
 from .query import Clause, ParsedQuery, QueryWord, parse
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, REPRESENTATIONS, TEXT_FIELDS
+from .segment import length_codes
 from .stopwords import is_stopword
 
 MAX_PER_PAGE = 100
@@ -156,10 +157,13 @@ def _described(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 class _LRU(Generic[K, V]):
-    """A small thread-safe least-recently-used map."""
+    """A thread-safe least-recently-used map holding at most ``budget`` by ``weigh``
+    (by default one per item)."""
 
-    def __init__(self, size: int) -> None:
-        self._size = size
+    def __init__(self, budget: int, weigh: Callable[[V], int] = lambda _: 1) -> None:
+        self._budget = budget
+        self._weigh = weigh
+        self._used = 0
         self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -172,38 +176,18 @@ class _LRU(Generic[K, V]):
 
     def put(self, key: K, value: V) -> None:
         with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._used -= self._weigh(old)
             self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size and self._items:
-                self._items.popitem(last=False)
-
-
-class _PostingsCache:
-    """Decoded postings lists, least recently used dropped beyond a byte budget."""
-
-    def __init__(self, budget_bytes: int) -> None:
-        self._budget = budget_bytes
-        self._used = 0
-        self._items: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray] | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
-
-    def put(self, key: tuple[str, str], item: tuple[np.ndarray, np.ndarray]) -> None:
-        size = item[0].nbytes + item[1].nbytes + 100
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = item
-            self._used += size
+            self._used += self._weigh(value)
             while self._used > self._budget and self._items:
-                _, (ids, tfs) = self._items.popitem(last=False)
-                self._used -= ids.nbytes + tfs.nbytes + 100
+                _, dropped = self._items.popitem(last=False)
+                self._used -= self._weigh(dropped)
+
+
+def _postings_bytes(item: tuple[np.ndarray, np.ndarray]) -> int:
+    return item[0].nbytes + item[1].nbytes + 100
 
 
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
@@ -270,7 +254,7 @@ class _Snapshot:
         # Whoosh holds open file handles: release them when the last request using this
         # generation lets go of it.
         self._finalizer = weakref.finalize(self, _close_whoosh, self.searcher, self.ix)
-        self.leaves = [(leaf, offset) for leaf, offset in self._leaf_readers()]
+        self.leaves: list[tuple[Any, int]] = list(self.reader.leaf_readers())
         self.n_all = self.reader.doc_count_all()
         self.n_docs = self.reader.doc_count()
         self.alive = np.ones(self.n_all, dtype=bool)
@@ -280,7 +264,9 @@ class _Snapshot:
                     self.alive[offset + docnum] = False
         # Whoosh's files are read with seek-then-read on shared handles: one reader at a time.
         self.lock = threading.Lock()
-        self.cache = _PostingsCache(cache_bytes)
+        self.cache: _LRU[tuple[str, str], tuple[np.ndarray, np.ndarray]] = _LRU(
+            cache_bytes, _postings_bytes
+        )
         # Pages of repeated queries; a new generation gets a new snapshot, so a fresh cache.
         self.results: _LRU[tuple[Any, ...], SearchPage] = _LRU(result_cache)
         self.vocabulary = Vocabulary.load(gen)
@@ -295,20 +281,11 @@ class _Snapshot:
                 b = ranking.b_for(text_field)
                 self.norms[name] = ((1.0 - b) + b * lengths / avg).astype(np.float32)
 
-    def _leaf_readers(self) -> Iterable[tuple[Any, int]]:
-        return self.reader.leaf_readers()
-
     def _lengths(self, fieldname: str, table: np.ndarray) -> np.ndarray:
         out = np.zeros(self.n_all, dtype=np.float32)
         for leaf, offset in self.leaves:
-            perdoc = leaf._perdoc
-            col = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            count = leaf.doc_count_all()
-            if col is None:
-                continue
-            raw = col._dbfile.get(col._basepos, min(col._count, count))
-            codes = np.frombuffer(raw, dtype=np.uint8)
-            out[offset : offset + len(codes)] = table[codes]
+            codes = length_codes(leaf._perdoc, fieldname, leaf.doc_count_all())
+            out[offset : offset + len(codes)] = table[np.frombuffer(codes, dtype=np.uint8)]
         return out
 
     def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:

@@ -58,8 +58,9 @@ class _TermPool:
         self.fields.clear()
 
 
-def _length_codes(pdr: Any, fieldname: str, doccount: int) -> bytes:
-    """The byte-coded field lengths of every document of the segment being written."""
+def length_codes(pdr: Any, fieldname: str, doccount: int) -> bytes:
+    """The byte-coded field lengths of every document of a segment (Whoosh keeps one byte
+    per document in a column), read in one piece."""
     col = pdr._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
     if col is None:
         return bytes(doccount)
@@ -149,7 +150,7 @@ class BulkSegmentWriter(SegmentWriter):
                 terms = pool.fields[fieldname]
                 field = self.schema[fieldname]
                 codes = (
-                    _length_codes(pdr, fieldname, doccount) if field.scorable else bytes(doccount)
+                    length_codes(pdr, fieldname, doccount) if field.scorable else bytes(doccount)
                 )
                 fw.start_field(fieldname, field)
                 fieldid = fw._fieldid
