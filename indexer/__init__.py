@@ -4,6 +4,17 @@ The pipeline, one module per stage: extract → normalize → analysis → build
 query → search → highlight.
 """
 
+from .analytics import (
+    AnalyticsMissingError,
+    AnalyticsUnreadableError,
+    SearchLog,
+    Stats,
+    empty_stats,
+    local_time,
+    log_path,
+    normalize_query,
+    read_stats,
+)
 from .article import Article, Skipped
 from .build import BuildReport, build_index, index_exists
 from .errors import (
@@ -17,6 +28,8 @@ from .extract import iter_articles
 from .search import ArticleView, Engine, Hit, Ranking, SearchPage
 
 __all__ = [
+    "AnalyticsMissingError",
+    "AnalyticsUnreadableError",
     "Article",
     "ArticleView",
     "BuildReport",
@@ -27,10 +40,17 @@ __all__ = [
     "IndexVersionError",
     "QueryError",
     "Ranking",
+    "SearchLog",
     "SearchPage",
     "Skipped",
+    "Stats",
     "TimkiemError",
     "build_index",
+    "empty_stats",
     "index_exists",
     "iter_articles",
+    "local_time",
+    "log_path",
+    "normalize_query",
+    "read_stats",
 ]

@@ -1,9 +1,10 @@
-"""The ``timkiem`` command: index, search and serve. Thin commands over the library."""
+"""The ``timkiem`` command: index, search, stats and serve. Thin commands over the library."""
 
 from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from .analytics import Stats, local_time, log_path, read_stats
 from .article import Article, Skipped
 from .build import BuildReport, build_index, index_exists
 from .errors import TimkiemError
@@ -149,6 +151,137 @@ def search_command(
             click.echo(f"    {meta}")
         click.echo(f"    {_terminal_snippet(hit.snippet)}")
         click.echo(f"    {hit.path}")
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _table(title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """A titled text table: the first column left-aligned (and cut), the others right."""
+    if not rows:
+        return [title, "  (none)"]
+    cells = [(_cut(r[0], 40), *r[1:]) for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    out = [title]
+    for line in [headers, *cells]:
+        first = line[0].ljust(widths[0])
+        rest = "  ".join(c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True))
+        out.append(f"  {first}  {rest}".rstrip())
+    return out
+
+
+def _with_interpretation(query: str, interpreted: str | None) -> str:
+    return f"{query} → {interpreted}" if interpreted else query
+
+
+def _when(stamp: str) -> str:
+    moment = local_time(stamp)
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else stamp
+
+
+def _window(stats: Stats) -> str:
+    if stats.days == 1:
+        return f"today ({stats.until})"
+    return f"the last {stats.days} days ({stats.since} – {stats.until})"
+
+
+def format_stats(stats: Stats) -> str:
+    """The one-screen summary ``timkiem stats`` prints."""
+    if not stats.searches:
+        return f"No searches {_window(stats)}."
+    zero_share = 100 * stats.zero_result_searches / stats.searches
+    lines = [
+        f"{stats.searches:,} searches {_window(stats)}: {stats.distinct_queries:,} distinct "
+        "queries, "
+        f"{stats.zero_result_searches:,} with no results ({zero_share:.0f}%); "
+        f"median {stats.median_ms:.1f} ms, 95th percentile {stats.p95_ms:.1f} ms.",
+    ]
+    busiest = stats.busiest
+    if busiest is not None and stats.days > 1:
+        lines.append(f"Busiest day: {busiest.day} ({busiest.searches:,} searches).")
+    lines.append("")
+    lines += _table(
+        "Top queries",
+        ("query", "searches", "avg results"),
+        [
+            (
+                _with_interpretation(r.query, r.interpreted),
+                f"{r.searches:,}",
+                f"{r.avg_results:.1f}",
+            )
+            for r in stats.top
+        ],
+    )
+    lines.append("")
+    lines += _table(
+        "Queries with no results",
+        ("query", "searches", "last searched"),
+        [
+            (
+                _with_interpretation(r.query, r.interpreted),
+                f"{r.searches:,}",
+                _when(r.last_searched),
+            )
+            for r in stats.zero_results
+        ],
+    )
+    lines.append("")
+    lines += _table(
+        "Slowest queries",
+        ("query", "searches", "max ms", "median ms"),
+        [
+            (r.query, f"{r.searches:,}", f"{r.max_ms:.1f}", f"{r.median_ms:.1f}")
+            for r in stats.slowest
+        ],
+    )
+    return "\n".join(lines)
+
+
+def _logging_is_off() -> bool:
+    return os.environ.get("TIMKIEM_ANALYTICS", "on").strip().lower() not in {
+        "1",
+        "true",
+        "yes",
+        "on",
+    }
+
+
+@main.command("stats")
+@click.option(
+    "--days", default=30, show_default=True, type=click.IntRange(1, 3650), help="Days to cover."
+)
+@click.option(
+    "--limit",
+    "-n",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Rows per table.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@index_dir_option
+def stats_command(days: int, limit: int, as_json: bool, index_dir: str) -> None:
+    """What readers searched for: top queries, queries with no results, slowest queries.
+
+    Reads the search log the web server keeps beside the index (analytics.sqlite3); the
+    last DAYS days are today and the days before it, in local time.
+    """
+    path = log_path(index_dir)
+    off = _logging_is_off()
+    try:
+        stats = read_stats(path, days=days, limit=limit)
+    except TimkiemError as exc:
+        message = str(exc)
+        if off:
+            message += " Search logging is off here (TIMKIEM_ANALYTICS=off)."
+        raise click.ClickException(message) from exc
+    if as_json:
+        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(format_stats(stats))
+    if off:
+        click.echo("\nSearch logging is off (TIMKIEM_ANALYTICS=off): new searches are not logged.")
 
 
 @main.command("serve")

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer import IndexMissingError, IndexVersionError, QueryError
 
+from . import analytics
 from .engine import get_engine
 from .params import search_params
 
@@ -22,6 +23,7 @@ def search() -> Response:
     """Ranked results for ``q``, one page: what the search page shows, as JSON."""
     params = search_params(request.args, current_app.config["PER_PAGE"])
     page = get_engine().search(params.q, page=params.page, per_page=params.per_page)
+    analytics.record(page, "api")
     response = jsonify(page.to_dict())
     # Short enough that a new index generation shows within a minute.
     response.cache_control.public = True

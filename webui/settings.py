@@ -34,6 +34,30 @@ SETTINGS: tuple[Setting, ...] = (
         "Sites allowed to call the search API from a browser (the widget): * for any, or a "
         "comma-separated list of origins such as https://example.gov.vn.",
     ),
+    Setting(
+        "ANALYTICS",
+        True,
+        "Log each search made through the search page and the API (the query, how it was "
+        "interpreted, the result count, the time taken; nothing about the reader) to "
+        "analytics.sqlite3 in the index directory: on or off.",
+    ),
+    Setting(
+        "ANALYTICS_RETENTION_DAYS",
+        365,
+        "Days a logged search is kept; older ones are deleted (0 keeps them all).",
+    ),
+    Setting(
+        "ADMIN_STATS",
+        False,
+        "Serve the search analytics page /admin/stats (and /admin/stats.json): on or off. "
+        "It also needs ADMIN_TOKEN.",
+    ),
+    Setting(
+        "ADMIN_TOKEN",
+        "",
+        "The secret /admin/stats asks for (Authorization: Bearer TOKEN, or ?token=TOKEN); "
+        "without one the page stays off.",
+    ),
 )
 
 

@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from indexer import IndexMissingError, IndexVersionError, QueryError
 
+from . import analytics
 from .engine import get_engine
 from .params import search_params
 
@@ -35,6 +36,7 @@ def search_page() -> str | tuple[str, int]:
         result = get_engine().search(params.q, page=params.page, per_page=params.per_page)
     except (IndexMissingError, IndexVersionError) as exc:
         return render_template("search.html", q=params.q, error=str(exc)), 503
+    analytics.record(result, "page")
     hits = [(hit, Markup(hit.snippet)) for hit in result.hits]  # snippets are escaped + <mark>
     return render_template("search.html", q=params.q, result=result, hits=hits)
 
