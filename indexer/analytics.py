@@ -287,6 +287,8 @@ class SearchLog:
     def _run(self) -> None:
         conn = self._connect()
         try:
+            if conn is not None:
+                self._prune(conn)
             while True:
                 try:
                     first = self._queue.get(timeout=self.idle_seconds)
@@ -300,8 +302,8 @@ class SearchLog:
                 if conn is None:  # disabled: discard what was queued before it was
                     self._done(len(batch), written=False)
                     continue
-                self._done(len(batch), written=self._write(conn, batch))
                 self._prune(conn)
+                self._done(len(batch), written=self._write(conn, batch))
         finally:
             if conn is not None:
                 conn.close()

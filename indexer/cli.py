@@ -183,7 +183,7 @@ def _when(stamp: str) -> str:
 def _window(stats: Stats) -> str:
     if stats.days == 1:
         return f"today ({stats.until})"
-    return f"the last {stats.days} days ({stats.since} – {stats.until})"
+    return f"in the last {stats.days} days ({stats.since} – {stats.until})"
 
 
 def format_stats(stats: Stats) -> str:
