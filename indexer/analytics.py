@@ -285,6 +285,18 @@ class SearchLog:
             log.warning("Search analytics: could not delete old searches (%s)", exc)
 
     def _run(self) -> None:
+        try:
+            self._serve()
+        except Exception as exc:  # pragma: no cover - a bug; the searches must go on
+            log.exception("Search analytics: the writer stopped")
+            self.disabled_reason = f"the writer stopped: {exc}"
+            with self._idle:
+                self._thread = None
+                self.dropped += self._pending
+                self._pending = 0
+                self._idle.notify_all()
+
+    def _serve(self) -> None:
         conn = self._connect()
         try:
             if conn is not None:
