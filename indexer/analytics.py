@@ -23,6 +23,7 @@ top queries, the queries that find nothing, the slowest queries, searches per da
 from __future__ import annotations
 
 import atexit
+import heapq
 import logging
 import os
 import queue
@@ -381,16 +382,6 @@ class Stats:
         return asdict(self)
 
 
-def _percentile(conn: sqlite3.Connection, since: str, count: int, fraction: float) -> float:
-    if not count:
-        return 0.0
-    row = conn.execute(
-        "SELECT took_ms FROM searches WHERE at >= ? ORDER BY took_ms LIMIT 1 OFFSET ?",
-        (since, min(count - 1, int(count * fraction))),
-    ).fetchone()
-    return float(row[0]) if row else 0.0
-
-
 def _per_day(rows: Iterable[tuple[str, int, int]], first: date, last: date) -> list[Day]:
     """Hourly UTC counts → one entry per local calendar day from ``first`` to ``last``."""
     totals: dict[date, list[int]] = {}
@@ -454,52 +445,71 @@ def read_stats(
         conn.close()
 
 
+def _percentiles(histogram: list[tuple[int, int]], fractions: tuple[float, ...]) -> list[float]:
+    """Percentiles of the times from their histogram in 0.1 ms steps ((step, count) sorted)."""
+    total = sum(n for _, n in histogram)
+    out = []
+    for fraction in fractions:
+        rank, seen, value = min(total - 1, int(total * fraction)), 0, 0.0
+        for step, n in histogram:
+            seen += n
+            if seen > rank:
+                value = step / 10
+                break
+        out.append(value)
+    return out
+
+
 def _fill(
     conn: sqlite3.Connection, stats: Stats, since: str, limit: int, first: date, last: date
 ) -> Stats:
-    searches, distinct, zero = conn.execute(
-        "SELECT COUNT(*), COUNT(DISTINCT query), COALESCE(SUM(results = 0), 0) "
-        "FROM searches WHERE at >= ?",
-        (since,),
-    ).fetchone()
-    stats.searches, stats.distinct_queries, stats.zero_result_searches = searches, distinct, zero
-    stats.median_ms = _percentile(conn, since, searches, 0.5)
-    stats.p95_ms = _percentile(conn, since, searches, 0.95)
+    # Rows are appended in time order, so the window is (nearly) a range of row ids: its first
+    # id comes from the index on ``at`` alone, then the rows are read in order from there
+    # instead of looked up one by one (``at`` still filters, should the clock have jumped).
+    (first_id,) = conn.execute("SELECT MIN(id) FROM searches WHERE at >= ?", (since,)).fetchone()
+    if first_id is None:
+        return stats
+    window = "FROM searches WHERE id >= ? AND at >= ?"
+    bounds = (first_id, since)
     hourly = conn.execute(
-        "SELECT substr(at, 1, 13), COUNT(*), SUM(results = 0) FROM searches "
-        "WHERE at >= ? GROUP BY 1",
-        (since,),
-    )
-    stats.per_day = _per_day(hourly, first, last)
-    # For each query, the interpretation it had most recently (it changes only with the index).
-    latest = (
-        "(SELECT s2.interpreted FROM searches s2 WHERE s2.query = s.query AND s2.at >= ? "
-        "ORDER BY s2.at DESC, s2.id DESC LIMIT 1)"
-    )
-    stats.top = [
-        TopQuery(q, interp, n, round(avg, 1))
-        for q, interp, n, avg in conn.execute(
-            f"SELECT query, {latest}, COUNT(*) AS n, AVG(results) FROM searches s "
-            "WHERE at >= ? GROUP BY query ORDER BY n DESC, query LIMIT ?",
-            (since, since, limit),
-        )
-    ]
-    stats.zero_results = [
-        ZeroQuery(q, interp, n, last_at)
-        for q, interp, n, last_at in conn.execute(
-            f"SELECT query, {latest}, COUNT(*) AS n, MAX(at) FROM searches s "
-            "WHERE at >= ? AND results = 0 GROUP BY query ORDER BY n DESC, MAX(at) DESC, query "
-            "LIMIT ?",
-            (since, since, limit),
-        )
-    ]
-    slow = conn.execute(
-        "SELECT query, COUNT(*), MAX(took_ms) AS worst FROM searches WHERE at >= ? "
-        "GROUP BY query ORDER BY worst DESC, query LIMIT ?",
-        (since, limit),
+        f"SELECT substr(at, 1, 13), COUNT(*), SUM(results = 0) {window} GROUP BY 1", bounds
     ).fetchall()
+    stats.per_day = _per_day(hourly, first, last)
+    stats.searches = sum(n for _, n, _ in hourly)
+    stats.zero_result_searches = sum(z for _, _, z in hourly)
+    histogram = conn.execute(
+        f"SELECT CAST(took_ms * 10 AS INTEGER) AS step, COUNT(*) {window} GROUP BY 1 ORDER BY 1",
+        bounds,
+    ).fetchall()
+    stats.median_ms, stats.p95_ms = _percentiles(histogram, (0.5, 0.95))
+    # query → (searches, average results, searches without results, slowest ms)
+    groups = conn.execute(
+        f"SELECT query, COUNT(*), AVG(results), SUM(results = 0), MAX(took_ms) {window} "
+        "GROUP BY query",
+        bounds,
+    ).fetchall()
+    stats.distinct_queries = len(groups)
+    top = heapq.nsmallest(limit, groups, key=lambda g: (-g[1], g[0]))
+    zero = heapq.nsmallest(limit, (g for g in groups if g[3]), key=lambda g: (-g[3], g[0]))
+    slow = heapq.nsmallest(limit, groups, key=lambda g: (-g[4], g[0]))
+
+    def latest(query: str, *, zero_only: bool = False) -> tuple[str | None, str]:
+        """The query's most recent interpretation (it changes only with the index) and time."""
+        found = conn.execute(
+            "SELECT interpreted, at FROM searches WHERE query = ? AND at >= ?"
+            + (" AND results = 0" if zero_only else "")
+            + " ORDER BY at DESC, id DESC LIMIT 1",
+            (query, since),
+        ).fetchone()
+        return (found[0], found[1]) if found else (None, "")
+
+    stats.top = [TopQuery(q, latest(q)[0], n, round(avg, 1)) for q, n, avg, _, _ in top]
+    stats.zero_results = []
+    for q, _, _, n_zero, _ in zero:
+        interpreted, at = latest(q, zero_only=True)
+        stats.zero_results.append(ZeroQuery(q, interpreted, n_zero, at))
     stats.slowest = []
-    for q, n, worst in slow:
+    for q, n, _, _, worst in slow:
         times = [
             t
             for (t,) in conn.execute(
