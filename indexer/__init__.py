@@ -14,13 +14,18 @@ from .errors import (
     TimkiemError,
 )
 from .extract import iter_articles
+from .facets import SORTS, UNKNOWN_YEAR, UNKNOWN_YEAR_LABEL, Filters, check_sort, make_filters
 from .search import ArticleView, Engine, Hit, Ranking, SearchPage
 
 __all__ = [
+    "SORTS",
+    "UNKNOWN_YEAR",
+    "UNKNOWN_YEAR_LABEL",
     "Article",
     "ArticleView",
     "BuildReport",
     "Engine",
+    "Filters",
     "Hit",
     "IndexLockedError",
     "IndexMissingError",
@@ -31,6 +36,8 @@ __all__ = [
     "Skipped",
     "TimkiemError",
     "build_index",
+    "check_sort",
     "index_exists",
     "iter_articles",
+    "make_filters",
 ]
