@@ -55,10 +55,7 @@ class PageLinks:
     def source(self, name: str) -> str:
         """Add the source ``name`` to those selected, or drop it when it is one of them."""
         sources = self.params.filters.sources
-        if name in sources:
-            kept = tuple(s for s in sources if s != name)
-        else:
-            kept = (*sources, name)
+        kept = tuple(s for s in sources if s != name) if name in sources else (*sources, name)
         return self.url(filters=replace(self.params.filters, sources=kept))
 
     def active(self) -> list[tuple[str, str]]:
@@ -71,9 +68,13 @@ class PageLinks:
         for name in f.sources:
             chips.append((f"Nguồn: {name}", self.source(name)))
         if f.date_from:
-            chips.append((f"Từ ngày: {dmy(f.date_from)}", self.url(filters=replace(f, date_from=None))))
+            chips.append(
+                (f"Từ ngày: {dmy(f.date_from)}", self.url(filters=replace(f, date_from=None)))
+            )
         if f.date_to:
-            chips.append((f"Đến ngày: {dmy(f.date_to)}", self.url(filters=replace(f, date_to=None))))
+            chips.append(
+                (f"Đến ngày: {dmy(f.date_to)}", self.url(filters=replace(f, date_to=None)))
+            )
         return chips
 
     def clear(self) -> str:
