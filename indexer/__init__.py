@@ -25,15 +25,20 @@ from .errors import (
     TimkiemError,
 )
 from .extract import iter_articles
+from .facets import SORTS, UNKNOWN_YEAR, UNKNOWN_YEAR_LABEL, Filters, check_sort, make_filters
 from .search import ArticleView, Engine, Hit, Ranking, SearchPage
 
 __all__ = [
+    "SORTS",
+    "UNKNOWN_YEAR",
+    "UNKNOWN_YEAR_LABEL",
     "AnalyticsMissingError",
     "AnalyticsUnreadableError",
     "Article",
     "ArticleView",
     "BuildReport",
     "Engine",
+    "Filters",
     "Hit",
     "IndexLockedError",
     "IndexMissingError",
@@ -46,11 +51,13 @@ __all__ = [
     "Stats",
     "TimkiemError",
     "build_index",
+    "check_sort",
     "empty_stats",
     "index_exists",
     "iter_articles",
     "local_time",
     "log_path",
+    "make_filters",
     "normalize_query",
     "read_stats",
 ]

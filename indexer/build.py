@@ -6,6 +6,8 @@ Layout of an index directory::
       CURRENT              name of the live generation (replaced atomically)
       gen-20260405T190700-1234/
         timkiem.json       format version, document count, build time
+        vocabulary.json    accented forms of each folded syllable (query interpretation)
+        columns.npz        date and source of each document (filters, facets, date sort)
         MAIN_*.toc, *.seg  the Whoosh index
 
 A build writes a new generation, then replaces ``CURRENT``. Killing the indexer at any moment
@@ -36,8 +38,9 @@ from whoosh import index as whoosh_index
 
 from .analysis import text_terms
 from .article import Article, Skipped
+from .columns import COLUMNS_FILE, ColumnsWriter
 from .errors import IndexLockedError, IndexMissingError, IndexVersionError, NoArticlesError
-from .interpret import Vocabulary
+from .interpret import VOCABULARY_FILE, Vocabulary
 from .schema import (
     ACCENTED,
     FOLDED,
@@ -221,12 +224,14 @@ def _analyse_one(item: Article | Skipped) -> tuple[Article | Skipped, dict[str, 
     return item, None if isinstance(item, Skipped) else article_fields(item)
 
 
-def _existing_articles(ix: Any) -> dict[str, tuple[int, str]]:
-    """id → (document number, content hash) of every live article of an index."""
+def _existing_articles(ix: Any, columns: ColumnsWriter) -> dict[str, tuple[int, str]]:
+    """id → (document number, content hash) of every live article of an index; their dates
+    and sources go to ``columns``."""
     out: dict[str, tuple[int, str]] = {}
     with ix.reader() as reader:
         for docnum, stored in reader.iter_docs():
             out[stored["id"]] = (docnum, stored.get("hash", ""))
+            columns.add(docnum, stored.get("date"), stored.get("source"))
     return out
 
 
@@ -272,16 +277,22 @@ def build_index(
         gen = root / name
         gen.mkdir()
         if live is not None:
+            # Whoosh's files are only ever added to; timkiem's own files are written anew,
+            # so they are not linked (writing through a link would change the live index).
+            rewritten = {META_FILE, VOCABULARY_FILE, COLUMNS_FILE}
             for file in live.iterdir():
-                if file.is_file() and not file.name.endswith("WRITELOCK"):
+                name_ok = file.name not in rewritten and not file.name.endswith("WRITELOCK")
+                if file.is_file() and name_ok:
                     os.link(file, gen / file.name)
             ix = whoosh_index.open_dir(str(gen))
-            existing = _existing_articles(ix)
-            forms = Vocabulary.load(gen).counts()
+            columns = ColumnsWriter()
+            existing = _existing_articles(ix, columns)
+            forms = Vocabulary.load(live).counts()
         else:
             ix = whoosh_index.create_in(str(gen), make_schema())
             existing = {}
             forms = Counter()  # accented syllable → documents holding it
+            columns = ColumnsWriter()
         writer: BulkSegmentWriter | None = None
         committed = ix.doc_count_all()  # documents in committed segments
         docnums: dict[str, int] = {}  # id → document number, for articles written now
@@ -317,6 +328,7 @@ def build_index(
                 else:
                     report.added += 1
                 docnums[item.id] = committed + writer.docnum
+                columns.add(committed + writer.docnum, item.date, item.source)
                 forms.update(doc[term_field("body", ACCENTED)].keys())
                 forms.update(doc[term_field("title", ACCENTED)].keys())
                 writer.add_document(**doc)
@@ -345,8 +357,10 @@ def build_index(
             ix.close()
             shutil.rmtree(gen, ignore_errors=True)
             raise
+        n_all = ix.doc_count_all()
         ix.close()
         Vocabulary.from_counts(forms).save(gen)
+        columns.columns(n_all).save(gen)
         meta = {
             "format": SCHEMA_VERSION,
             "documents": report.indexed,

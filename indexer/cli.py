@@ -17,6 +17,7 @@ from .article import Article, Skipped
 from .build import BuildReport, build_index, index_exists
 from .errors import TimkiemError
 from .extract import iter_articles
+from .facets import SORTS, UNKNOWN_YEAR, make_filters
 from .search import Engine
 
 DEFAULT_INDEX_DIR = "index_data"
@@ -124,25 +125,56 @@ def _terminal_snippet(snippet: str) -> str:
 
 
 @main.command("search")
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1)
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1, 1000))
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="Order; undated articles come last under newest and oldest.",
+)
+@click.option("--year", metavar="YYYY", help=f"Only this year ({UNKNOWN_YEAR}: undated).")
+@click.option(
+    "--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable)."
+)
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only from this date on.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Only up to this date.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly what /api/search returns.")
 @index_dir_option
 def search_command(
-    query: tuple[str, ...], limit: int, page: int, as_json: bool, index_dir: str
+    query: tuple[str, ...],
+    limit: int,
+    page: int,
+    sort: str,
+    year: str | None,
+    sources: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    as_json: bool,
+    index_dir: str,
 ) -> None:
-    """Search the index and print ranked results."""
+    """Search the index and print ranked results.
+
+    Without a QUERY, the filters list the articles they select, newest first.
+    """
     text = " ".join(query)
     try:
-        result = Engine(index_dir).search(text, page=page, per_page=limit)
+        filters = make_filters(year=year, sources=sources, date_from=date_from, date_to=date_to)
+        if not text.strip() and filters.is_empty():
+            raise click.UsageError("Give a QUERY, or a filter (--year, --source, --from, --to).")
+        result = Engine(index_dir).search(
+            text, page=page, per_page=limit, sort=sort, filters=filters
+        )
     except TimkiemError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     shown = f"“{result.interpreted}”" if result.interpreted else f"“{text}”"
-    click.echo(f"{result.total:,} results for {shown} ({result.took_ms:.0f} ms)")
+    found = f"results for {shown}" if text.strip() else "articles"
+    click.echo(f"{result.total:,} {found} ({result.took_ms:.0f} ms)")
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         meta = " · ".join(x for x in (hit.date, hit.source, hit.author) if x)
         click.echo("")
@@ -151,6 +183,12 @@ def search_command(
             click.echo(f"    {meta}")
         click.echo(f"    {_terminal_snippet(hit.snippet)}")
         click.echo(f"    {hit.path}")
+    if result.hits:
+        click.echo("")
+    for name, counts in result.facets.items():
+        if counts:  # the 10 largest buckets, as the page shows them
+            listed = ", ".join(f"{c['label']} ({c['count']:,})" for c in counts[:10])
+            click.echo(f"{name}: {listed}")
 
 
 def _cut(text: str, width: int) -> str:

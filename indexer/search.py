@@ -37,6 +37,8 @@ from whoosh.util.numeric import byte_to_length
 
 from .analysis import BIGRAM_SEPARATOR
 from .build import CURRENT_FILE, generation_dir
+from .columns import Columns
+from .facets import Filters, narrow, top
 from .highlight import highlight_all, snippet
 from .interpret import Vocabulary, interpret
 from .query import Clause, ParsedQuery, QueryWord, parse
@@ -109,6 +111,12 @@ class SearchPage:
     per_page: int
     took_ms: float
     hits: list[Hit] = field(default_factory=list)
+    sort: str = "relevance"
+    filters: Filters = field(default_factory=Filters)
+    # Counts over the whole result set: {"year": [{"value", "label", "count"}…], "source": …}
+    facets: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {"year": [], "source": []}
+    )
 
     @property
     def pages(self) -> int:
@@ -124,6 +132,9 @@ class SearchPage:
             "per_page": self.per_page,
             "took_ms": round(self.took_ms, 2),
             "results": [asdict(h) for h in self.hits],
+            "sort": self.sort,
+            "filters": self.filters.to_dict(),
+            "facets": self.facets,
         }
 
 
@@ -270,6 +281,10 @@ class _Snapshot:
         # Pages of repeated queries; a new generation gets a new snapshot, so a fresh cache.
         self.results: _LRU[tuple[Any, ...], SearchPage] = _LRU(result_cache)
         self.vocabulary = Vocabulary.load(gen)
+        columns = Columns.load(gen)
+        if columns is None or len(columns) != self.n_all:
+            columns = Columns.from_postings(self.n_all, self._field_postings)
+        self.columns = columns
         self.norms: dict[str, np.ndarray] = {}
         lengths_table = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
         for text_field in TEXT_FIELDS:
@@ -287,6 +302,14 @@ class _Snapshot:
             codes = length_codes(leaf._perdoc, fieldname, leaf.doc_count_all())
             out[offset : offset + len(codes)] = table[np.frombuffer(codes, dtype=np.uint8)]
         return out
+
+    def _field_postings(self, fieldname: str) -> list[tuple[str, np.ndarray]]:
+        """(term, document numbers) of every term of an untokenized field (date, source)."""
+        with self.lock:
+            terms = sorted(
+                {t.decode("utf-8") for leaf, _ in self.leaves for t in leaf.lexicon(fieldname)}
+            )
+        return [(t, self.postings(fieldname, t)[0]) for t in terms]
 
     def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         key = (fieldname, term)
@@ -559,50 +582,63 @@ class Engine:
         *,
         snippets: bool = True,
         exact: bool = False,
+        sort: str = "relevance",
+        filters: Filters | None = None,
     ) -> SearchPage:
         """Rank the articles for ``query`` and return one page of hits.
 
-        An empty query gives an empty page. ``page`` starts at 1. Words typed without accents
-        or in Telex are interpreted (``SearchPage.interpreted``) unless ``exact``.
+        ``page`` starts at 1. Words typed without accents or in Telex are interpreted
+        (``SearchPage.interpreted``) unless ``exact``. ``sort`` is ``relevance``, ``newest``
+        or ``oldest``; ``filters`` narrow the results, and the page's ``facets`` count the
+        whole result set (see ``indexer.facets``). An empty query gives an empty page, or,
+        with filters, every article they select, newest first.
         """
         started = time.perf_counter()
         page = max(1, min(int(page), MAX_PAGE))
         per_page = max(1, min(int(per_page), MAX_PER_PAGE))
+        filters = filters or Filters()
         parsed = parse(query)
+        if parsed.is_empty() and sort == "relevance":
+            sort = "newest"  # nothing to rank by: the latest first
         result = SearchPage(
-            query=query, interpreted=None, total=0, page=page, per_page=per_page, took_ms=0.0
+            query=query,
+            interpreted=None,
+            total=0,
+            page=page,
+            per_page=per_page,
+            took_ms=0.0,
+            sort=sort,
+            filters=filters,
         )
-        if parsed.is_empty():
+        if parsed.is_empty() and filters.is_empty():
             result.took_ms = (time.perf_counter() - started) * 1000
             return result
         snap = self._snapshot_now()
-        key = (query, page, per_page, snippets, exact)
+        key = (query, page, per_page, snippets, exact, sort, filters)
         cached = snap.results.get(key)
         if cached is not None:
             return replace(cached, took_ms=(time.perf_counter() - started) * 1000)
-        if not exact:
-            result.interpreted = interpret(
-                parsed, snap.vocabulary, lambda a, b, fa, fb: self._pair_count(snap, a, b, fa, fb)
-            )
-        scored = self._score(snap, parsed)
-        candidates = np.flatnonzero(scored.matched)
-        result.total = len(candidates)
-        want = page * per_page
-        if len(candidates):
-            cand_scores = scored.scores[candidates]
-            if len(candidates) > want:
-                top = np.argpartition(-cand_scores, want - 1)[:want]
-            else:
-                top = np.arange(len(candidates))
-            # Ties broken by document number, so pages are stable.
-            order = top[np.lexsort((candidates[top], -cand_scores[top]))]
-            chosen = order[(page - 1) * per_page : want]
-            folded_terms = {w.folded for w in parsed.words()}
-            for i in chosen:
-                docnum = int(candidates[i])
-                result.hits.append(
-                    self._hit(snap, docnum, float(cand_scores[i]), folded_terms, snippets)
+        if parsed.is_empty():
+            scored = _Scored(np.zeros(snap.n_all, dtype=np.float32), snap.alive)
+        else:
+            if not exact:
+                result.interpreted = interpret(
+                    parsed,
+                    snap.vocabulary,
+                    lambda a, b, fa, fb: self._pair_count(snap, a, b, fa, fb),
                 )
+            scored = self._score(snap, parsed)
+        # Filters and facets over the whole result set, in one place (indexer.facets).
+        narrowed = narrow(scored.matched, snap.columns, filters)
+        result.facets = narrowed.facets
+        result.total = len(narrowed.candidates)
+        want = page * per_page
+        ranked = top(narrowed.candidates, scored.scores, snap.columns, sort, want)
+        folded_terms = {w.folded for w in parsed.words()}
+        for docnum in ranked[(page - 1) * per_page : want].tolist():
+            result.hits.append(
+                self._hit(snap, docnum, float(scored.scores[docnum]), folded_terms, snippets)
+            )
         result.took_ms = (time.perf_counter() - started) * 1000
         snap.results.put(key, result)
         return result

@@ -43,3 +43,53 @@ def app(seed_index: Path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# A small collection for filters, facets and date sorting: dated and undated articles from
+# several sources. "dân vận" matches every one but LUA; one source name holds markup.
+BAC_KAN_SITE = "Báo Bắc Kạn"
+PHONG_DIEN_SITE = "Cổng thông tin Phong Điền"
+NHAN_DAN = "Báo Nhân Dân"
+MARKUP_SITE = "Tin <i>Nhanh</i> & Mới"
+DATED_ARTICLES = [
+    # id, title, date, source
+    ("a1", "Hội nghị dân vận khéo đầu năm", "2021-03-15", BAC_KAN_SITE),
+    ("a2", "Dân vận khéo ở xã vùng cao", "2021-11-02", BAC_KAN_SITE),
+    ("a3", "Dân vận trong tình hình mới", "2022-04-05", PHONG_DIEN_SITE),
+    ("a4", "Công tác dân vận chính quyền", "2020-01-20", PHONG_DIEN_SITE),
+    ("a5", "Tổng kết dân vận khéo cuối năm", "2022-12-31", NHAN_DAN),
+    ("u1", "Dân vận ở khu dân cư", None, NHAN_DAN),
+    ("u2", "Gương dân vận tiêu biểu", None, BAC_KAN_SITE),
+    ("lua", "Giá lúa hôm nay tăng nhẹ", "2021-06-01", MARKUP_SITE),
+]
+
+
+def dated_articles() -> list:
+    from indexer import Article
+
+    return [
+        Article(
+            id=doc_id,
+            title=title,
+            body=f"{title}. Bài viết về {title.lower()} của phóng viên địa phương.",
+            date=date,
+            source=source,
+            path=f"dated/{doc_id}.txt",
+        )
+        for doc_id, title, date, source in DATED_ARTICLES
+    ]
+
+
+@pytest.fixture(scope="session")
+def dated_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index_dir = tmp_path_factory.mktemp("dated_index")
+    report = build_index(dated_articles(), index_dir, workers=1)
+    assert report.indexed == len(DATED_ARTICLES), report
+    return index_dir
+
+
+@pytest.fixture
+def dated_client(dated_index: Path):
+    from webui import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(dated_index)}).test_client()

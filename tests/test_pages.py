@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.conftest import BAC_KAN, PHONG_DIEN
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from tests.conftest import BAC_KAN, BAC_KAN_SITE, MARKUP_SITE, NHAN_DAN, PHONG_DIEN
 
 
 def test_home_page_has_a_labelled_search_form(client) -> None:
@@ -49,3 +52,105 @@ def test_pagination_links(client) -> None:
 
 def test_bad_page_parameter_is_a_400_page(client) -> None:
     assert client.get("/?q=dân&page=x").status_code == 400
+
+
+def block(html: str, start: str, end: str) -> str:
+    """The part of ``html`` from ``start`` to the next ``end``."""
+    i = html.index(start)
+    return html[i : html.index(end, i)]
+
+
+def anchors(html: str) -> dict[str, dict[str, list[str]]]:
+    """The links of an HTML fragment: visible text → the link's query parameters."""
+    out = {}
+    for href, text in re.findall(r'<a[^>]*href="([^"]+)"[^>]*>(.*?)</a>', html, re.S):
+        label = " ".join(re.sub(r"<[^>]+>", " ", text).split())
+        out[label] = parse_qs(urlsplit(href.replace("&amp;", "&")).query)
+    return out
+
+
+def facet_links(html: str) -> dict[str, dict[str, list[str]]]:
+    return anchors(block(html, '<aside class="facets"', "</aside>"))
+
+
+def test_facets_are_links_with_counts_that_keep_the_query(dated_client) -> None:
+    html = dated_client.get("/?q=dân vận&sort=newest").get_data(as_text=True)
+    found = facet_links(html)
+    assert found["2021 2"] == {"q": ["dân vận"], "sort": ["newest"], "year": ["2021"]}
+    assert found["không rõ 2"] == {"q": ["dân vận"], "sort": ["newest"], "year": ["unknown"]}
+    assert found[f"{BAC_KAN_SITE} 3"] == {
+        "q": ["dân vận"],
+        "sort": ["newest"],
+        "source": [BAC_KAN_SITE],
+    }
+
+
+def test_active_filters_are_shown_and_removable(dated_client) -> None:
+    html = dated_client.get(
+        "/", query_string=[("q", "dân vận"), ("year", "2021"), ("source", BAC_KAN_SITE)]
+    ).get_data(as_text=True)
+    chip_links = anchors(block(html, 'class="active-filters"', "</ul>"))
+    assert chip_links["Năm: 2021 × (bỏ)"] == {"q": ["dân vận"], "source": [BAC_KAN_SITE]}
+    assert chip_links[f"Nguồn: {BAC_KAN_SITE} × (bỏ)"] == {"q": ["dân vận"], "year": ["2021"]}
+    assert chip_links["Bỏ tất cả"] == {"q": ["dân vận"]}
+    # A selected facet value is marked, and its link takes the filter off again.
+    found = facet_links(html)
+    assert found["2021 2"] == {"q": ["dân vận"], "source": [BAC_KAN_SITE]}
+    assert 'aria-current="true"' in html
+    # Another source is added to the selected one (any of them).
+    html = dated_client.get("/", query_string={"q": "dân vận", "source": BAC_KAN_SITE})
+    found = facet_links(html.get_data(as_text=True))
+    assert found[f"{NHAN_DAN} 2"]["source"] == [BAC_KAN_SITE, NHAN_DAN]
+
+
+def test_sort_links_keep_query_and_filters_and_order_the_page(dated_client) -> None:
+    html = dated_client.get("/?q=dân vận&year=2021").get_data(as_text=True)
+    nav = block(html, 'class="sort"', "</nav>")
+    assert 'aria-current="true">Liên quan nhất' in nav
+    assert "/?q=d%C3%A2n+v%E1%BA%ADn&amp;sort=newest&amp;year=2021" in nav
+    html = dated_client.get("/?q=dân vận&sort=oldest").get_data(as_text=True)
+    order = [html.index(f"/article/{i}?") for i in ("a4", "a1", "a2", "a3", "a5", "u1")]
+    assert order == sorted(order)
+
+
+def test_empty_query_with_a_filter_lists_articles_on_the_page(dated_client) -> None:
+    html = dated_client.get("/?year=2021").get_data(as_text=True)
+    assert "3 bài viết" in html
+    order = [html.index(f"/article/{i}") for i in ("a2", "lua", "a1")]
+    assert order == sorted(order)
+    assert "Liên quan nhất" not in html  # nothing to rank by relevance
+    # A source name is text, never markup.
+    assert "Tin &lt;i&gt;Nhanh&lt;/i&gt; &amp; Mới" in html and MARKUP_SITE not in html
+
+
+def test_pages_keep_the_filters(dated_client) -> None:
+    html = dated_client.get("/?q=dân vận&source=Báo Bắc Kạn&per_page=2").get_data(as_text=True)
+    nxt = re.search(r'rel="next" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(nxt).query) == {
+        "q": ["dân vận"],
+        "source": [BAC_KAN_SITE],
+        "page": ["2"],
+        "per_page": ["2"],
+    }
+
+
+def test_date_range_form_keeps_the_query_and_filters(dated_client) -> None:
+    html = dated_client.get("/?q=dân vận&year=2022&from=2022-01-01").get_data(as_text=True)
+    form = block(html, '<form class="facet range"', "</form>")
+    assert '<input type="hidden" name="q" value="dân vận">' in form
+    assert '<input type="hidden" name="year" value="2022">' in form
+    assert '<input type="date" name="from" value="2022-01-01">' in form
+    assert "Từ ngày: 01/01/2022" in html
+
+
+def test_bad_filter_is_a_400_page_naming_the_parameter(dated_client) -> None:
+    resp = dated_client.get("/?q=dân&year=abc")
+    assert resp.status_code == 400
+    assert "year must be a year" in resp.get_data(as_text=True)
+
+
+def test_dates_are_written_with_the_vietnamese_weekday(dated_client) -> None:
+    html = dated_client.get("/?q=dân vận trong tình hình mới").get_data(as_text=True)
+    assert '<time datetime="2022-04-05">Thứ Ba, 05/04/2022</time>' in html
+    html = dated_client.get("/article/a5").get_data(as_text=True)
+    assert "Thứ Bảy, 31/12/2022" in html

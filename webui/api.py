@@ -22,7 +22,7 @@ def error_response(message: str, status: int) -> tuple[Response, int]:
 def search() -> Response:
     """Ranked results for ``q``, one page: what the search page shows, as JSON."""
     params = search_params(request.args, current_app.config["PER_PAGE"])
-    page = get_engine().search(params.q, page=params.page, per_page=params.per_page)
+    page = get_engine().search(params.q, **params.search_kwargs())
     analytics.record(page, "api")
     response = jsonify(page.to_dict())
     # Short enough that a new index generation shows within a minute.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from indexer import QueryError
+from indexer import Filters, QueryError, check_sort, make_filters
 from indexer.search import MAX_PAGE, MAX_PER_PAGE
 
 
@@ -14,6 +15,17 @@ class SearchParams:
     q: str
     page: int
     per_page: int
+    sort: str = "relevance"
+    filters: Filters = field(default_factory=Filters)
+
+    def search_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of ``Engine.search`` for these parameters."""
+        return {
+            "page": self.page,
+            "per_page": self.per_page,
+            "sort": self.sort,
+            "filters": self.filters,
+        }
 
 
 def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -30,9 +42,19 @@ def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) 
 
 
 def search_params(args: Mapping[str, str], default_per_page: int) -> SearchParams:
-    """Read q, page and per_page; raises QueryError with a message a user can act on."""
+    """Read q, page, per_page, sort and the filters (year, source (repeatable), from, to);
+    raises QueryError with a message a user can act on."""
+    getlist = getattr(args, "getlist", None)
+    sources = getlist("source") if getlist else [args.get("source", "")]
     return SearchParams(
         q=args.get("q", ""),
         page=_int(args, "page", 1, 1, MAX_PAGE),
         per_page=_int(args, "per_page", default_per_page, 1, MAX_PER_PAGE),
+        sort=check_sort(args.get("sort")),
+        filters=make_filters(
+            year=args.get("year"),
+            sources=sources,
+            date_from=args.get("from"),
+            date_to=args.get("to"),
+        ),
     )

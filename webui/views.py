@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup
 
@@ -9,6 +11,7 @@ from indexer import IndexMissingError, IndexVersionError, QueryError
 
 from . import analytics
 from .engine import get_engine
+from .links import PageLinks, dmy
 from .params import search_params
 
 bp = Blueprint("views", __name__)
@@ -18,10 +21,12 @@ WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "T
 
 @bp.app_template_filter("vn_date")
 def vn_date(iso: str | None) -> str:
-    """ "2022-04-05" → "05/04/2022", the way Vietnamese pages write dates."""
-    if not iso or len(iso) < 10:
+    """ "2022-04-05" → "Thứ Ba, 05/04/2022", the way Vietnamese pages write dates."""
+    try:
+        day = date.fromisoformat((iso or "")[:10])
+    except ValueError:
         return iso or ""
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
+    return f"{WEEKDAYS[day.weekday()]}, {dmy(day.isoformat())}"
 
 
 @bp.get("/")
@@ -30,15 +35,16 @@ def search_page() -> str | tuple[str, int]:
         params = search_params(request.args, current_app.config["PER_PAGE"])
     except QueryError as exc:
         return render_template("search.html", q=request.args.get("q", ""), error=str(exc)), 400
-    if not params.q.strip():
+    if not params.q.strip() and params.filters.is_empty():
         return render_template("search.html", q=params.q, result=None)
     try:
-        result = get_engine().search(params.q, page=params.page, per_page=params.per_page)
+        result = get_engine().search(params.q, **params.search_kwargs())
     except (IndexMissingError, IndexVersionError) as exc:
         return render_template("search.html", q=params.q, error=str(exc)), 503
     analytics.record(result, "page")
     hits = [(hit, Markup(hit.snippet)) for hit in result.hits]  # snippets are escaped + <mark>
-    return render_template("search.html", q=params.q, result=result, hits=hits)
+    links = PageLinks(params, current_app.config["PER_PAGE"])
+    return render_template("search.html", q=params.q, result=result, hits=hits, links=links)
 
 
 @bp.get("/article/<doc_id>")
