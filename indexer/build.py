@@ -7,6 +7,8 @@ Layout of an index directory::
       gen-20260405T190700-1234/
         timkiem.json       format version, document count, build time
         MAIN_*.toc, *.seg  the Whoosh index
+        vocabulary.json    accented forms of each folded syllable
+        minhash.npy, groups.npy   near-duplicate signatures and groups (see duplicates)
 
 A build writes a new generation, then replaces ``CURRENT``. Killing the indexer at any moment
 leaves the previous generation live and intact; the next build removes the unfinished one.
@@ -32,12 +34,15 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 
-from .analysis import text_terms
+from .analysis import syllable_terms, syllables
 from .article import Article, Skipped
+from .duplicates import load_signatures, word_signature, write_groups
 from .errors import IndexLockedError, IndexMissingError, IndexVersionError, NoArticlesError
 from .interpret import Vocabulary
+from .normalize import nfc
 from .schema import (
     ACCENTED,
     FOLDED,
@@ -53,6 +58,7 @@ META_FILE = "timkiem.json"
 LOCK_FILE = ".lock"
 GENERATION_PREFIX = "gen-"
 ANALYSIS_BATCH = 512  # articles handed to the analysis processes at a time
+SIGNATURE_KEY = "_signature"
 
 
 @dataclass
@@ -67,6 +73,8 @@ class BuildReport:
     updated_in_place: bool = False  # an update of the live index rather than a rebuild
     skipped: list[Skipped] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)  # ids seen more than once
+    duplicate_groups: int = 0  # groups of near-copies (same text) in the index afterwards
+    grouped: int = 0  # articles in those groups
     seconds: float = 0.0
     generation: str = ""
 
@@ -118,7 +126,8 @@ def content_hash(article: Article) -> str:
 
 
 def article_fields(article: Article) -> dict[str, Any]:
-    """The Whoosh document of an article: stored fields plus precomputed term counts."""
+    """The Whoosh document of an article: stored fields plus precomputed term counts, and
+    under ``SIGNATURE_KEY`` its near-duplicate signature (not a Whoosh field)."""
     doc: dict[str, Any] = {
         "id": article.id,
         "title_text": article.title,
@@ -134,11 +143,15 @@ def article_fields(article: Article) -> dict[str, Any]:
         doc["year"] = article.date[:4]
     if article.source:
         doc["source"] = article.source
+    folded: dict[str, list[str]] = {}
     for name, text in (("title", article.title), ("body", article.body)):
-        terms = text_terms(text)
+        sylls = syllables(nfc(text))
+        terms = syllable_terms(sylls)
         doc[term_field(name, ACCENTED)] = terms.accented
         doc[term_field(name, FOLDED)] = terms.folded
         doc[term_field(name, FOLDED_BIGRAMS)] = terms.folded_bigrams
+        folded[name] = [s.folded for s in sylls]
+    doc[SIGNATURE_KEY] = word_signature(folded["title"], folded["body"])
     return doc
 
 
@@ -221,6 +234,12 @@ def _analyse_one(item: Article | Skipped) -> tuple[Article | Skipped, dict[str, 
     return item, None if isinstance(item, Skipped) else article_fields(item)
 
 
+def _group_counts(groups: Any) -> tuple[int, int]:
+    """(groups of several articles, articles in them) of a per-document group array."""
+    sizes = np.bincount(groups, minlength=len(groups))
+    return int(np.count_nonzero(sizes > 1)), int(sizes[sizes > 1].sum())
+
+
 def _existing_articles(ix: Any) -> dict[str, tuple[int, str]]:
     """id → (document number, content hash) of every live article of an index."""
     out: dict[str, tuple[int, str]] = {}
@@ -282,6 +301,8 @@ def build_index(
             ix = whoosh_index.create_in(str(gen), make_schema())
             existing = {}
             forms = Counter()  # accented syllable → documents holding it
+        old_signatures = load_signatures(gen)  # the live generation's, linked; none if new
+        signatures: dict[int, Any] = {}  # document number → signature, of articles written now
         writer: BulkSegmentWriter | None = None
         committed = ix.doc_count_all()  # documents in committed segments
         docnums: dict[str, int] = {}  # id → document number, for articles written now
@@ -317,6 +338,7 @@ def build_index(
                 else:
                     report.added += 1
                 docnums[item.id] = committed + writer.docnum
+                signatures[docnums[item.id]] = doc.pop(SIGNATURE_KEY)
                 forms.update(doc[term_field("body", ACCENTED)].keys())
                 forms.update(doc[term_field("title", ACCENTED)].keys())
                 writer.add_document(**doc)
@@ -339,6 +361,7 @@ def build_index(
                     deleter.delete_document(docnum)
                 deleter.commit(merge=False)
             report.indexed = ix.doc_count()
+            n_all = ix.doc_count_all()
         except BaseException:
             if writer is not None:
                 writer.cancel()
@@ -347,6 +370,8 @@ def build_index(
             raise
         ix.close()
         Vocabulary.from_counts(forms).save(gen)
+        groups = write_groups(gen, n_all, old_signatures, signatures, replaced + removed)
+        report.duplicate_groups, report.grouped = _group_counts(groups)
         meta = {
             "format": SCHEMA_VERSION,
             "documents": report.indexed,

@@ -37,9 +37,11 @@ from whoosh.util.numeric import byte_to_length
 
 from .analysis import BIGRAM_SEPARATOR
 from .build import CURRENT_FILE, generation_dir
+from .duplicates import DuplicateGroups, group_page
 from .highlight import highlight_all, snippet
 from .interpret import Vocabulary, interpret
 from .query import Clause, ParsedQuery, QueryWord, parse
+from .related import distinctive_words, related_query
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, REPRESENTATIONS, TEXT_FIELDS
 from .segment import length_codes
 from .stopwords import is_stopword
@@ -51,6 +53,7 @@ V = TypeVar("V")
 ACCENTED_BODY = "body" + ACCENTED
 FOLDED_BIGRAMS_BODY = "body" + FOLDED_BIGRAMS
 MAX_PAGE = 1000
+RELATED_LIMIT = 5
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,22 @@ class Described:
 
 
 @dataclass
+class Copy(Described):
+    """A near-copy of a hit (the same text elsewhere), listed under it."""
+
+    url: str
+
+
+@dataclass
 class Hit(Described):
     url: str
     snippet: str
     score: float
+    duplicates: list[Copy] = field(default_factory=list)  # its near-copies that matched too
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of a result: near-copies by id."""
+        return {**asdict(self), "duplicates": [c.id for c in self.duplicates]}
 
 
 @dataclass
@@ -123,7 +138,7 @@ class SearchPage:
             "page": self.page,
             "per_page": self.per_page,
             "took_ms": round(self.took_ms, 2),
-            "results": [asdict(h) for h in self.hits],
+            "results": [h.to_dict() for h in self.hits],
         }
 
 
@@ -270,6 +285,7 @@ class _Snapshot:
         # Pages of repeated queries; a new generation gets a new snapshot, so a fresh cache.
         self.results: _LRU[tuple[Any, ...], SearchPage] = _LRU(result_cache)
         self.vocabulary = Vocabulary.load(gen)
+        self.duplicates = DuplicateGroups.load(gen, self.n_all)
         self.norms: dict[str, np.ndarray] = {}
         lengths_table = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
         for text_field in TEXT_FIELDS:
@@ -586,23 +602,21 @@ class Engine:
             )
         scored = self._score(snap, parsed)
         candidates = np.flatnonzero(scored.matched)
-        result.total = len(candidates)
-        want = page * per_page
         if len(candidates):
-            cand_scores = scored.scores[candidates]
-            if len(candidates) > want:
-                top = np.argpartition(-cand_scores, want - 1)[:want]
-            else:
-                top = np.arange(len(candidates))
-            # Ties broken by document number, so pages are stable.
-            order = top[np.lexsort((candidates[top], -cand_scores[top]))]
-            chosen = order[(page - 1) * per_page : want]
+            # One result per group of near-copies; ``total`` counts results, not articles.
+            result.total, chosen = group_page(
+                snap.duplicates,
+                candidates,
+                scored.scores[candidates],
+                scored.matched,
+                page,
+                per_page,
+            )
             folded_terms = {w.folded for w in parsed.words()}
-            for i in chosen:
-                docnum = int(candidates[i])
-                result.hits.append(
-                    self._hit(snap, docnum, float(cand_scores[i]), folded_terms, snippets)
-                )
+            for docnum, score, copies in chosen:
+                hit = self._hit(snap, docnum, score, folded_terms, snippets)
+                hit.duplicates = [self._copy(snap, d) for d in copies]
+                result.hits.append(hit)
         result.took_ms = (time.perf_counter() - started) * 1000
         snap.results.put(key, result)
         return result
@@ -627,12 +641,15 @@ class Engine:
             score=round(score, 4),
         )
 
+    def _copy(self, snap: _Snapshot, docnum: int) -> Copy:
+        stored = snap.stored_fields(docnum)
+        return Copy(**_described(stored), url=article_url(stored["id"]))
+
     def article(self, doc_id: str) -> ArticleView | None:
         """The stored article with this id, or None."""
         snap = self._snapshot_now()
-        with snap.lock:
-            docnum = snap.searcher.document_number(id=doc_id)
-        if docnum is None or not snap.alive[docnum]:
+        docnum = self._docnum(snap, doc_id)
+        if docnum is None:
             return None
         stored = snap.stored_fields(docnum)
         return ArticleView(
@@ -640,6 +657,49 @@ class Engine:
             url=web_url(stored.get("url")),
             body=zlib.decompress(stored["body_z"]).decode("utf-8"),
         )
+
+    def related(self, doc_id: str, limit: int = RELATED_LIMIT) -> list[Hit] | None:
+        """Up to ``limit`` articles like this one (more-like-this over its distinctive words),
+        one per group of near-copies, never the article itself or its copies; None when no
+        article has this id."""
+        snap = self._snapshot_now()
+        docnum = self._docnum(snap, doc_id)
+        if docnum is None:
+            return None
+        key = ("related", doc_id, limit)
+        cached = snap.results.get(key)
+        if cached is not None:
+            return cached.hits
+        stored = snap.stored_fields(docnum)
+        body = zlib.decompress(stored["body_z"]).decode("utf-8")
+        words = distinctive_words(
+            stored.get("title_text") or "", body, snap.vocabulary.doc_frequency, snap.n_docs
+        )
+        page = SearchPage(query="", interpreted=None, total=0, page=1, per_page=limit, took_ms=0)
+        if words:
+            scored = self._score(snap, related_query(words))
+            matched = scored.matched
+            matched[docnum] = False
+            matched[snap.duplicates.members(int(snap.duplicates.group[docnum]))] = False
+            candidates = np.flatnonzero(matched)
+            if len(candidates):
+                page.total, chosen = group_page(
+                    snap.duplicates, candidates, scored.scores[candidates], matched, 1, limit
+                )
+                for other, score, copies in chosen:
+                    hit = self._hit(snap, other, score, set(), True)
+                    hit.duplicates = [self._copy(snap, d) for d in copies]
+                    page.hits.append(hit)
+        snap.results.put(key, page)
+        return page.hits
+
+    @staticmethod
+    def _docnum(snap: _Snapshot, doc_id: str) -> int | None:
+        with snap.lock:
+            docnum = snap.searcher.document_number(id=doc_id)
+        if docnum is None or not snap.alive[docnum]:
+            return None
+        return int(docnum)
 
     def highlight_article(self, article: ArticleView, query: str = "") -> list[str]:
         """The article body as safe HTML paragraphs, with the words of ``query`` marked."""
