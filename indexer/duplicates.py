@@ -40,7 +40,7 @@ from .normalize import nfc
 SIGNATURES_FILE = "minhash.npy"
 GROUPS_FILE = "groups.npy"
 SHINGLE = 3  # folded syllables per shingle
-MIN_SHINGLES = 8  # a shorter body is shingled with its title
+MIN_SHINGLES = 8  # a shorter body is shingled with its title; a shorter text never groups
 NUM_PERM = 128
 BANDS, ROWS = 16, 8
 THRESHOLD = 0.8  # estimated Jaccard similarity of two near-copies' shingle sets
@@ -83,12 +83,14 @@ def shingle_hashes(words: Sequence[str]) -> np.ndarray:
 
 def word_signature(title_words: Sequence[str], body_words: Sequence[str]) -> np.ndarray:
     """The MinHash signature of an article (uint32, ``NUM_PERM`` values) from the folded
-    syllables of its body, or of title and body when the body is very short; all ``EMPTY``
-    when there is no text. (The indexer passes the syllables it has already split.)"""
+    syllables of its body, or of title and body when the body is very short. All ``EMPTY``
+    (never grouped) when even both are shorter than ``MIN_SHINGLES`` shingles: too little
+    text to tell a copy from a coincidence. (The indexer passes the syllables it has split.)
+    """
     hashes = shingle_hashes(body_words)
     if len(hashes) < MIN_SHINGLES:
         hashes = shingle_hashes([*title_words, *body_words])
-    if not len(hashes):
+    if len(hashes) < MIN_SHINGLES:
         return np.full(NUM_PERM, EMPTY, dtype=np.uint32)
     hashes = np.unique(hashes)
     with np.errstate(over="ignore"):

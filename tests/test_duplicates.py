@@ -99,8 +99,9 @@ def test_groups_connect_near_copies_only() -> None:
             signature(a.title, a.body),
             signature(b.title, b.body),
             signature(a.title, lightly_edited(a.body)),
-            signature("", ""),  # no text: never grouped, even with another empty one
-            signature("", ""),
+            # Too little text to tell a copy from a coincidence: never grouped.
+            signature("Thông báo", "Xem ảnh"),
+            signature("Thông báo", "Xem ảnh"),
             signature(b.title, b.body),
         ]
     )
@@ -168,6 +169,17 @@ def test_an_incremental_update_regroups(tmp_path: Path) -> None:
     assert copies() == [{DAN_VAN_CHINH_QUYEN, EDITED}]
 
 
+def test_index_command_reports_the_groups(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from indexer.cli import main
+
+    src = write_copies(tmp_path / "src")
+    result = CliRunner().invoke(main, ["index", str(src), "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert "Near-copies: 3 articles in 1 group(s), each group one search result." in (result.output)
+
+
 def test_seed_articles_are_not_grouped(engine: Engine) -> None:
     # Five different articles, three of them about "công tác dân vận".
     page = engine.search("công tác", per_page=10)
@@ -205,6 +217,11 @@ def test_related_never_lists_the_article_or_its_copies(copies_client) -> None:
         }
         assert data["results"], doc_id
         assert not listed & {DAN_VAN_CHINH_QUYEN, EXACT, EDITED}, doc_id
+
+
+def test_related_is_open_to_other_sites_like_search(copies_client) -> None:
+    response = copies_client.get(f"/api/related/{BAC_KAN}", headers={"Origin": "https://x.vn"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_related_of_an_unknown_article_is_404(copies_client) -> None:
