@@ -7,7 +7,9 @@ Reads the articles the way ``timkiem index`` does and prints:
 - groups of near-copies and articles in them, beside the exact copies (same body text) and
   how many of those the groups hold, at the index's threshold and two others;
 - with ``--index-dir`` (an index of the same source): the engine's cold open and the
-  latency of ``Engine.related`` (the article view's "Bài liên quan") over sampled articles.
+  latency of ``Engine.related`` (the article view's "Bài liên quan") over sampled articles;
+- with ``--datasketch`` (``pip install -e '.[bench]'``): the same signatures and LSH with the
+  datasketch library, which timkiem does not use because its own numpy code is faster.
 
     python benchmarks/duplicates.py --index-dir /tmp/vntc-index
     python benchmarks/duplicates.py --limit 20000
@@ -45,6 +47,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, metavar="N", help="the first N articles only")
     parser.add_argument("--index-dir", help="an index of the same source: time related articles")
     parser.add_argument("--related", type=int, default=300, help="articles sampled for related")
+    parser.add_argument("--datasketch", action="store_true", help="time datasketch too")
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     return parser.parse_args(argv)
 
@@ -94,6 +97,31 @@ def group_stats(articles: list[Article], groups: np.ndarray) -> dict[str, int]:
         "exact_copies": sum(len(rows) for rows in copies),
         "exact_sets_in_one_group": sum(1 for rows in copies if len(set(groups[rows])) == 1),
     }
+
+
+def datasketch_seconds(articles: list[Article]) -> tuple[float, float]:
+    """Seconds for datasketch's MinHash of the same shingles, and for its LSH index (insert
+    and query every article, as a build regrouping everything would)."""
+    from datasketch import MinHash, MinHashLSH
+
+    from indexer.duplicates import NUM_PERM, SHINGLE
+
+    split = [[s.folded for s in syllables(nfc(a.body))] for a in articles]
+    started = time.perf_counter()
+    hashes = []
+    for words in split:
+        shingles = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+        m = MinHash(num_perm=NUM_PERM)
+        m.update_batch([s.encode("utf-8") for s in shingles])
+        hashes.append(m)
+    sig_s = time.perf_counter() - started
+    started = time.perf_counter()
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    for i, m in enumerate(hashes):
+        lsh.insert(i, m)
+    for m in hashes:
+        lsh.query(m)
+    return sig_s, time.perf_counter() - started
 
 
 def related_latency(index_dir: str, ids: list[str]) -> dict[str, Any]:
@@ -153,6 +181,16 @@ def main(argv: list[str] | None = None) -> None:
         "articles grouped at other thresholds: "
         + ", ".join(f"{t}: {n:,}" for t, n in result["other_thresholds"].items())
     )
+    if args.datasketch:
+        ds_sig, ds_lsh = datasketch_seconds(articles)
+        result["datasketch"] = {
+            "signature_ms_per_article": round(ds_sig / len(articles) * 1000, 3),
+            "lsh_s": round(ds_lsh, 3),
+        }
+        print(
+            f"datasketch: signature {ds_sig / len(articles) * 1000:.3f} ms/article, "
+            f"LSH insert + query of every article {ds_lsh:.2f} s"
+        )
     if args.index_dir:
         ids = random.Random(DEFAULT_SEED).sample(
             [a.id for a in articles], min(args.related, len(articles))

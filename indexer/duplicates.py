@@ -20,6 +20,11 @@ Layout in an index generation::
     groups.npy    int32 (documents,): the group of each document number (the smallest
                   document number of its group; a document alone is its own group)
 
+The hashing is a few numpy operations per article rather than the datasketch library's
+MinHash and MinHashLSH: the same method, but datasketch hashes each shingle in Python and
+inserts each article into dictionaries, several times slower for signatures and far slower
+for regrouping every article at every build (``benchmarks/duplicates.py --datasketch``).
+
 The build keeps the signatures of unchanged articles (an incremental build copies them)
 and recomputes every group at the end of every build; the engine loads ``groups.npy`` only.
 """

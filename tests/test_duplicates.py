@@ -14,7 +14,15 @@ import numpy as np
 import pytest
 
 from indexer import Engine, build_index, iter_articles
-from indexer.duplicates import NUM_PERM, THRESHOLD, group_ids, signature, similarity
+from indexer.duplicates import (
+    NUM_PERM,
+    THRESHOLD,
+    DuplicateGroups,
+    group_ids,
+    group_page,
+    signature,
+    similarity,
+)
 from indexer.normalize import fold
 from tests.conftest import BAC_KAN, DAN_VAN_CHINH_QUYEN, PHONG_DIEN, SEEDS
 
@@ -109,6 +117,31 @@ def test_groups_connect_near_copies_only() -> None:
 
 
 # -- grouping in results -----------------------------------------------------------------
+
+
+def test_pages_of_groups_hold_every_group_once_best_first() -> None:
+    rng = np.random.default_rng(7)
+    n = 400
+    groups = np.arange(n, dtype=np.int32)
+    for start in range(0, 300, 6):  # groups of 1 to 6 documents
+        size = int(rng.integers(1, 7))
+        groups[start : start + size] = start
+    dup = DuplicateGroups(groups)
+    matched = rng.random(n) < 0.7
+    candidates = np.flatnonzero(matched)
+    scores = rng.random(len(candidates)).astype(np.float32)
+    score_of = dict(zip(candidates.tolist(), scores.tolist(), strict=True))
+    # What grouping must give: per group its best matching member and the others, best first.
+    best: dict[int, list[int]] = {}
+    for d in sorted(candidates.tolist(), key=lambda d: (-score_of[d], d)):
+        best.setdefault(int(groups[d]), []).append(d)
+    expected = sorted(best.values(), key=lambda m: (-score_of[m[0]], m[0]))
+    seen = []
+    for page in range(1, 40):
+        total, results = group_page(dup, candidates, scores, matched, page, 7)
+        assert total == len(expected)
+        seen += [[d, *others] for d, _, others in results]
+    assert seen == expected
 
 
 def test_api_gives_one_result_per_group_with_its_copies(copies_client) -> None:
