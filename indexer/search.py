@@ -601,25 +601,37 @@ class Engine:
                 parsed, snap.vocabulary, lambda a, b, fa, fb: self._pair_count(snap, a, b, fa, fb)
             )
         scored = self._score(snap, parsed)
-        candidates = np.flatnonzero(scored.matched)
-        if len(candidates):
-            # One result per group of near-copies; ``total`` counts results, not articles.
-            result.total, chosen = group_page(
-                snap.duplicates,
-                candidates,
-                scored.scores[candidates],
-                scored.matched,
-                page,
-                per_page,
-            )
-            folded_terms = {w.folded for w in parsed.words()}
-            for docnum, score, copies in chosen:
-                hit = self._hit(snap, docnum, score, folded_terms, snippets)
-                hit.duplicates = [self._copy(snap, d) for d in copies]
-                result.hits.append(hit)
+        folded_terms = {w.folded for w in parsed.words()}
+        result.total, result.hits = self._grouped_hits(
+            snap, scored, page, per_page, folded_terms, snippets
+        )
         result.took_ms = (time.perf_counter() - started) * 1000
         snap.results.put(key, result)
         return result
+
+    def _grouped_hits(
+        self,
+        snap: _Snapshot,
+        scored: _Scored,
+        page: int,
+        per_page: int,
+        folded_terms: set[str],
+        snippets: bool,
+    ) -> tuple[int, list[Hit]]:
+        """One result per group of near-copies, with its copies that matched too: the number
+        of results (groups, not articles) and one page of hits."""
+        candidates = np.flatnonzero(scored.matched)
+        if not len(candidates):
+            return 0, []
+        total, chosen = group_page(
+            snap.duplicates, candidates, scored.scores[candidates], scored.matched, page, per_page
+        )
+        hits = []
+        for docnum, score, copies in chosen:
+            hit = self._hit(snap, docnum, score, folded_terms, snippets)
+            hit.duplicates = [self._copy(snap, d) for d in copies]
+            hits.append(hit)
+        return total, hits
 
     def _hit(
         self,
@@ -678,18 +690,9 @@ class Engine:
         page = SearchPage(query="", interpreted=None, total=0, page=1, per_page=limit, took_ms=0)
         if words:
             scored = self._score(snap, related_query(words))
-            matched = scored.matched
-            matched[docnum] = False
-            matched[snap.duplicates.members(int(snap.duplicates.group[docnum]))] = False
-            candidates = np.flatnonzero(matched)
-            if len(candidates):
-                page.total, chosen = group_page(
-                    snap.duplicates, candidates, scored.scores[candidates], matched, 1, limit
-                )
-                for other, score, copies in chosen:
-                    hit = self._hit(snap, other, score, set(), True)
-                    hit.duplicates = [self._copy(snap, d) for d in copies]
-                    page.hits.append(hit)
+            scored.matched[docnum] = False
+            scored.matched[snap.duplicates.members(int(snap.duplicates.group[docnum]))] = False
+            page.total, page.hits = self._grouped_hits(snap, scored, 1, limit, set(), True)
         snap.results.put(key, page)
         return page.hits
 
