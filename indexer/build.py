@@ -8,6 +8,7 @@ Layout of an index directory::
         timkiem.json       format version, document count, build time
         vocabulary.json    accented forms of each folded syllable (query interpretation)
         columns.npz        date and source of each document (filters, facets, date sort)
+        minhash.npy, groups.npy   near-duplicate signatures and groups (see duplicates)
         MAIN_*.toc, *.seg  the Whoosh index
 
 A build writes a new generation, then replaces ``CURRENT``. Killing the indexer at any moment
@@ -34,13 +35,16 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 
-from .analysis import text_terms
+from .analysis import syllable_terms, syllables
 from .article import Article, Skipped
 from .columns import COLUMNS_FILE, ColumnsWriter
+from .duplicates import load_signatures, word_signature, write_groups
 from .errors import IndexLockedError, IndexMissingError, IndexVersionError, NoArticlesError
 from .interpret import VOCABULARY_FILE, Vocabulary
+from .normalize import nfc
 from .schema import (
     ACCENTED,
     FOLDED,
@@ -56,6 +60,7 @@ META_FILE = "timkiem.json"
 LOCK_FILE = ".lock"
 GENERATION_PREFIX = "gen-"
 ANALYSIS_BATCH = 512  # articles handed to the analysis processes at a time
+SIGNATURE_KEY = "_signature"
 
 
 @dataclass
@@ -70,6 +75,8 @@ class BuildReport:
     updated_in_place: bool = False  # an update of the live index rather than a rebuild
     skipped: list[Skipped] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)  # ids seen more than once
+    duplicate_groups: int = 0  # groups of near-copies (same text) in the index afterwards
+    grouped: int = 0  # articles in those groups
     seconds: float = 0.0
     generation: str = ""
 
@@ -121,7 +128,8 @@ def content_hash(article: Article) -> str:
 
 
 def article_fields(article: Article) -> dict[str, Any]:
-    """The Whoosh document of an article: stored fields plus precomputed term counts."""
+    """The Whoosh document of an article: stored fields plus precomputed term counts, and
+    under ``SIGNATURE_KEY`` its near-duplicate signature (not a Whoosh field)."""
     doc: dict[str, Any] = {
         "id": article.id,
         "title_text": article.title,
@@ -137,11 +145,15 @@ def article_fields(article: Article) -> dict[str, Any]:
         doc["year"] = article.date[:4]
     if article.source:
         doc["source"] = article.source
+    folded: dict[str, list[str]] = {}
     for name, text in (("title", article.title), ("body", article.body)):
-        terms = text_terms(text)
+        sylls = syllables(nfc(text))
+        terms = syllable_terms(sylls)
         doc[term_field(name, ACCENTED)] = terms.accented
         doc[term_field(name, FOLDED)] = terms.folded
         doc[term_field(name, FOLDED_BIGRAMS)] = terms.folded_bigrams
+        folded[name] = [s.folded for s in sylls]
+    doc[SIGNATURE_KEY] = word_signature(folded["title"], folded["body"])
     return doc
 
 
@@ -224,6 +236,12 @@ def _analyse_one(item: Article | Skipped) -> tuple[Article | Skipped, dict[str, 
     return item, None if isinstance(item, Skipped) else article_fields(item)
 
 
+def _group_counts(groups: Any) -> tuple[int, int]:
+    """(groups of several articles, articles in them) of a per-document group array."""
+    sizes = np.bincount(groups, minlength=len(groups))
+    return int(np.count_nonzero(sizes > 1)), int(sizes[sizes > 1].sum())
+
+
 def _existing_articles(ix: Any, columns: ColumnsWriter) -> dict[str, tuple[int, str]]:
     """id → (document number, content hash) of every live article of an index; their dates
     and sources go to ``columns``."""
@@ -293,6 +311,8 @@ def build_index(
             existing = {}
             forms = Counter()  # accented syllable → documents holding it
             columns = ColumnsWriter()
+        old_signatures = load_signatures(gen)  # the live generation's, linked; none if new
+        signatures: dict[int, Any] = {}  # document number → signature, of articles written now
         writer: BulkSegmentWriter | None = None
         committed = ix.doc_count_all()  # documents in committed segments
         docnums: dict[str, int] = {}  # id → document number, for articles written now
@@ -329,6 +349,7 @@ def build_index(
                     report.added += 1
                 docnums[item.id] = committed + writer.docnum
                 columns.add(committed + writer.docnum, item.date, item.source)
+                signatures[docnums[item.id]] = doc.pop(SIGNATURE_KEY)
                 forms.update(doc[term_field("body", ACCENTED)].keys())
                 forms.update(doc[term_field("title", ACCENTED)].keys())
                 writer.add_document(**doc)
@@ -361,6 +382,8 @@ def build_index(
         ix.close()
         Vocabulary.from_counts(forms).save(gen)
         columns.columns(n_all).save(gen)
+        groups = write_groups(gen, n_all, old_signatures, signatures, replaced + removed)
+        report.duplicate_groups, report.grouped = _group_counts(groups)
         meta = {
             "format": SCHEMA_VERSION,
             "documents": report.indexed,

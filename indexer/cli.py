@@ -82,6 +82,12 @@ def run_build(sources: tuple[str, ...], index_dir: str, *, rebuild: bool = True)
         "(the later kept).",
         err=True,
     )
+    if report.duplicate_groups:
+        click.echo(
+            f"Near-copies: {report.grouped:,} articles in {report.duplicate_groups:,} "
+            "group(s), each group one search result.",
+            err=True,
+        )
     if report.skipped:
         click.echo("Skipped:", err=True)
         for item in report.skipped:

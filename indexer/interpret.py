@@ -59,6 +59,13 @@ class Vocabulary:
         """Document frequencies of the kept forms (to add a later update's counts to)."""
         return Counter({w: n for items in self.forms.values() for w, n in items})
 
+    def doc_frequency(self, accented: str) -> int:
+        """Articles holding an accented syllable (0 for a form not kept)."""
+        for word, count in self.forms.get(fold(accented), ()):
+            if word == accented:
+                return count
+        return 0
+
     def candidates(self, folded: str) -> list[tuple[str, int]]:
         return self.forms.get(folded, [])[:MAX_FORMS]
 

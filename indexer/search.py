@@ -38,10 +38,12 @@ from whoosh.util.numeric import byte_to_length
 from .analysis import BIGRAM_SEPARATOR
 from .build import CURRENT_FILE, generation_dir
 from .columns import Columns
+from .duplicates import DuplicateGroups, group_page
 from .facets import Filters, narrow, top
 from .highlight import highlight_all, snippet
 from .interpret import Vocabulary, interpret
 from .query import Clause, ParsedQuery, QueryWord, parse
+from .related import distinctive_words, related_query
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, REPRESENTATIONS, TEXT_FIELDS
 from .segment import length_codes
 from .stopwords import is_stopword
@@ -53,6 +55,7 @@ V = TypeVar("V")
 ACCENTED_BODY = "body" + ACCENTED
 FOLDED_BIGRAMS_BODY = "body" + FOLDED_BIGRAMS
 MAX_PAGE = 1000
+RELATED_LIMIT = 5
 
 
 @dataclass(frozen=True)
@@ -96,10 +99,22 @@ class Described:
 
 
 @dataclass
+class Copy(Described):
+    """A near-copy of a hit (the same text elsewhere), listed under it."""
+
+    url: str
+
+
+@dataclass
 class Hit(Described):
     url: str
     snippet: str
     score: float
+    duplicates: list[Copy] = field(default_factory=list)  # its near-copies that matched too
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of a result: near-copies by id."""
+        return {**asdict(self), "duplicates": [c.id for c in self.duplicates]}
 
 
 @dataclass
@@ -131,7 +146,7 @@ class SearchPage:
             "page": self.page,
             "per_page": self.per_page,
             "took_ms": round(self.took_ms, 2),
-            "results": [asdict(h) for h in self.hits],
+            "results": [h.to_dict() for h in self.hits],
             "sort": self.sort,
             "filters": self.filters.to_dict(),
             "facets": self.facets,
@@ -285,6 +300,7 @@ class _Snapshot:
         if columns is None or len(columns) != self.n_all:
             columns = Columns.from_postings(self.n_all, self._field_postings)
         self.columns = columns
+        self.duplicates = DuplicateGroups.load(gen, self.n_all)
         self.norms: dict[str, np.ndarray] = {}
         lengths_table = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
         for text_field in TEXT_FIELDS:
@@ -631,17 +647,44 @@ class Engine:
         # Filters and facets over the whole result set, in one place (indexer.facets).
         narrowed = narrow(scored.matched, snap.columns, filters)
         result.facets = narrowed.facets
-        result.total = len(narrowed.candidates)
-        want = page * per_page
-        ranked = top(narrowed.candidates, scored.scores, snap.columns, sort, want)
         folded_terms = {w.folded for w in parsed.words()}
-        for docnum in ranked[(page - 1) * per_page : want].tolist():
-            result.hits.append(
-                self._hit(snap, docnum, float(scored.scores[docnum]), folded_terms, snippets)
-            )
+        result.total, result.hits = self._grouped_hits(
+            snap, scored.scores, narrowed.candidates, sort, page, per_page, folded_terms, snippets
+        )
         result.took_ms = (time.perf_counter() - started) * 1000
         snap.results.put(key, result)
         return result
+
+    def _grouped_hits(
+        self,
+        snap: _Snapshot,
+        scores: np.ndarray,
+        candidates: np.ndarray,
+        sort: str,
+        page: int,
+        per_page: int,
+        folded_terms: set[str],
+        snippets: bool,
+    ) -> tuple[int, list[Hit]]:
+        """One result per group of near-copies, in ``sort`` order, with its copies that
+        matched too: the number of results (groups, not articles) and one page of hits.
+        ``candidates`` are the matching document numbers, ascending."""
+        if not len(candidates):
+            return 0, []
+        total, chosen = group_page(
+            snap.duplicates,
+            candidates,
+            lambda want: top(candidates, scores, snap.columns, sort, want),
+            scores,
+            page,
+            per_page,
+        )
+        hits = []
+        for docnum, copies in chosen:
+            hit = self._hit(snap, docnum, float(scores[docnum]), folded_terms, snippets)
+            hit.duplicates = [self._copy(snap, d) for d in copies]
+            hits.append(hit)
+        return total, hits
 
     def _hit(
         self,
@@ -663,12 +706,15 @@ class Engine:
             score=round(score, 4),
         )
 
+    def _copy(self, snap: _Snapshot, docnum: int) -> Copy:
+        stored = snap.stored_fields(docnum)
+        return Copy(**_described(stored), url=article_url(stored["id"]))
+
     def article(self, doc_id: str) -> ArticleView | None:
         """The stored article with this id, or None."""
         snap = self._snapshot_now()
-        with snap.lock:
-            docnum = snap.searcher.document_number(id=doc_id)
-        if docnum is None or not snap.alive[docnum]:
+        docnum = self._docnum(snap, doc_id)
+        if docnum is None:
             return None
         stored = snap.stored_fields(docnum)
         return ArticleView(
@@ -676,6 +722,49 @@ class Engine:
             url=web_url(stored.get("url")),
             body=zlib.decompress(stored["body_z"]).decode("utf-8"),
         )
+
+    def related(self, doc_id: str, limit: int = RELATED_LIMIT) -> list[Hit] | None:
+        """Up to ``limit`` articles like this one (more-like-this over its distinctive words),
+        one per group of near-copies, never the article itself or its copies; None when no
+        article has this id."""
+        snap = self._snapshot_now()
+        docnum = self._docnum(snap, doc_id)
+        if docnum is None:
+            return None
+        key = ("related", doc_id, limit)
+        cached = snap.results.get(key)
+        if cached is not None:
+            return cached.hits
+        stored = snap.stored_fields(docnum)
+        body = zlib.decompress(stored["body_z"]).decode("utf-8")
+        words = distinctive_words(
+            stored.get("title_text") or "", body, snap.vocabulary.doc_frequency, snap.n_docs
+        )
+        page = SearchPage(query="", interpreted=None, total=0, page=1, per_page=limit, took_ms=0)
+        if words:
+            scored = self._score(snap, related_query(words))
+            scored.matched[docnum] = False
+            scored.matched[snap.duplicates.members(int(snap.duplicates.group[docnum]))] = False
+            page.total, page.hits = self._grouped_hits(
+                snap,
+                scored.scores,
+                np.flatnonzero(scored.matched & snap.alive),
+                "relevance",
+                1,
+                limit,
+                set(),
+                True,
+            )
+        snap.results.put(key, page)
+        return page.hits
+
+    @staticmethod
+    def _docnum(snap: _Snapshot, doc_id: str) -> int | None:
+        with snap.lock:
+            docnum = snap.searcher.document_number(id=doc_id)
+        if docnum is None or not snap.alive[docnum]:
+            return None
+        return int(docnum)
 
     def highlight_article(self, article: ArticleView, query: str = "") -> list[str]:
         """The article body as safe HTML paragraphs, with the words of ``query`` marked."""

@@ -6,7 +6,18 @@ import pytest
 
 from tests.conftest import BAC_KAN, BAC_KAN_SITE, NHAN_DAN, PHONG_DIEN_SITE
 
-RESULT_KEYS = {"id", "title", "date", "author", "source", "path", "url", "snippet", "score"}
+RESULT_KEYS = {
+    "id",
+    "title",
+    "date",
+    "author",
+    "source",
+    "path",
+    "url",
+    "snippet",
+    "score",
+    "duplicates",
+}
 
 
 def test_search_returns_the_documented_shape(client) -> None:
@@ -41,6 +52,7 @@ def test_search_returns_the_documented_shape(client) -> None:
     assert first["source"] == "seeds"
     assert "<mark>Bắc Kạn</mark>" in first["snippet"]
     assert isinstance(first["score"], float)
+    assert first["duplicates"] == []  # ids of its near-copies that matched too
 
 
 def test_vietnamese_is_returned_as_utf8_not_escapes(client) -> None:

@@ -190,6 +190,9 @@ def test_an_update_keeps_the_columns_of_unchanged_articles(tmp_path: Path) -> No
     del by_id["u2"]  # removed
     extra = dated_articles()[0]
     extra.id, extra.date, extra.source = "a6", "2019-07-07", "Báo Mới"  # added
+    # Its own text: a copy of a1 would be grouped with it.
+    extra.title = "Dân vận khéo ở vùng cao"
+    extra.body = "Dân vận khéo ở vùng cao. Một bài khác hẳn, về những bản làng xa."
     by_id["a6"] = extra
     report = build_index(list(by_id.values()), tmp_path, rebuild=False, workers=1)
     assert (report.added, report.updated, report.removed) == (1, 1, 1)

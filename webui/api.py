@@ -31,6 +31,18 @@ def search() -> Response:
     return response
 
 
+@bp.get("/related/<doc_id>")
+def related(doc_id: str) -> Response | tuple[Response, int]:
+    """Up to 5 articles like ``doc_id`` (the article view's "Bài liên quan"), as hits."""
+    hits = get_engine().related(doc_id)
+    if hits is None:
+        return error_response(f"no article with id {doc_id!r}", 404)
+    response = jsonify({"id": doc_id, "results": [h.to_dict() for h in hits]})
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    return response
+
+
 @bp.errorhandler(QueryError)
 def bad_query(exc: QueryError) -> tuple[Response, int]:
     return error_response(str(exc), 400)

@@ -58,4 +58,7 @@ def article_page(doc_id: str) -> str | tuple[str, int]:
     if article is None:
         abort(404)
     paragraphs = [Markup(p) for p in engine.highlight_article(article, q)]
-    return render_template("article.html", q=q, article=article, paragraphs=paragraphs)
+    related = engine.related(doc_id) or []
+    return render_template(
+        "article.html", q=q, article=article, paragraphs=paragraphs, related=related
+    )
