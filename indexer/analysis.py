@@ -90,7 +90,11 @@ class TextTerms:
 
 def text_terms(text: str) -> TextTerms:
     """All index terms of a text, counted: what the index fields of a text receive."""
-    sylls = syllables(nfc(text))
+    return syllable_terms(syllables(nfc(text)))
+
+
+def syllable_terms(sylls: list[Syllable]) -> TextTerms:
+    """``text_terms`` of a text already split into syllables."""
     accented = [s.word for s in sylls]
     folded = [s.folded for s in sylls]
     joined = [s.joined for s in sylls]

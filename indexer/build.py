@@ -34,10 +34,11 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from .analysis import text_terms
+from .analysis import syllable_terms, syllables
 from .article import Article, Skipped
 from .errors import IndexLockedError, IndexMissingError, IndexVersionError, NoArticlesError
 from .interpret import Vocabulary
+from .normalize import nfc
 from .schema import (
     ACCENTED,
     FOLDED,
@@ -47,12 +48,14 @@ from .schema import (
     term_field,
 )
 from .segment import BulkSegmentWriter
+from .suggest import PhraseCounter, phrases, read_phrase_counts, write_suggestions
 
 CURRENT_FILE = "CURRENT"
 META_FILE = "timkiem.json"
 LOCK_FILE = ".lock"
 GENERATION_PREFIX = "gen-"
 ANALYSIS_BATCH = 512  # articles handed to the analysis processes at a time
+PHRASES = "_phrases"  # key of a document's suggestion phrases (not a field)
 
 
 @dataclass
@@ -134,11 +137,15 @@ def article_fields(article: Article) -> dict[str, Any]:
         doc["year"] = article.date[:4]
     if article.source:
         doc["source"] = article.source
+    found: set[str] = set()
     for name, text in (("title", article.title), ("body", article.body)):
-        terms = text_terms(text)
+        sylls = syllables(nfc(text))
+        found |= phrases(sylls)
+        terms = syllable_terms(sylls)
         doc[term_field(name, ACCENTED)] = terms.accented
         doc[term_field(name, FOLDED)] = terms.folded
         doc[term_field(name, FOLDED_BIGRAMS)] = terms.folded_bigrams
+    doc[PHRASES] = tuple(found)
     return doc
 
 
@@ -262,6 +269,7 @@ def build_index(
         with suppress(FileNotFoundError):
             previous = (root / CURRENT_FILE).read_text(encoding="utf-8").strip()
         live = None
+        phrase_counter = PhraseCounter()  # suggestion phrases → documents holding them
         if not rebuild and previous:
             with suppress(IndexMissingError, IndexVersionError):
                 live = generation_dir(root)
@@ -278,6 +286,7 @@ def build_index(
             ix = whoosh_index.open_dir(str(gen))
             existing = _existing_articles(ix)
             forms = Vocabulary.load(gen).counts()
+            phrase_counter.update(read_phrase_counts(gen))
         else:
             ix = whoosh_index.create_in(str(gen), make_schema())
             existing = {}
@@ -317,6 +326,7 @@ def build_index(
                 else:
                     report.added += 1
                 docnums[item.id] = committed + writer.docnum
+                phrase_counter.add(doc.pop(PHRASES))
                 forms.update(doc[term_field("body", ACCENTED)].keys())
                 forms.update(doc[term_field("title", ACCENTED)].keys())
                 writer.add_document(**doc)
@@ -347,6 +357,8 @@ def build_index(
             raise
         ix.close()
         Vocabulary.from_counts(forms).save(gen)
+        write_suggestions(gen, forms, phrase_counter.top())
+        del phrase_counter
         meta = {
             "format": SCHEMA_VERSION,
             "documents": report.indexed,

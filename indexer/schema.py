@@ -17,7 +17,7 @@ from whoosh import fields, formats
 
 from . import analysis
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TEXT_FIELDS = ("title", "body")
 # Suffixes of the four term representations of a text field.

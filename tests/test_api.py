@@ -14,7 +14,16 @@ def test_search_returns_the_documented_shape(client) -> None:
     assert resp.status_code == 200
     assert resp.headers["Content-Type"].startswith("application/json")
     data = resp.get_json()
-    assert set(data) == {"query", "interpreted", "total", "page", "per_page", "took_ms", "results"}
+    assert set(data) == {
+        "query",
+        "interpreted",
+        "total",
+        "page",
+        "per_page",
+        "took_ms",
+        "suggestion",
+        "results",
+    }
     assert data["query"] == "bac kan"
     assert data["page"] == 1 and data["per_page"] == 3
     assert isinstance(data["took_ms"], float | int) and data["took_ms"] >= 0
