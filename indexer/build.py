@@ -327,8 +327,11 @@ def build_index(
                     report.added += 1
                 docnums[item.id] = committed + writer.docnum
                 phrase_counter.add(doc.pop(PHRASES))
-                forms.update(doc[term_field("body", ACCENTED)].keys())
-                forms.update(doc[term_field("title", ACCENTED)].keys())
+                # Once per article, not once per field: these are document frequencies.
+                forms.update(
+                    doc[term_field("body", ACCENTED)].keys()
+                    | doc[term_field("title", ACCENTED)].keys()
+                )
                 writer.add_document(**doc)
                 if writer.docnum >= segment_docs:
                     committed += writer.docnum

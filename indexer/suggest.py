@@ -46,15 +46,14 @@ KEEP_WORDS = 60_000  # syllables written, most frequent first
 SCAN = 2_000  # a prefix range up to this size is checked whole, a larger one by its top entries
 TOP_OF_RANGE = 300
 _SPACES_RE = re.compile(r"\s+")
-# A phrase neither starts nor ends with these: function words, and conjunctions that join
-# two words rather than making one ("dân vận và").
-EDGE_WORDS = STOPWORDS | {"và", "ở", "hay", "thì", "mà", "bị", "như", "tới", "nhằm", "cho"}
+# No phrase holds these: function words, and conjunctions that join two words rather than
+# making one ("dân vận và").
+FUNCTION_WORDS = STOPWORDS | {"và", "ở", "hay", "thì", "mà", "bị", "như", "tới", "nhằm", "cho"}
 
 
 def phrases(sylls: list[Syllable]) -> set[str]:
-    """The accented 2–3-syllable phrases of one text, without crossing punctuation, that
-    neither start nor end with a function word: "Ban Dân vận, tỉnh" → {"ban dân", "dân vận",
-    "ban dân vận"}."""
+    """The accented 2–3-syllable phrases of one text, crossing neither punctuation nor a
+    function word: "Ban Dân vận, tỉnh" → {"ban dân", "dân vận", "ban dân vận"}."""
     out: set[str] = set()
     run: list[str] = []
     for s in [*sylls, Syllable(0, 0, "", "", False)]:
@@ -67,11 +66,15 @@ def phrases(sylls: list[Syllable]) -> set[str]:
 
 
 def _run_phrases(run: list[str], out: set[str]) -> None:
-    for n in PHRASE_SYLLABLES:
-        for i in range(len(run) - n + 1):
-            if run[i] in EDGE_WORDS or run[i + n - 1] in EDGE_WORDS:
-                continue
-            out.add(" ".join(run[i : i + n]))
+    # Function words split runs: "công tác của tỉnh" gives "công tác" only.
+    start = 0
+    for end in range(len(run) + 1):
+        if end == len(run) or run[end] in FUNCTION_WORDS:
+            part = run[start:end]
+            for n in PHRASE_SYLLABLES:
+                for i in range(len(part) - n + 1):
+                    out.add(" ".join(part[i : i + n]))
+            start = end + 1
 
 
 class PhraseCounter:
