@@ -360,7 +360,7 @@ def build_index(
             raise
         ix.close()
         Vocabulary.from_counts(forms).save(gen)
-        write_suggestions(gen, forms, phrase_counter.top())
+        write_suggestions(gen, forms, phrase_counter.top(forms))
         del phrase_counter
         meta = {
             "format": SCHEMA_VERSION,

@@ -42,6 +42,8 @@ PHRASE_SYLLABLES = (2, 3)
 PHRASE_CAPACITY = 400_000  # phrases counted at once while building (about 60 MB)
 KEEP_PHRASES = 150_000  # phrases written to the index, most frequent first
 MIN_PHRASE_DOCS = 2  # a phrase of one article is no suggestion
+BOUND_SHARE = 0.7  # a syllable this often beside one same neighbour is half of a word …
+BOUND_MIN_DOCS = 20  # … judged only when it is common enough for the share to mean something
 KEEP_WORDS = 60_000  # syllables written, most frequent first
 SCAN = 2_000  # a prefix range up to this size is checked whole, a larger one by its top entries
 TOP_OF_RANGE = 300
@@ -110,8 +112,38 @@ class PhraseCounter:
         cut = int(np.partition(values, len(values) - keep)[len(values) - keep])
         self.counts = {p: n for p, n in self.counts.items() if n > cut}
 
-    def top(self, n: int = KEEP_PHRASES, min_docs: int = MIN_PHRASE_DOCS) -> dict[str, int]:
-        kept = [(p, c) for p, c in self.counts.items() if c >= min_docs]
+    def top(
+        self,
+        words: Mapping[str, int],
+        n: int = KEEP_PHRASES,
+        min_docs: int = MIN_PHRASE_DOCS,
+    ) -> dict[str, int]:
+        """The ``n`` most frequent phrases that are not cut out of a longer word.
+
+        A syllable that nearly always has the same neighbour ("giai" before "đoạn") is half
+        of a word: a phrase ending before the neighbour ("dân vận giai") or starting after it
+        ("đoạn 2021") is dropped. ``words`` holds the documents of each syllable.
+        """
+        after: dict[str, int] = {}  # syllable → articles of its most frequent next syllable
+        before: dict[str, int] = {}
+        for p, c in self.counts.items():
+            parts = p.split(" ")
+            if len(parts) == 2:
+                after[parts[0]] = max(after.get(parts[0], 0), c)
+                before[parts[1]] = max(before.get(parts[1], 0), c)
+
+        def bound(word: str, side: dict[str, int]) -> bool:
+            docs = words.get(word, 0)
+            return docs >= BOUND_MIN_DOCS and side.get(word, 0) >= BOUND_SHARE * docs
+
+        kept = []
+        for p, c in self.counts.items():
+            if c < min_docs:
+                continue
+            first, last = p.split(" ", 1)[0], p.rsplit(" ", 1)[-1]
+            if bound(last, after) or bound(first, before):
+                continue
+            kept.append((p, c))
         kept.sort(key=lambda item: (-item[1], item[0]))
         return dict(kept[:n])
 

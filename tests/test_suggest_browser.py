@@ -73,3 +73,36 @@ def test_a_typo_gets_did_you_mean_and_the_link_searches_it(page: Page, words_url
     link.click()
     expect(page.locator(".summary")).to_contain_text("5 kết quả")
     expect(page.locator(".didyoumean")).to_have_count(0)
+
+
+def test_the_widget_shows_completions_above_its_results(page: Page, words_url: str) -> None:
+    def host(environ: dict, start_response) -> list[bytes]:  # a page of another origin
+        body = (
+            "<!doctype html><meta charset=utf-8><title>Another site</title>"
+            f"<script src='{words_url}/widget.js' defer></script>"
+            "<timkiem-search></timkiem-search>"
+        ).encode()
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [body]
+
+    with live_server(host) as site_url:
+        page.goto(site_url + "/")
+        box = page.locator("timkiem-search input")
+        box.click()
+        box.press_sequentially("dan v", delay=30)
+        group = page.locator("timkiem-search [role=group]")
+        expect(group).to_have_attribute("aria-label", "Gợi ý")
+        buttons = group.get_by_role("button")
+        expect(buttons).to_have_text(["dân vận", "dân vận khéo", "dân vận năm"])
+        # The completions stand above the results, which stay the listbox's options.
+        sugs_box = group.bounding_box()
+        first = page.locator("timkiem-search [role=option]").first
+        expect(first).to_be_visible()
+        assert sugs_box and (first.bounding_box() or {"y": 0})["y"] > sugs_box["y"]
+
+        buttons.nth(1).click()
+        expect(box).to_have_value("dân vận khéo")
+        expect(box).to_be_focused()
+        summary = page.locator("timkiem-search .summary")
+        expect(summary).to_have_text("8 kết quả cho “dân vận khéo”")
+        expect(group).to_be_hidden()  # nothing completes "dân vận khéo" further
