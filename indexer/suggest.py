@@ -94,8 +94,9 @@ class PhraseCounter:
     def add(self, doc_phrases: Iterable[str]) -> None:
         """Count the phrases of one article (each once)."""
         counts = self.counts
+        get = counts.get
         for p in doc_phrases:
-            counts[p] = counts.get(p, 0) + 1
+            counts[p] = get(p, 0) + 1
         if len(counts) > self.capacity:
             self._prune()
 
