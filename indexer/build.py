@@ -54,6 +54,13 @@ from .schema import (
     term_field,
 )
 from .segment import BulkSegmentWriter
+from .suggest import (
+    SUGGESTIONS_FILE,
+    PhraseCounter,
+    phrases,
+    read_phrase_counts,
+    write_suggestions,
+)
 
 CURRENT_FILE = "CURRENT"
 META_FILE = "timkiem.json"
@@ -61,6 +68,7 @@ LOCK_FILE = ".lock"
 GENERATION_PREFIX = "gen-"
 ANALYSIS_BATCH = 512  # articles handed to the analysis processes at a time
 SIGNATURE_KEY = "_signature"
+PHRASES = "_phrases"  # key of a document's suggestion phrases (not a field)
 
 
 @dataclass
@@ -146,14 +154,17 @@ def article_fields(article: Article) -> dict[str, Any]:
     if article.source:
         doc["source"] = article.source
     folded: dict[str, list[str]] = {}
+    found: set[str] = set()
     for name, text in (("title", article.title), ("body", article.body)):
         sylls = syllables(nfc(text))
+        found |= phrases(sylls)
         terms = syllable_terms(sylls)
         doc[term_field(name, ACCENTED)] = terms.accented
         doc[term_field(name, FOLDED)] = terms.folded
         doc[term_field(name, FOLDED_BIGRAMS)] = terms.folded_bigrams
         folded[name] = [s.folded for s in sylls]
     doc[SIGNATURE_KEY] = word_signature(folded["title"], folded["body"])
+    doc[PHRASES] = tuple(found)
     return doc
 
 
@@ -285,6 +296,7 @@ def build_index(
         with suppress(FileNotFoundError):
             previous = (root / CURRENT_FILE).read_text(encoding="utf-8").strip()
         live = None
+        phrase_counter = PhraseCounter()  # suggestion phrases → documents holding them
         if not rebuild and previous:
             with suppress(IndexMissingError, IndexVersionError):
                 live = generation_dir(root)
@@ -297,7 +309,7 @@ def build_index(
         if live is not None:
             # Whoosh's files are only ever added to; timkiem's own files are written anew,
             # so they are not linked (writing through a link would change the live index).
-            rewritten = {META_FILE, VOCABULARY_FILE, COLUMNS_FILE}
+            rewritten = {META_FILE, VOCABULARY_FILE, COLUMNS_FILE, SUGGESTIONS_FILE}
             for file in live.iterdir():
                 name_ok = file.name not in rewritten and not file.name.endswith("WRITELOCK")
                 if file.is_file() and name_ok:
@@ -306,6 +318,7 @@ def build_index(
             columns = ColumnsWriter()
             existing = _existing_articles(ix, columns)
             forms = Vocabulary.load(live).counts()
+            phrase_counter.update(read_phrase_counts(live))
         else:
             ix = whoosh_index.create_in(str(gen), make_schema())
             existing = {}
@@ -350,8 +363,12 @@ def build_index(
                 docnums[item.id] = committed + writer.docnum
                 columns.add(committed + writer.docnum, item.date, item.source)
                 signatures[docnums[item.id]] = doc.pop(SIGNATURE_KEY)
-                forms.update(doc[term_field("body", ACCENTED)].keys())
-                forms.update(doc[term_field("title", ACCENTED)].keys())
+                phrase_counter.add(doc.pop(PHRASES))
+                # Once per article, not once per field: these are document frequencies.
+                forms.update(
+                    doc[term_field("body", ACCENTED)].keys()
+                    | doc[term_field("title", ACCENTED)].keys()
+                )
                 writer.add_document(**doc)
                 if writer.docnum >= segment_docs:
                     committed += writer.docnum
@@ -384,6 +401,8 @@ def build_index(
         columns.columns(n_all).save(gen)
         groups = write_groups(gen, n_all, old_signatures, signatures, replaced + removed)
         report.duplicate_groups, report.grouped = _group_counts(groups)
+        write_suggestions(gen, forms, phrase_counter.top(forms))
+        del phrase_counter
         meta = {
             "format": SCHEMA_VERSION,
             "documents": report.indexed,

@@ -46,7 +46,9 @@ from .query import Clause, ParsedQuery, QueryWord, parse
 from .related import distinctive_words, related_query
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, REPRESENTATIONS, TEXT_FIELDS
 from .segment import length_codes
+from .spelling import FEW_RESULTS, Speller, did_you_mean
 from .stopwords import is_stopword
+from .suggest import MAX_SUGGESTIONS, Suggester
 
 MAX_PER_PAGE = 100
 RESULT_CACHE_SIZE = 2048  # pages of results kept per index generation
@@ -132,6 +134,7 @@ class SearchPage:
     facets: dict[str, list[dict[str, Any]]] = field(
         default_factory=lambda: {"year": [], "source": []}
     )
+    suggestion: str | None = None  # did you mean: a variant that finds far more
 
     @property
     def pages(self) -> int:
@@ -146,6 +149,7 @@ class SearchPage:
             "page": self.page,
             "per_page": self.per_page,
             "took_ms": round(self.took_ms, 2),
+            "suggestion": self.suggestion,
             "results": [h.to_dict() for h in self.hits],
             "sort": self.sort,
             "filters": self.filters.to_dict(),
@@ -301,6 +305,10 @@ class _Snapshot:
             columns = Columns.from_postings(self.n_all, self._field_postings)
         self.columns = columns
         self.duplicates = DuplicateGroups.load(gen, self.n_all)
+        self._gen = gen
+        self._lazy_lock = threading.Lock()
+        self._suggester: Suggester | None = None
+        self._speller: Speller | None = None
         self.norms: dict[str, np.ndarray] = {}
         lengths_table = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
         for text_field in TEXT_FIELDS:
@@ -355,6 +363,27 @@ class _Snapshot:
         self.cache.put(key, result)
         return result
 
+    @property
+    def suggester(self) -> Suggester:
+        """Autocomplete entries, read on first use (most searches never need them)."""
+        if self._suggester is None:
+            with self._lazy_lock:
+                if self._suggester is None:
+                    self._suggester = Suggester.load(self._gen)
+        return self._suggester
+
+    @property
+    def speller(self) -> Speller:
+        if self._speller is None:
+            with self._lazy_lock:
+                if self._speller is None:
+                    self._speller = Speller(self.vocabulary)
+        return self._speller
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        with self.lock:
+            return self.reader.doc_frequency(fieldname, term)
+
     def stored_fields(self, docnum: int) -> dict[str, Any]:
         with self.lock:
             return self.reader.stored_fields(docnum)
@@ -367,6 +396,7 @@ class _Snapshot:
 class _Scored:
     scores: np.ndarray
     matched: np.ndarray  # docs satisfying the query
+    partial: bool = False  # no article has every word: matched holds the best partial ones
 
 
 class Engine:
@@ -536,6 +566,7 @@ class Engine:
         matched_content = np.zeros(n_all, dtype=np.int16)
         n_content = 0
         required = np.ones(n_all, dtype=bool)
+        partial = False
         positive = parsed.positive
         for group in positive:
             gmask = np.zeros(n_all, dtype=bool)
@@ -569,12 +600,13 @@ class Engine:
             if free and not matched.any():
                 # Nothing has every word: fall back to the best partial matches.
                 matched = required & (matched_groups > 0)
+                partial = True
         else:
             matched = required & (matched_groups > 0)
         if n_groups > 1:
             coord = (matched_groups.astype(np.float32) / n_groups) ** self.ranking.coord_power
             scores *= coord
-        return _Scored(scores, matched)
+        return _Scored(scores, matched, partial)
 
     def _pair_count(self, snap: _Snapshot, a: QueryWord, b: QueryWord, fa: str, fb: str) -> int:
         """Articles holding the folded pair "a b" and the accented forms ``fa`` and ``fb``."""
@@ -588,7 +620,32 @@ class Engine:
         both[ids_a[with_pair[ids_a]]] = True
         return int(np.count_nonzero(both[snap.postings(ACCENTED_BODY, fb)[0]]))
 
+    def _suggestion(self, snap: _Snapshot, parsed: ParsedQuery, found: int) -> str | None:
+        """Did you mean, for a query of plain words that finds ``found`` articles."""
+        if parsed.negative or any(g.free_word is None for g in parsed.groups):
+            return None
+        words = [g.free_word.text for g in parsed.groups if g.free_word is not None]
+
+        def pair_docs(a: str, b: str) -> int:
+            return snap.doc_frequency(FOLDED_BIGRAMS_BODY, a + BIGRAM_SEPARATOR + b)
+
+        def count(text: str) -> tuple[int, str | None]:
+            variant = parse(text)
+            understood = interpret(
+                variant, snap.vocabulary, lambda a, b, fa, fb: self._pair_count(snap, a, b, fa, fb)
+            )
+            scored = self._score(snap, variant)
+            return (0 if scored.partial else int(np.count_nonzero(scored.matched))), understood
+
+        return did_you_mean(words, snap.speller, pair_docs, found, count)
+
     # -- public API ---------------------------------------------------------------------
+
+    def suggest(self, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
+        """Up to ``limit`` completions of a prefix being typed, accented, most frequent first:
+        ``suggest("dan v")`` → ``["dân vận", "dân vận khéo", …]``. Raises QueryError when the
+        prefix is too long."""
+        return self._snapshot_now().suggester.complete(prefix, limit)
 
     def search(
         self,
@@ -604,10 +661,11 @@ class Engine:
         """Rank the articles for ``query`` and return one page of hits.
 
         ``page`` starts at 1. Words typed without accents or in Telex are interpreted
-        (``SearchPage.interpreted``) unless ``exact``. ``sort`` is ``relevance``, ``newest``
-        or ``oldest``; ``filters`` narrow the results, and the page's ``facets`` count the
-        whole result set (see ``indexer.facets``). An empty query gives an empty page, or,
-        with filters, every article they select, newest first.
+        (``SearchPage.interpreted``) unless ``exact``; a query finding few results may get a
+        close variant that finds many (``SearchPage.suggestion``) unless ``exact``. ``sort``
+        is ``relevance``, ``newest`` or ``oldest``; ``filters`` narrow the results, and the
+        page's ``facets`` count the whole result set (see ``indexer.facets``). An empty query
+        gives an empty page, or, with filters, every article they select, newest first.
         """
         started = time.perf_counter()
         page = max(1, min(int(page), MAX_PAGE))
@@ -644,6 +702,12 @@ class Engine:
                     lambda a, b, fa, fb: self._pair_count(snap, a, b, fa, fb),
                 )
             scored = self._score(snap, parsed)
+            if not exact:
+                # Counted before the filters: a filter that narrows a good query to few
+                # results is no reason to propose another query.
+                found = 0 if scored.partial else int(np.count_nonzero(scored.matched))
+                if scored.partial or found < FEW_RESULTS:
+                    result.suggestion = self._suggestion(snap, parsed, found)
         # Filters and facets over the whole result set, in one place (indexer.facets).
         narrowed = narrow(scored.matched, snap.columns, filters)
         result.facets = narrowed.facets

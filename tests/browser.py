@@ -6,10 +6,8 @@ Use the plain helpers anywhere::
         page = browser.new_page()
         page.goto(url + "/?q=dan+van")
 
-or the pytest fixtures, imported under their function names (pytest registers them by the
-name given in ``@pytest.fixture(name=…)``, so the import does not clash with the argument)::
-
-    from tests.browser import browser_fixture, page_fixture  # noqa: F401
+or the pytest fixtures ``browser`` (one Chromium for the whole session) and ``page`` (a new
+page each test), which ``tests/conftest.py`` registers for every test module::
 
     def test_search_page(page, ...): ...
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from indexer import Engine, build_index, iter_articles
+from tests.browser import browser_fixture, page_fixture  # noqa: F401 - one browser per session
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -16,10 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from indexer import SearchLog, log_path
-from tests.browser import (  # noqa: F401 - fixtures are registered by name: browser, page
-    browser_fixture,
+from tests.browser import (
     live_server,
-    page_fixture,
 )
 from webui import create_app
 

@@ -32,6 +32,7 @@ def test_search_returns_the_documented_shape(client) -> None:
         "page",
         "per_page",
         "took_ms",
+        "suggestion",
         "results",
         "sort",
         "filters",

@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import (  # noqa: F401 - fixtures are registered by name: browser, page
-    browser_fixture,
+from tests.browser import (
     live_server,
-    page_fixture,
 )
 from tests.conftest import BAC_KAN
 from tests.test_duplicates import EXACT, copies_index  # noqa: F401 - the index fixture

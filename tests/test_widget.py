@@ -15,7 +15,9 @@ from tests.conftest import BAC_KAN
 from webui import create_app, widget
 
 SCRIPT = Path(widget.__file__).parent / "static" / "widget" / "widget.js"
-SCRIPT_BUDGET = 18 * 1024  # bytes, unminified: no build step, so what we write is what ships
+# Bytes, unminified: no build step, so what we write is what ships. 20 KiB since the widget
+# shows completions (/api/suggest) above its results.
+SCRIPT_BUDGET = 20 * 1024
 
 ALLOWED = "https://bao.example.vn"
 OTHER = "https://evil.example"

@@ -21,11 +21,9 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from indexer import Article, build_index
-from tests.browser import (  # noqa: F401 - fixtures are registered by name: browser, page
-    browser_fixture,
+from tests.browser import (
     closed_port_url,
     live_server,
-    page_fixture,
 )
 from webui import create_app
 

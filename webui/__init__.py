@@ -16,12 +16,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.load(test_config))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from . import admin, analytics, api, engine, views, widget
+    from . import admin, analytics, api, engine, opensearch, views, widget
 
     engine.init_app(app)
     analytics.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(opensearch.bp)
     widget.init_app(app)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -40,6 +42,27 @@ def related(doc_id: str) -> Response | tuple[Response, int]:
     response = jsonify({"id": doc_id, "results": [h.to_dict() for h in hits]})
     response.cache_control.public = True
     response.cache_control.max_age = 60
+    return response
+
+
+@bp.get("/suggest")
+def suggest() -> Response:
+    """Completions of the prefix ``q``: ``{"query", "suggestions"}``, or with
+    ``format=opensearch`` the OpenSearch suggestions array browsers read."""
+    q = request.args.get("q", "")
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "opensearch"):
+        raise QueryError(f"format must be json or opensearch, got {fmt!r}")
+    suggestions = get_engine().suggest(q)
+    if fmt == "opensearch":
+        response = current_app.response_class(
+            json.dumps([q, suggestions], ensure_ascii=False),
+            mimetype="application/x-suggestions+json",
+        )
+    else:
+        response = jsonify({"query": q, "suggestions": suggestions})
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
     return response
 
 

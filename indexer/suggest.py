@@ -1,0 +1,279 @@
+"""Autocomplete: completions of what a reader has typed so far, from the corpus's own words.
+
+Suggestions are the corpus's syllables and its frequent phrases of two or three syllables
+(accented, never across punctuation), ranked by the number of articles holding them. They are
+matched on folded forms, so "dan v" completes to "dân vận"; accents the reader did type must
+agree ("dân v" never offers "dần vân" first), and Telex or VNI keys are decoded ("daan",
+"dân vaajn").
+
+At build time ``PhraseCounter`` counts phrase document frequencies in bounded memory (when it
+holds too many phrases it drops the rarest, so only phrases frequent somewhere in the stream
+survive); ``write_suggestions`` stores the kept entries sorted by folded form. At search time
+``Suggester`` finds the folded prefix's range with ``bisect`` and picks the most frequent
+entries in it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+
+from .analysis import Syllable
+from .errors import QueryError
+from .normalize import (
+    decode_telex,
+    decode_vni,
+    fold,
+    has_diacritics,
+    normalize,
+    strip_tone,
+    tone_of,
+)
+from .stopwords import STOPWORDS
+
+SUGGESTIONS_FILE = "suggestions.tsv"
+MAX_SUGGESTIONS = 8
+MAX_PREFIX_CHARS = 100
+PHRASE_SYLLABLES = (2, 3)
+PHRASE_CAPACITY = 400_000  # phrases counted at once while building (about 60 MB)
+KEEP_PHRASES = 150_000  # phrases written to the index, most frequent first
+MIN_PHRASE_DOCS = 2  # a phrase of one article is no suggestion
+BOUND_SHARE = 0.7  # a syllable this often beside one same neighbour is half of a word …
+BOUND_MIN_DOCS = 20  # … judged only when it is common enough for the share to mean something
+KEEP_WORDS = 60_000  # syllables written, most frequent first
+SCAN = 2_000  # a prefix range up to this size is checked whole, a larger one by its top entries
+TOP_OF_RANGE = 300
+_SPACES_RE = re.compile(r"\s+")
+# No phrase holds these: function words, and conjunctions that join two words rather than
+# making one ("dân vận và").
+FUNCTION_WORDS = STOPWORDS | {"và", "ở", "hay", "thì", "mà", "bị", "như", "tới", "nhằm", "cho"}
+
+
+def phrases(sylls: list[Syllable]) -> set[str]:
+    """The accented 2–3-syllable phrases of one text, crossing neither punctuation nor a
+    function word: "Ban Dân vận, tỉnh" → {"ban dân", "dân vận", "ban dân vận"}."""
+    out: set[str] = set()
+    run: list[str] = []
+    for s in [*sylls, Syllable(0, 0, "", "", False)]:
+        if not s.joined or not s.word.isalpha():
+            _run_phrases(run, out)
+            run = []
+        if s.word.isalpha():
+            run.append(s.word)
+    return out
+
+
+def _run_phrases(run: list[str], out: set[str]) -> None:
+    # Function words split runs: "công tác của tỉnh" gives "công tác" only.
+    start = 0
+    for end in range(len(run) + 1):
+        if end == len(run) or run[end] in FUNCTION_WORDS:
+            part = run[start:end]
+            for n in PHRASE_SYLLABLES:
+                for i in range(len(part) - n + 1):
+                    out.add(" ".join(part[i : i + n]))
+            start = end + 1
+
+
+class PhraseCounter:
+    """Document frequencies of phrases, holding at most ``capacity`` of them at a time.
+
+    When full, the rarest are dropped until half the capacity is left: a phrase frequent in
+    the corpus is counted in every stretch of it and survives; counts are exact while
+    nothing was dropped (small collections).
+    """
+
+    def __init__(self, capacity: int = PHRASE_CAPACITY) -> None:
+        self.capacity = capacity
+        self.counts: dict[str, int] = {}
+
+    def add(self, doc_phrases: Iterable[str]) -> None:
+        """Count the phrases of one article (each once)."""
+        counts = self.counts
+        get = counts.get
+        for p in doc_phrases:
+            counts[p] = get(p, 0) + 1
+        if len(counts) > self.capacity:
+            self._prune()
+
+    def update(self, counts: Mapping[str, int]) -> None:
+        """Start from earlier counts (an update of an existing index)."""
+        for p, n in counts.items():
+            self.counts[p] = self.counts.get(p, 0) + n
+        if len(self.counts) > self.capacity:
+            self._prune()
+
+    def _prune(self) -> None:
+        values = np.fromiter(self.counts.values(), dtype=np.int64, count=len(self.counts))
+        keep = self.capacity // 2
+        cut = int(np.partition(values, len(values) - keep)[len(values) - keep])
+        self.counts = {p: n for p, n in self.counts.items() if n > cut}
+
+    def top(
+        self,
+        words: Mapping[str, int],
+        n: int = KEEP_PHRASES,
+        min_docs: int = MIN_PHRASE_DOCS,
+    ) -> dict[str, int]:
+        """The ``n`` most frequent phrases that are not cut out of a longer word.
+
+        A syllable that nearly always has the same neighbour ("giai" before "đoạn") is half
+        of a word: a phrase ending before the neighbour ("dân vận giai") or starting after it
+        ("đoạn 2021") is dropped. ``words`` holds the documents of each syllable.
+        """
+        after: dict[str, int] = {}  # syllable → articles of its most frequent next syllable
+        before: dict[str, int] = {}
+        for p, c in self.counts.items():
+            parts = p.split(" ")
+            if len(parts) == 2:
+                after[parts[0]] = max(after.get(parts[0], 0), c)
+                before[parts[1]] = max(before.get(parts[1], 0), c)
+
+        def bound(word: str, side: dict[str, int]) -> bool:
+            docs = words.get(word, 0)
+            return docs >= BOUND_MIN_DOCS and side.get(word, 0) >= BOUND_SHARE * docs
+
+        kept = []
+        for p, c in self.counts.items():
+            if c < min_docs:
+                continue
+            first, last = p.split(" ", 1)[0], p.rsplit(" ", 1)[-1]
+            if bound(last, after) or bound(first, before):
+                continue
+            kept.append((p, c))
+        kept.sort(key=lambda item: (-item[1], item[0]))
+        return dict(kept[:n])
+
+
+def write_suggestions(
+    directory: Path, words: Mapping[str, int], phrase_counts: Mapping[str, int]
+) -> None:
+    """Write the suggestion entries (accented form → documents) sorted by folded form."""
+    kept = sorted(((w, n) for w, n in words.items() if w.isalpha()), key=lambda e: (-e[1], e[0]))
+    entries = [(fold(w), w, n) for w, n in kept[:KEEP_WORDS]]
+    entries += [(fold(p), p, n) for p, n in phrase_counts.items()]
+    entries.sort(key=lambda e: (e[0], -e[2], e[1]))
+    text = "".join(f"{k}\t{w}\t{n}\n" for k, w, n in entries)
+    (directory / SUGGESTIONS_FILE).write_text(text, encoding="utf-8")
+
+
+def read_phrase_counts(directory: Path) -> dict[str, int]:
+    """The phrase entries of an index's suggestions (to add a later update's counts to)."""
+    return {w: n for _, w, n in _read(directory) if " " in w}
+
+
+def _read(directory: Path) -> list[tuple[str, str, int]]:
+    try:
+        text = (directory / SUGGESTIONS_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    out = []
+    for line in text.splitlines():
+        k, w, n = line.split("\t")
+        out.append((k, w, int(n)))
+    return out
+
+
+def _typed_words(prefix: str) -> tuple[list[str], bool]:
+    """The normalised words of a prefix and whether the last one is complete (a space
+    follows it): "Dân  vậ" → (["dân", "vậ"], False)."""
+    text = normalize(prefix)
+    complete = bool(text) and text[-1].isspace()
+    return _SPACES_RE.sub(" ", text).strip().split(" ") if text.strip() else [], complete
+
+
+def _agrees(typed: list[str], form: list[str], complete: bool) -> bool:
+    """Whether the accents the reader typed agree with ``form`` ("dân v" with "dân vận",
+    not with "dần vân"); the last word, when still being typed, as a prefix."""
+    last = len(typed) - 1
+    for i, t in enumerate(typed):
+        if not has_diacritics(t):
+            continue
+        if i >= len(form):
+            return False
+        f = form[i]
+        if i < last or complete:
+            if f != t:
+                return False
+        else:
+            tone = tone_of(t)
+            if not strip_tone(f).startswith(strip_tone(t)) or tone not in (0, tone_of(f)):
+                return False
+    return True
+
+
+class Suggester:
+    """Completions of a prefix from an index's suggestion entries."""
+
+    def __init__(self, entries: list[tuple[str, str, int]]) -> None:
+        self.keys = [k for k, _, _ in entries]
+        self.forms = [w for _, w, _ in entries]
+        self.docs = np.asarray([n for _, _, n in entries], dtype=np.int64)
+
+    @classmethod
+    def load(cls, directory: Path) -> Suggester:
+        return cls(_read(directory))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def _range(self, folded: str) -> tuple[int, int]:
+        lo = bisect_left(self.keys, folded)
+        return lo, bisect_left(self.keys, folded + "\uffff", lo)
+
+    def _matches(self, typed: list[str], complete: bool) -> list[tuple[bool, int, int]]:
+        """(accents agree, documents, entry) of the entries completing ``typed``."""
+        folded = fold(" ".join(typed)) + (" " if complete else "")
+        lo, hi = self._range(folded)
+        if hi - lo <= SCAN:
+            idx = range(lo, hi)
+        else:
+            top = np.argpartition(-self.docs[lo:hi], TOP_OF_RANGE)[:TOP_OF_RANGE]
+            idx = (lo + top).tolist()
+        accented = any(has_diacritics(t) for t in typed)
+        out = []
+        for i in idx:
+            agree = not accented or _agrees(typed, self.forms[i].split(" "), complete)
+            out.append((agree, int(self.docs[i]), i))
+        return out
+
+    def complete(self, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
+        """Up to ``limit`` completions of ``prefix``, most frequent first, accented.
+
+        >>> Suggester([("dan van", "dân vận", 9), ("dan vien", "dần viên", 2)]).complete("dan v")
+        ['dân vận', 'dần viên']
+        """
+        if len(prefix) > MAX_PREFIX_CHARS:
+            raise QueryError(f"q must be at most {MAX_PREFIX_CHARS} characters, got {len(prefix)}")
+        words, complete = _typed_words(prefix)
+        if not words or not self.keys:
+            return []
+        # Longer than any phrase: complete the last words and keep the ones before as typed.
+        longest = PHRASE_SYLLABLES[-1]
+        drops = range(len(words) - longest, len(words)) if len(words) > longest else (0,)
+        for drop in drops:
+            found = self._complete(words[drop:], complete, limit)
+            if found:
+                head = " ".join(words[:drop])
+                return [f"{head} {s}" if head else s for s in found]
+        return []
+
+    def _complete(self, words: list[str], complete: bool, limit: int) -> list[str]:
+        variants = [words]
+        for decoder in (decode_telex, decode_vni):
+            decoded = [decoder(w).lower() for w in words]
+            if decoded != words and decoded not in variants:
+                variants.append(decoded)
+        best: dict[int, tuple[bool, int]] = {}
+        for typed in variants:
+            for agree, docs, i in self._matches(typed, complete):
+                if best.get(i, (False, 0)) < (agree, docs):
+                    best[i] = (agree, docs)
+        ranked = sorted(
+            best.items(), key=lambda item: (not item[1][0], -item[1][1], self.forms[item[0]])
+        )
+        return [self.forms[i] for i, _ in ranked[:limit]]

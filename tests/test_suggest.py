@@ -1,0 +1,213 @@
+"""Autocomplete: completions by prefix, typed with or without accents or in Telex; the
+/api/suggest shapes (JSON and OpenSearch) and the OpenSearch description."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from indexer import Engine, QueryError
+from indexer.analysis import syllables
+from indexer.suggest import PhraseCounter, Suggester, phrases
+from tests.words_corpus import words_index_fixture  # noqa: F401 - registered as words_index
+from webui import create_app
+
+OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+
+
+@pytest.fixture(scope="module")
+def words_engine(words_index: Path) -> Engine:
+    return Engine(words_index)
+
+
+@pytest.fixture
+def client(words_index: Path):
+    return create_app({"TESTING": True, "INDEX_DIR": str(words_index)}).test_client()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        # Ranked by the number of articles; at most 8.
+        (
+            "dan",
+            ["dân", "dân vận", "dân vận khéo", "dân vận năm", "dân chủ", "dân chủ cơ", "dần"],
+        ),
+        ("dan v", ["dân vận", "dân vận khéo", "dân vận năm"]),
+        ("dân v", ["dân vận", "dân vận khéo", "dân vận năm"]),
+        ("DÂN VẬN K", ["dân vận khéo"]),
+        ("dan van kheo", ["dân vận khéo"]),
+        ("chuyen d", ["chuyển đổi", "chuyển đổi số"]),
+        ("phong đ", ["phong điền", "phong điền phát", "phong điền trồng"]),
+        ("hoa b", ["hòa bình"]),
+        # Telex, whole or half typed, alone or after an accented word.
+        ("daan v", ["dân vận", "dân vận khéo", "dân vận năm"]),
+        ("dân vaajn", ["dân vận", "dân vận khéo", "dân vận năm"]),
+        ("chuyeenr ddooi", ["chuyển đổi", "chuyển đổi số"]),
+        # Longer than any phrase: the last words are completed, the first kept.
+        ("hội nghị dân vận n", ["hội nghị dân vận năm"]),
+        # Phrases never cross punctuation ("Ban Dân vận: tổng kết").
+        ("dan van t", []),
+        ("xyz", []),
+        ("", []),
+        ("   ", []),
+    ],
+)
+def test_completions(words_engine: Engine, prefix: str, expected: list[str]) -> None:
+    assert words_engine.suggest(prefix)[: len(expected) or None] == expected
+    if len(expected) < 8:
+        assert len(words_engine.suggest(prefix)) == len(expected) or prefix == "dan"
+
+
+def test_at_most_eight_most_frequent_first(words_engine: Engine) -> None:
+    assert words_engine.suggest("dan") == [
+        "dân",
+        "dân vận",
+        "dân vận khéo",
+        "dân vận năm",
+        "dân chủ",
+        "dân chủ cơ",
+        "dần",
+        "dần dần",
+    ]
+    assert len(words_engine.suggest("d")) == 8
+    assert words_engine.suggest("dan", limit=2) == ["dân", "dân vận"]
+
+
+def test_typed_accents_rank_forms_that_agree_first(words_engine: Engine) -> None:
+    got = words_engine.suggest("dần")
+    assert got[:3] == ["dần", "dần dần", "dần dần tăng"]
+    assert got.index("dần dần tăng") < got.index("dân")  # "dân" still matches, later
+
+
+def test_a_complete_word_is_not_completed_to_a_longer_one(words_engine: Engine) -> None:
+    assert "dần" not in words_engine.suggest("dan ")
+    assert words_engine.suggest("dan ")[0] == "dân vận"
+
+
+def test_oversized_prefix_is_refused(words_engine: Engine) -> None:
+    with pytest.raises(QueryError, match="at most 100 characters"):
+        words_engine.suggest("dân " * 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ban Dân vận, tỉnh", {"ban dân", "dân vận", "ban dân vận"}),
+        ("công tác của tỉnh", {"công tác"}),  # none holds a function word
+        ("năm 2024 dân vận", {"dân vận"}),  # numbers split phrases
+    ],
+)
+def test_phrases_of_a_text(text: str, expected: set[str]) -> None:
+    assert phrases(syllables(text)) == expected
+
+
+def test_phrase_counter_keeps_frequent_phrases_within_its_capacity() -> None:
+    counter = PhraseCounter(capacity=100)
+    for i in range(1000):
+        counter.add({"dân vận", f"hiếm {i}"})
+        assert len(counter.counts) <= 100
+    assert counter.top({}, 5) == {"dân vận": counter.counts["dân vận"]}
+    assert counter.counts["dân vận"] > 900
+
+
+def test_phrases_cut_out_of_a_longer_word_are_dropped() -> None:
+    counter = PhraseCounter()
+    for i in range(30):
+        counter.add({"dân vận", "vận giai", "giai đoạn", "dân vận giai", "vận giai đoạn"})
+        counter.add({"giai đoạn", f"đoạn {i}x"})
+    words = {"dân": 100, "vận": 60, "giai": 60, "đoạn": 60}  # "vận" stands elsewhere too
+    assert set(counter.top(words)) == {"dân vận", "giai đoạn", "vận giai đoạn"}
+
+
+def test_an_index_without_suggestions_suggests_nothing(tmp_path: Path) -> None:
+    assert Suggester.load(tmp_path).complete("dan") == []
+
+
+# -- API ------------------------------------------------------------------------------------
+
+
+def test_api_returns_query_and_suggestions(client) -> None:
+    resp = client.get("/api/suggest", query_string={"q": "dan v"})
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"].startswith("application/json")
+    assert resp.get_json() == {
+        "query": "dan v",
+        "suggestions": ["dân vận", "dân vận khéo", "dân vận năm"],
+    }
+    assert "dân vận" in resp.get_data(as_text=True)  # UTF-8, not \\u escapes
+    assert resp.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_api_empty_prefix_is_an_empty_list(client) -> None:
+    assert client.get("/api/suggest?q=").get_json() == {"query": "", "suggestions": []}
+    assert client.get("/api/suggest").get_json() == {"query": "", "suggestions": []}
+
+
+def test_api_opensearch_format(client) -> None:
+    resp = client.get("/api/suggest", query_string={"q": "chuyen d", "format": "opensearch"})
+    assert resp.status_code == 200
+    assert resp.mimetype == "application/x-suggestions+json"
+    assert json.loads(resp.get_data(as_text=True)) == ["chuyen d", ["chuyển đổi", "chuyển đổi số"]]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": "a" * 101}, "q must be at most 100 characters"),
+        ({"q": "dan", "format": "xml"}, "format must be json or opensearch"),
+    ],
+)
+def test_api_bad_parameters_give_400_with_the_error_shape(client, params, message) -> None:
+    resp = client.get("/api/suggest", query_string=params)
+    assert resp.status_code == 400
+    data = resp.get_json()
+    assert set(data) == {"error", "status"} and data["status"] == 400
+    assert message in data["error"]
+
+
+def test_api_without_an_index_is_503(tmp_path: Path) -> None:
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
+    resp = client.get("/api/suggest?q=dan")
+    assert resp.status_code == 503 and resp.get_json()["status"] == 503
+
+
+# -- OpenSearch -----------------------------------------------------------------------------
+
+
+def test_opensearch_description_is_valid_xml_with_absolute_urls(client) -> None:
+    resp = client.get("/opensearch.xml", base_url="https://tim.example.gov.vn")
+    assert resp.status_code == 200
+    assert resp.mimetype == "application/opensearchdescription+xml"
+    root = ET.fromstring(resp.get_data())
+    assert root.tag == OPENSEARCH + "OpenSearchDescription"
+    assert root.findtext(OPENSEARCH + "ShortName") == "timkiem"
+    assert root.findtext(OPENSEARCH + "InputEncoding") == "UTF-8"
+    urls = {u.get("type"): u.get("template") for u in root.findall(OPENSEARCH + "Url")}
+    assert urls == {
+        "text/html": "https://tim.example.gov.vn/?q={searchTerms}",
+        "application/x-suggestions+json": (
+            "https://tim.example.gov.vn/api/suggest?q={searchTerms}&format=opensearch"
+        ),
+        "application/opensearchdescription+xml": "https://tim.example.gov.vn/opensearch.xml",
+    }
+
+
+def test_opensearch_short_name_is_escaped_and_at_most_16_characters(words_index: Path) -> None:
+    app = create_app(
+        {"TESTING": True, "INDEX_DIR": str(words_index), "SITE_NAME": "Tin <Tỉnh> & Huyện X"}
+    )
+    root = ET.fromstring(app.test_client().get("/opensearch.xml").get_data())
+    assert root.findtext(OPENSEARCH + "ShortName") == "Tin <Tỉnh> & Huy"
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=dan+van", "/widget"])
+def test_every_page_links_the_opensearch_description(client, path: str) -> None:
+    html = client.get(path).get_data(as_text=True)
+    assert (
+        '<link rel="search" type="application/opensearchdescription+xml" title="timkiem" '
+        'href="/opensearch.xml">'
+    ) in html
