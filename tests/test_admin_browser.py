@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from indexer import SearchLog, log_path
-from tests.browser import (  # noqa: F401 - fixtures are registered by name: browser, page
-    browser_fixture,
+from tests.browser import (  # noqa: F401 - fixtures are registered by name: page
+    launch_chromium,
     live_server,
     page_fixture,
 )
@@ -39,6 +40,14 @@ LOGGED = [
     (15, "học bổng", None, 4, 6.0, 7),
     (22, "tuyển dụng", None, 6, 9.0, 10),
 ]
+
+
+@pytest.fixture(scope="module", name="browser")
+def module_browser() -> Iterator[Browser]:
+    """Chromium for this module only: Playwright's sync API allows one instance at a time, so
+    it is closed before the next module starts its own."""
+    with launch_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")
