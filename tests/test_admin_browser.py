@@ -16,9 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from indexer import SearchLog, log_path
-from tests.browser import (
-    live_server,
-)
+from tests.browser import live_server
 from webui import create_app
 
 TOKEN = "s3cret-token"
