@@ -136,7 +136,7 @@ def test_pages_keep_the_filters(dated_client) -> None:
 
 def test_date_range_form_keeps_the_query_and_filters(dated_client) -> None:
     html = dated_client.get("/?q=dân vận&year=2022&from=2022-01-01").get_data(as_text=True)
-    form = block(html, '<form class="facet range"', "</form>")
+    form = block(html, '<details class="facet range" open>', "</form>")
     assert '<input type="hidden" name="q" value="dân vận">' in form
     assert '<input type="hidden" name="year" value="2022">' in form
     assert '<input type="date" name="from" value="2022-01-01">' in form
