@@ -31,7 +31,7 @@ from .errors import QueryError
 SORTS = ("relevance", "newest", "oldest")
 UNKNOWN_YEAR = "unknown"
 UNKNOWN_YEAR_LABEL = "không rõ"
-_YEAR = re.compile(r"\d{4}")
+_YEAR = re.compile(r"[1-9]\d{3}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

@@ -39,7 +39,7 @@ from .analysis import BIGRAM_SEPARATOR
 from .build import CURRENT_FILE, generation_dir
 from .columns import Columns
 from .duplicates import DuplicateGroups, group_page
-from .facets import Filters, narrow, top
+from .facets import Filters, check_sort, narrow, top
 from .highlight import highlight_all, snippet
 from .interpret import Vocabulary, interpret
 from .query import Clause, ParsedQuery, QueryWord, parse
@@ -665,12 +665,14 @@ class Engine:
         close variant that finds many (``SearchPage.suggestion``) unless ``exact``. ``sort``
         is ``relevance``, ``newest`` or ``oldest``; ``filters`` narrow the results, and the
         page's ``facets`` count the whole result set (see ``indexer.facets``). An empty query
-        gives an empty page, or, with filters, every article they select, newest first.
+        gives an empty page, or, with filters, every article they select, newest first. Raises
+        QueryError for an unknown ``sort``.
         """
         started = time.perf_counter()
         page = max(1, min(int(page), MAX_PAGE))
         per_page = max(1, min(int(per_page), MAX_PER_PAGE))
         filters = filters or Filters()
+        sort = check_sort(sort)  # QueryError for an unknown order
         parsed = parse(query)
         if parsed.is_empty() and sort == "relevance":
             sort = "newest"  # nothing to rank by: the latest first

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from indexer.cli import main
@@ -89,3 +90,47 @@ def test_reindexing_updates_and_rebuild_rebuilds(tmp_path: Path) -> None:
     assert "Updated the index" in again.output and "5 unchanged" in again.output
     rebuilt = runner.invoke(main, [*args, "--rebuild"])
     assert "Built the index" in rebuilt.output and "5 added" in rebuilt.output
+
+
+def test_search_filters_and_sort_print_what_the_api_returns(
+    dated_index: Path, dated_client
+) -> None:
+    args = ["--sort", "oldest", "--source", "Báo Bắc Kạn", "--source", "Báo Nhân Dân"]
+    result = CliRunner().invoke(
+        main, ["search", "dân", "vận", *args, "--json", "--index-dir", str(dated_index)]
+    )
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.output)
+    api = dated_client.get(
+        "/api/search?q=dân vận&sort=oldest&source=Báo Bắc Kạn&source=Báo Nhân Dân"
+    ).get_json()
+    for data in (cli, api):
+        data.pop("took_ms")
+    assert cli == api
+    assert [r["id"] for r in cli["results"]] == ["a1", "a2", "a5", "u1", "u2"]
+
+
+def test_search_without_a_query_lists_what_the_filters_select(dated_index: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["search", "--year", "2021", "--from", "2021-06-01", "--index-dir", str(dated_index)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("2 articles")
+    assert result.output.index("Dân vận khéo ở xã") < result.output.index("Giá lúa hôm nay")
+    assert "year: 2022 (2), 2021 (2)" in result.output  # the year facet ignores --year
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "Give a QUERY, or a filter"),
+        (["dân", "--year", "202"], "year must be a year such as 2021"),
+        (["dân", "--to", "31/12/2022"], "to must be a date written YYYY-MM-DD"),
+        (["dân", "--sort", "date"], "Invalid value for '--sort'"),
+    ],
+)
+def test_bad_search_options_are_clean_errors(dated_index: Path, args: list, message: str) -> None:
+    result = CliRunner().invoke(main, ["search", *args, "--index-dir", str(dated_index)])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output

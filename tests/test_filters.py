@@ -151,6 +151,7 @@ def test_query_and_filters_that_match_nothing_give_empty_facets(dated: Engine) -
     [
         ({"year": "21"}, "year must be a year such as 2021, or unknown"),
         ({"year": "năm nay"}, "year must be a year"),
+        ({"year": "0000"}, "year must be a year"),  # never the undated bucket
         ({"date_from": "05/04/2022"}, "from must be a date written YYYY-MM-DD"),
         ({"date_from": "2022-13-01"}, "from must be a date written YYYY-MM-DD"),
         ({"date_to": "2022-02-30"}, "to must be a date written YYYY-MM-DD"),
@@ -160,6 +161,11 @@ def test_query_and_filters_that_match_nothing_give_empty_facets(dated: Engine) -
 def test_invalid_filters_name_the_parameter(kwargs: dict, message: str) -> None:
     with pytest.raises(QueryError, match=message):
         make_filters(**kwargs)
+
+
+def test_an_unknown_sort_is_refused(dated: Engine) -> None:
+    with pytest.raises(QueryError, match="sort must be one of relevance, newest, oldest"):
+        dated.search("dân vận", sort="date")
 
 
 def test_filters_are_normalised() -> None:

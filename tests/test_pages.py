@@ -136,7 +136,7 @@ def test_pages_keep_the_filters(dated_client) -> None:
 
 def test_date_range_form_keeps_the_query_and_filters(dated_client) -> None:
     html = dated_client.get("/?q=dân vận&year=2022&from=2022-01-01").get_data(as_text=True)
-    form = block(html, '<form class="facet range"', "</form>")
+    form = block(html, '<details class="facet range" open>', "</form>")
     assert '<input type="hidden" name="q" value="dân vận">' in form
     assert '<input type="hidden" name="year" value="2022">' in form
     assert '<input type="date" name="from" value="2022-01-01">' in form
@@ -154,3 +154,21 @@ def test_dates_are_written_with_the_vietnamese_weekday(dated_client) -> None:
     assert '<time datetime="2022-04-05">Thứ Ba, 05/04/2022</time>' in html
     html = dated_client.get("/article/a5").get_data(as_text=True)
     assert "Thứ Bảy, 31/12/2022" in html
+
+
+def test_many_sources_fold_away_after_the_first_twelve(tmp_path) -> None:
+    from indexer import Article, build_index
+    from webui import create_app
+
+    articles = [
+        Article(id=f"s{i}", title=f"Dân vận số {i}", body="Dân vận.", source=f"Nguồn {i:02d}")
+        for i in range(15)
+    ]
+    build_index(articles, tmp_path, workers=1)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path)}).test_client()
+    html = client.get("/?q=dân vận").get_data(as_text=True)
+    visible, more = html.split('<details class="more">')
+    assert "Thêm 3 nguồn" in more
+    aside = visible[visible.index('<aside class="facets"') :]
+    assert all(f"Nguồn {i:02d} " in aside for i in range(12))  # equal counts: by name
+    assert all(f"Nguồn {i:02d} " not in aside and f"Nguồn {i:02d} " in more for i in (12, 13, 14))
