@@ -7,6 +7,11 @@ three ways: as written, without accents, and in Telex keys. Prints p50/p95/p99 m
 the cold start (opening the engine and answering the first prefix) and how many prefixes got
 completions.
 
+Did you mean: the first 2–3 words of other seeded titles, without accents, with one typo in
+one word (a letter dropped, doubled, replaced or swapped with the next); prints the latency of
+``Engine.search`` on them, how many got a suggestion and how many of those are the words
+before the typo.
+
     python benchmarks/suggest.py --index-dir /tmp/tk-85k
 """
 
@@ -50,6 +55,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--titles", default=str(VNTC_FILE), help="JSON Lines file whose titles give prefixes."
     )
     parser.add_argument("--prefixes", type=int, default=500, help="Prefixes per kind.")
+    parser.add_argument("--typos", type=int, default=200, help="Queries with a typo.")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--json", action="store_true", help="Also print one JSON line.")
     return parser.parse_args(argv)
@@ -67,6 +73,32 @@ def prefixes(titles: list[str], n: int, seed: int) -> list[str]:
         last = take[-1]
         take[-1] = last[: rng.randint(1, len(last))]
         out.append(" ".join(take).lower())
+    return out
+
+
+def typos(titles: list[str], n: int, seed: int) -> list[tuple[str, str]]:
+    """``n`` pairs (unaccented words of a title, the same with one typo)."""
+    rng = random.Random(seed + 1)
+    out: list[tuple[str, str]] = []
+    while len(out) < n and titles:
+        words = [unaccented(w).lower() for w in _WORD.findall(rng.choice(titles))[:3]]
+        long = [i for i, w in enumerate(words) if len(w) >= 3]
+        if len(words) < 2 or not long:
+            continue
+        i = rng.choice(long)
+        w, j = words[i], rng.randrange(len(words[i]) - 1)
+        op = rng.choice(("drop", "double", "replace", "swap"))
+        if op == "drop":
+            w = w[:j] + w[j + 1 :]
+        elif op == "double":
+            w = w[: j + 1] + w[j:]
+        elif op == "replace":
+            w = w[:j] + rng.choice("abcdeghiklmnopqrstuvxy") + w[j + 1 :]
+        else:
+            w = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+        typed = [*words[:i], w, *words[i + 1 :]]
+        if typed != words:
+            out.append((" ".join(words), " ".join(typed)))
     return out
 
 
@@ -107,9 +139,24 @@ def main(argv: list[str] | None = None) -> None:
         )
     for kind in KINDS:
         log(f"e.g. {typed[kind][1]!r} → {engine.suggest(typed[kind][1])[:4]}")
+    pairs = typos(titles, args.typos, args.seed)
+    ms, offered, right = [], 0, 0
+    for meant, typed_query in pairs:
+        t0 = time.perf_counter()
+        page = engine.search(typed_query)
+        ms.append((time.perf_counter() - t0) * 1000)
+        if page.suggestion:
+            offered += 1
+            right += unaccented(page.suggestion) == meant
+    spell = {**latency_summary(ms), "offered": offered, "right": right}
+    print(
+        f"did you mean: {len(pairs)} queries with a typo, search p50 {fmt_ms(spell['p50'])} ms, "
+        f"p95 {fmt_ms(spell['p95'])} ms, p99 {fmt_ms(spell['p99'])} ms; "
+        f"{offered} got a suggestion, {right} of them the words meant"
+    )
     print("reproduce: " + reproduce_command(sys.argv[0], sys.argv[1:] if argv is None else argv))
     if args.json:
-        print(json.dumps({"cold": cold, "kinds": results}))
+        print(json.dumps({"cold": cold, "kinds": results, "did_you_mean": spell}))
 
 
 if __name__ == "__main__":

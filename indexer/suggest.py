@@ -153,7 +153,9 @@ def write_suggestions(
     directory: Path, words: Mapping[str, int], phrase_counts: Mapping[str, int]
 ) -> None:
     """Write the suggestion entries (accented form → documents) sorted by folded form."""
-    kept = sorted(((w, n) for w, n in words.items() if w.isalpha()), key=lambda e: (-e[1], e[0]))
+    # Function words alone ("được", "đã") complete nothing a reader looks for.
+    useful = ((w, n) for w, n in words.items() if w.isalpha() and w not in FUNCTION_WORDS)
+    kept = sorted(useful, key=lambda e: (-e[1], e[0]))
     entries = [(fold(w), w, n) for w, n in kept[:KEEP_WORDS]]
     entries += [(fold(p), p, n) for p, n in phrase_counts.items()]
     entries.sort(key=lambda e: (e[0], -e[2], e[1]))

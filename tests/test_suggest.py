@@ -211,3 +211,19 @@ def test_every_page_links_the_opensearch_description(client, path: str) -> None:
         '<link rel="search" type="application/opensearchdescription+xml" title="timkiem" '
         'href="/opensearch.xml">'
     ) in html
+
+
+def test_an_update_adds_the_new_articles_counts(tmp_path: Path) -> None:
+    from indexer import Article, build_index
+    from tests.words_corpus import articles
+
+    build_index(articles(), tmp_path, workers=1)
+    assert Engine(tmp_path).suggest("dan")[4:6] == ["dân chủ", "dân chủ cơ"]
+    more = [
+        Article(id=f"new{i}", title="Giá vàng dần dần giảm", body="Giá vàng dần dần giảm.")
+        for i in range(3)
+    ]
+    report = build_index(articles() + more, tmp_path, rebuild=False, workers=1)
+    assert report.added == 3 and report.unchanged == len(articles())
+    got = Engine(tmp_path).suggest("dan")
+    assert got.index("dần dần") < got.index("dân chủ"), got  # 5 articles now, against 3
