@@ -25,6 +25,7 @@ MAX_TERMS = 16  # words of the query: bounds the postings read per article
 MAX_DF_SHARE = 0.1  # words in more than this share of the articles say little…
 MIN_DF_CAP = 1000  # …in a collection large enough for shares to mean something
 TITLE_WEIGHT = 2
+MIN_TF = 2  # a word said once in the body is more often incidental than the topic
 
 
 def distinctive_words(
@@ -37,7 +38,8 @@ def distinctive_words(
     """The ``limit`` words of an article with the highest tf-idf, in text order.
 
     ``df(word)`` is the number of articles holding an accented syllable. Function words,
-    numbers, single letters and words no other article holds are never chosen.
+    numbers, single letters and words no other article holds are never chosen; words said
+    only once are chosen only when fewer than ``limit // 2`` words are said more often.
     """
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
@@ -57,9 +59,12 @@ def distinctive_words(
     for word, tf in counts.items():
         n = df(word)
         if 2 <= n <= max_df:
-            scored.append((tf * math.log(n_docs / n), word))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    chosen = sorted((word for _, word in scored[:limit]), key=first_seen.__getitem__)
+            scored.append((tf >= MIN_TF, tf * math.log(n_docs / n), word))
+    # Words said at least twice first; words said once only fill a short article's query.
+    scored.sort(key=lambda item: (not item[0], -item[1], item[2]))
+    if sum(1 for item in scored if item[0]) >= limit // 2:
+        scored = [item for item in scored if item[0]]
+    chosen = sorted((word for _, _, word in scored[:limit]), key=first_seen.__getitem__)
     return [QueryWord(word, word, folded_of[word]) for word in chosen]
 
 
