@@ -14,7 +14,7 @@ prints:
   article of one source, newest first). Every search computes the facets over its whole
   result set; the result cache is off.
 
-VNTC records carry no dates: on this corpus every article falls in the "unknown" year
+Neither VNTC nor ViNewsQA records carry dates: every article falls in the "unknown" year
 bucket, which is the slowest case for date sorting (all ties).
 
     python benchmarks/facets.py --index-dir /tmp/tk-20k --docs 20000
