@@ -94,6 +94,7 @@ def test_phone_layout_has_no_sideways_scroll(browser: Browser, site: str, shots:
         facets = page.locator(".facets").bounding_box()
         first = page.locator(".result").first.bounding_box()
         assert facets and first and facets["y"] < first["y"]
+        assert facets["width"] > 300 and first["width"] > 300  # one column, not squeezed
         box = page.locator("#q").bounding_box()
         assert box and box["width"] > 250
         path = shots / "search-phone.png"
