@@ -172,3 +172,14 @@ def test_many_sources_fold_away_after_the_first_twelve(tmp_path) -> None:
     aside = visible[visible.index('<aside class="facets"') :]
     assert all(f"Nguồn {i:02d} " in aside for i in range(12))  # equal counts: by name
     assert all(f"Nguồn {i:02d} " not in aside and f"Nguồn {i:02d} " in more for i in (12, 13, 14))
+
+
+def test_facet_counts_group_thousands_the_vietnamese_way() -> None:
+    from webui.views import vn_number
+
+    assert [vn_number(n) for n in (7, 1500, 17416, 1234567)] == [
+        "7",
+        "1.500",
+        "17.416",
+        "1.234.567",
+    ]

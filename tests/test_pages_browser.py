@@ -94,6 +94,7 @@ def test_phone_layout_has_no_sideways_scroll(browser: Browser, site: str, shots:
         facets = page.locator(".facets").bounding_box()
         first = page.locator(".result").first.bounding_box()
         assert facets and first and facets["y"] < first["y"]
+        assert facets["width"] > 300 and first["width"] > 300  # one column, not squeezed
         box = page.locator("#q").bounding_box()
         assert box and box["width"] > 250
         path = shots / "search-phone.png"
@@ -105,13 +106,20 @@ def test_phone_layout_has_no_sideways_scroll(browser: Browser, site: str, shots:
 
 def test_article_prints_without_the_site_chrome(page: Page, site: str, shots: Path) -> None:
     page.goto(site + "/article/a3?q=dân+vận")
-    page.emulate_media(media="print")
+    # A reader in dark mode prints: black on white all the same, marks without a background.
+    page.emulate_media(media="print", color_scheme="dark")
     for chrome in ("header.site", "footer.site", ".back"):
         expect(page.locator(chrome)).to_be_hidden()
     expect(page.locator("h1")).to_have_text("Dân vận trong tình hình mới")
     expect(page.locator(".article .meta")).to_contain_text("Thứ Ba, 05/04/2022")
-    color = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert color in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+    style = page.evaluate(
+        """() => {
+          const body = getComputedStyle(document.body);
+          const mark = getComputedStyle(document.querySelector("mark"));
+          return [body.backgroundColor, body.color, mark.backgroundColor, mark.fontWeight];
+        }"""
+    )
+    assert style == ["rgb(255, 255, 255)", "rgb(0, 0, 0)", "rgba(0, 0, 0, 0)", "700"]
     path = shots / "article-print.png"
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")

@@ -29,6 +29,12 @@ def vn_date(iso: str | None) -> str:
     return f"{WEEKDAYS[day.weekday()]}, {dmy(day.isoformat())}"
 
 
+@bp.app_template_filter("vn_number")
+def vn_number(n: int) -> str:
+    """17416 → "17.416": Vietnamese groups thousands with dots."""
+    return f"{n:,}".replace(",", ".")
+
+
 @bp.get("/")
 def search_page() -> str | tuple[str, int]:
     try:
