@@ -254,9 +254,12 @@ class Suggester:
         words, complete = _typed_words(prefix)
         if not words or not self.keys:
             return []
-        # Longer than any phrase: complete the last words and keep the ones before as typed.
-        longest = PHRASE_SYLLABLES[-1]
-        drops = range(len(words) - longest, len(words)) if len(words) > longest else (0,)
+        # Longer than any phrase: complete the last two or three words (never the last one
+        # alone: it says too little) and keep the ones before as typed.
+        longest, shortest = PHRASE_SYLLABLES[-1], PHRASE_SYLLABLES[0]
+        drops = (
+            range(len(words) - longest, len(words) - shortest + 1) if len(words) > longest else (0,)
+        )
         for drop in drops:
             found = self._complete(words[drop:], complete, limit)
             if found:
