@@ -291,10 +291,15 @@ class Suggester:
         """The commonest accented form of a word typed without accents ("khong" → "không")."""
         if has_diacritics(word):
             return word
-        if word in _FOLDED_FUNCTION_WORDS:  # not entries themselves
-            return _FOLDED_FUNCTION_WORDS[word]
-        lo = bisect_left(self.keys, word)  # entries of one key: most documents first
-        return self.forms[lo] if lo < len(self.keys) and self.keys[lo] == word else word
+        for typed in (word, decode_telex(word), decode_vni(word)):  # "khoong" → "không"
+            if has_diacritics(typed):
+                return typed
+            if typed in _FOLDED_FUNCTION_WORDS:  # not entries themselves
+                return _FOLDED_FUNCTION_WORDS[typed]
+            lo = bisect_left(self.keys, typed)  # entries of one key: most documents first
+            if lo < len(self.keys) and self.keys[lo] == typed:
+                return self.forms[lo]
+        return word
 
     def _complete(self, words: list[str], complete: bool, limit: int) -> list[str]:
         variants = [words]
