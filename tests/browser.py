@@ -6,10 +6,9 @@ Use the plain helpers anywhere::
         page = browser.new_page()
         page.goto(url + "/?q=dan+van")
 
-or the pytest fixtures, imported under their function names (pytest registers them by the
-name given in ``@pytest.fixture(name=…)``, so the import does not clash with the argument)::
-
-    from tests.browser import browser_fixture, page_fixture  # noqa: F401
+or the pytest fixtures ``browser`` (one Chromium per session) and ``page``, which
+``conftest.py`` registers for every test module (a module must not import them again: a
+second session fixture would start Playwright twice, which its sync API refuses)::
 
     def test_search_page(page, ...): ...
 

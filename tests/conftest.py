@@ -8,6 +8,10 @@ import pytest
 
 from indexer import Engine, build_index, iter_articles
 
+# One Chromium for every browser test module (two session fixtures would start Playwright
+# twice, which its sync API refuses): registered here, by name (browser, page).
+from tests.browser import browser_fixture, page_fixture  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SHARED_DATA = ROOT.parent / "shared" / "data"
