@@ -377,7 +377,7 @@ class _Snapshot:
         if self._speller is None:
             with self._lazy_lock:
                 if self._speller is None:
-                    self._speller = Speller(self.vocabulary)
+                    self._speller = Speller(self.vocabulary, self.n_docs)
         return self._speller
 
     def doc_frequency(self, fieldname: str, term: str) -> int:

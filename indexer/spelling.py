@@ -3,9 +3,11 @@
 "dan vnaj khoe" → "dân vận khéo", "chuyen doi sos" → "chuyển đổi số", "phong dienn" →
 "phong điền". Each word's candidates are the index's folded syllables within a small edit
 distance (Damerau–Levenshtein over folded forms, found through a deletion index, as in
-SymSpell), and the word decoded from Telex or VNI keys. A Viterbi pass picks the sequence with
-the best sum of log document frequencies, less a penalty per edit, plus the log number of
-articles in which adjacent candidates stand together (the folded bigram postings).
+SymSpell), and the word decoded from Telex or VNI keys. A Viterbi pass picks the sequence
+that a bigram model of the corpus finds most likely, less a penalty per edit: how common the
+first word is, and for each next word how often it follows the previous one (the articles
+holding the folded pair, from the bigram postings, over those holding the previous word),
+mixed with how common it is alone.
 
 The engine runs this only when a query finds few results, and offers the variant only when
 it finds clearly more.
@@ -25,9 +27,11 @@ MAX_WORDS = 6  # longer queries are left alone: a question rarely has a typo wor
 MAX_WORD_LEN = 12
 MAX_EDITS = 2
 CANDIDATES = 6  # per word, best first
-EDIT_PENALTY = 3.0  # log-frequency given up per edit: a correction must be far more common
+EDIT_PENALTY = 3.0  # log-probability given up per edit: a correction must be far likelier
+SWAP_EDIT = 0.5  # two neighbouring keys swapped, the commonest slip, counts half an edit
 DECODED_PENALTY = 0.5  # a word that reads as Telex/VNI keys ("sos" → "số")
-PAIR_WEIGHT = 1.5
+FOLLOW_SHARE = 0.95  # weight of "how often b follows a" against "how common b is"
+VOCABULARY_DOCS = 10_000  # a syllable is a candidate if in 1 of this many articles, or more
 
 
 def _deletes(word: str, n: int) -> set[str]:
@@ -57,7 +61,11 @@ def distance(a: str, b: str) -> int:
 class Speller:
     """Spelling candidates for query words, over the folded syllables of an index."""
 
-    def __init__(self, vocabulary: Vocabulary, min_docs: int = 1) -> None:
+    def __init__(self, vocabulary: Vocabulary, n_docs: int) -> None:
+        # Rare strings (names, typos of the corpus itself) are no corrections, and leaving
+        # them out keeps the deletion index small (about 13,000 syllables at 85k articles).
+        min_docs = max(1, n_docs // VOCABULARY_DOCS)
+        self.n_docs = max(1, n_docs)
         self.docs: dict[str, int] = {}
         for key, forms in vocabulary.forms.items():
             n = sum(c for _, c in forms)
@@ -76,18 +84,25 @@ class Speller:
         found: dict[str, float] = {}
         if typed in self.docs:
             found[typed] = 0.0
+        # The word as typed, and as Telex/VNI keys read (a typo in Telex: "vnaj" → "vna").
+        bases = [(typed, 0.0)]
         for decoder in (decode_telex, decode_vni):
             decoded = fold(decoder(word).lower())
-            if decoded != typed and decoded in self.docs:
-                found.setdefault(decoded, DECODED_PENALTY)
-        if typed.isalpha() and len(typed) <= MAX_WORD_LEN:
-            for d in _deletes(typed, MAX_EDITS):
+            if decoded != typed:
+                bases.append((decoded, DECODED_PENALTY))
+        for base, base_cost in bases:
+            if base in self.docs and base_cost < found.get(base, math.inf):
+                found[base] = base_cost
+            if not base.isalpha() or len(base) > MAX_WORD_LEN:
+                continue
+            for d in _deletes(base, MAX_EDITS):
                 for key in self.index.get(d, ()):
-                    if key in found:
-                        continue
-                    edits = distance(typed, key)
-                    if edits <= MAX_EDITS:
-                        found[key] = EDIT_PENALTY * edits
+                    edits = distance(base, key)
+                    cost = base_cost + EDIT_PENALTY * edits
+                    if edits == 1 and sorted(base) == sorted(key):
+                        cost -= EDIT_PENALTY * (1.0 - SWAP_EDIT)
+                    if edits <= MAX_EDITS and cost < found.get(key, math.inf):
+                        found[key] = cost
         scored = sorted(found.items(), key=lambda kv: (kv[1] - math.log(self.docs[kv[0]]), kv[0]))
         return scored[:CANDIDATES]
 
@@ -96,20 +111,29 @@ class Speller:
         better is found)."""
         options = []
         for w in words:
-            cands = self.candidates(w)
             typed = fold(w.lower())
-            if not cands:
-                cands = [(typed, 0.0)]
-            options.append([(c, math.log(self.docs.get(c, 0) + 1) - cost) for c, cost in cands])
+            options.append(self.candidates(w) or [(typed, 0.0)])
+
+        def alone(word: str) -> float:
+            return (self.docs.get(word, 0) + 0.5) / self.n_docs
+
+        def after(a: str, b: str) -> float:
+            """log P(b | a): how often b follows a, mixed with how common b is."""
+            p = (1.0 - FOLLOW_SHARE) * alone(b)
+            docs_a = self.docs.get(a, 0)
+            if docs_a:
+                p += FOLLOW_SHARE * min(1.0, pair_docs(a, b) / docs_a)
+            return math.log(p)
+
         best: list[dict[str, tuple[float, str | None]]] = []
         for i, opts in enumerate(options):
             layer: dict[str, tuple[float, str | None]] = {}
-            for cand, score in opts:
+            for cand, cost in opts:
                 if i == 0:
-                    layer[cand] = (score, None)
+                    layer[cand] = (math.log(alone(cand)) - cost, None)
                     continue
                 layer[cand] = max(
-                    (prev_score + score + PAIR_WEIGHT * math.log(pair_docs(prev, cand) + 1), prev)
+                    (prev_score + after(prev, cand) - cost, prev)
                     for prev, (prev_score, _) in best[-1].items()
                 )
             best.append(layer)

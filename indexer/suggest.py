@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,7 @@ _SPACES_RE = re.compile(r"\s+")
 # No phrase holds these: function words, and conjunctions that join two words rather than
 # making one ("dân vận và").
 FUNCTION_WORDS = STOPWORDS | {"và", "ở", "hay", "thì", "mà", "bị", "như", "tới", "nhằm", "cho"}
+_FOLDED_FUNCTION_WORDS = {fold(w): w for w in sorted(FUNCTION_WORDS, reverse=True)}
 
 
 def phrases(sylls: list[Syllable]) -> set[str]:
@@ -188,13 +190,19 @@ def _typed_words(prefix: str) -> tuple[list[str], bool]:
     return _SPACES_RE.sub(" ", text).strip().split(" ") if text.strip() else [], complete
 
 
-def _agrees(typed: list[str], form: list[str], complete: bool) -> bool:
-    """Whether the accents the reader typed agree with ``form`` ("dân v" with "dân vận",
-    not with "dần vân"); the last word, when still being typed, as a prefix."""
+@lru_cache(maxsize=100_000)
+def _shape_and_tone(word: str) -> tuple[str, int]:
+    """ "dần" → ("dân", 2): the vowel shapes without the tone, and the tone."""
+    return strip_tone(word), tone_of(word)
+
+
+def _agrees(typed: list[str], marked: list[int], form: list[str], complete: bool) -> bool:
+    """Whether the accents the reader typed (on the words ``marked``) agree with ``form``
+    ("dân v" with "dân vận", not with "dần vân"); the last word, when still being typed, as
+    a prefix."""
     last = len(typed) - 1
-    for i, t in enumerate(typed):
-        if not has_diacritics(t):
-            continue
+    for i in marked:
+        t = typed[i]
         if i >= len(form):
             return False
         f = form[i]
@@ -202,8 +210,9 @@ def _agrees(typed: list[str], form: list[str], complete: bool) -> bool:
             if f != t:
                 return False
         else:
-            tone = tone_of(t)
-            if not strip_tone(f).startswith(strip_tone(t)) or tone not in (0, tone_of(f)):
+            t_shape, t_tone = _shape_and_tone(t)
+            f_shape, f_tone = _shape_and_tone(f)
+            if not f_shape.startswith(t_shape) or t_tone not in (0, f_tone):
                 return False
     return True
 
@@ -227,20 +236,31 @@ class Suggester:
         lo = bisect_left(self.keys, folded)
         return lo, bisect_left(self.keys, folded + "\uffff", lo)
 
-    def _matches(self, typed: list[str], complete: bool) -> list[tuple[bool, int, int]]:
-        """(accents agree, documents, entry) of the entries completing ``typed``."""
+    def _matches(self, typed: list[str], complete: bool, limit: int) -> list[tuple[bool, int, int]]:
+        """(accents agree, documents, entry) of the entries completing ``typed``, most
+        documents first, until ``limit`` agree (and at most ``limit`` that do not)."""
         folded = fold(" ".join(typed)) + (" " if complete else "")
         lo, hi = self._range(folded)
-        if hi - lo <= SCAN:
-            idx = range(lo, hi)
+        docs = self.docs[lo:hi]
+        if hi - lo > SCAN:
+            top = np.argpartition(-docs, TOP_OF_RANGE)[:TOP_OF_RANGE]
+            order = top[np.argsort(-docs[top], kind="stable")]
         else:
-            top = np.argpartition(-self.docs[lo:hi], TOP_OF_RANGE)[:TOP_OF_RANGE]
-            idx = (lo + top).tolist()
-        accented = any(has_diacritics(t) for t in typed)
-        out = []
-        for i in idx:
-            agree = not accented or _agrees(typed, self.forms[i].split(" "), complete)
+            order = np.argsort(-docs, kind="stable")
+        marked = [i for i, t in enumerate(typed) if has_diacritics(t)]
+        out: list[tuple[bool, int, int]] = []
+        agreeing = others = 0
+        for i in (lo + order).tolist():
+            agree = not marked or _agrees(typed, marked, self.forms[i].split(" "), complete)
+            if agree:
+                agreeing += 1
+            elif others < limit:
+                others += 1
+            else:
+                continue
             out.append((agree, int(self.docs[i]), i))
+            if agreeing >= limit:
+                break
         return out
 
     def complete(self, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
@@ -254,15 +274,32 @@ class Suggester:
         words, complete = _typed_words(prefix)
         if not words or not self.keys:
             return []
-        # Longer than any phrase: complete the last words and keep the ones before as typed.
-        longest = PHRASE_SYLLABLES[-1]
-        drops = range(len(words) - longest, len(words)) if len(words) > longest else (0,)
+        # No entry for the whole (longer than any phrase, or starting with a function word):
+        # complete the last two or three words (never the last alone: it says too little)
+        # and keep the ones before, in their commonest form when typed without accents.
+        shortest = PHRASE_SYLLABLES[0]
+        start = max(0, len(words) - PHRASE_SYLLABLES[-1])
+        drops = range(start, len(words) - shortest + 1) if len(words) > shortest else (0,)
         for drop in drops:
             found = self._complete(words[drop:], complete, limit)
             if found:
-                head = " ".join(words[:drop])
+                head = " ".join(self._form_of(w) for w in words[:drop])
                 return [f"{head} {s}" if head else s for s in found]
         return []
+
+    def _form_of(self, word: str) -> str:
+        """The commonest accented form of a word typed without accents ("khong" → "không")."""
+        if has_diacritics(word):
+            return word
+        for typed in (word, decode_telex(word), decode_vni(word)):  # "khoong" → "không"
+            if has_diacritics(typed):
+                return typed
+            if typed in _FOLDED_FUNCTION_WORDS:  # not entries themselves
+                return _FOLDED_FUNCTION_WORDS[typed]
+            lo = bisect_left(self.keys, typed)  # entries of one key: most documents first
+            if lo < len(self.keys) and self.keys[lo] == typed:
+                return self.forms[lo]
+        return word
 
     def _complete(self, words: list[str], complete: bool, limit: int) -> list[str]:
         variants = [words]
@@ -272,7 +309,7 @@ class Suggester:
                 variants.append(decoded)
         best: dict[int, tuple[bool, int]] = {}
         for typed in variants:
-            for agree, docs, i in self._matches(typed, complete):
+            for agree, docs, i in self._matches(typed, complete, limit):
                 if best.get(i, (False, 0)) < (agree, docs):
                     best[i] = (agree, docs)
         ranked = sorted(

@@ -6,8 +6,9 @@ Use the plain helpers anywhere::
         page = browser.new_page()
         page.goto(url + "/?q=dan+van")
 
-or the pytest fixtures ``browser`` (one Chromium for the whole session) and ``page`` (a new
-page each test), which ``tests/conftest.py`` registers for every test module::
+or the pytest fixtures ``browser`` (one Chromium per session) and ``page``, which
+``conftest.py`` registers for every test module (a module must not import them again: a
+second session fixture would start Playwright twice, which its sync API refuses)::
 
     def test_search_page(page, ...): ...
 

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from indexer import Engine, build_index, iter_articles
-from tests.browser import browser_fixture, page_fixture  # noqa: F401 - one browser per session
+
+# One Chromium for every browser test module (two session fixtures would start Playwright
+# twice, which its sync API refuses): registered here, by name (browser, page).
+from tests.browser import browser_fixture, page_fixture  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -14,11 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import (  # noqa: F401 - fixtures are registered by name: browser, page
-    browser_fixture,
-    live_server,
-    page_fixture,
-)
+from tests.browser import live_server  # fixtures browser, page: conftest
 from tests.conftest import BAC_KAN_SITE
 from webui import create_app
 

@@ -49,6 +49,10 @@ def client(words_index: Path):
         ("chuyeenr ddooi", ["chuyển đổi", "chuyển đổi số"]),
         # Longer than any phrase: the last words are completed, the first kept.
         ("hội nghị dân vận n", ["hội nghị dân vận năm"]),
+        ("hoi nghi dan van n", ["hội nghị dân vận năm"]),
+        # No phrase holds a function word: the words after it are completed.
+        ("trong co q", ["trong cơ quan", "trong cơ quan nhà"]),
+        ("hooij nghij dan van n", ["hội nghị dân vận năm"]),
         # Phrases never cross punctuation ("Ban Dân vận: tổng kết").
         ("dan van t", []),
         ("xyz", []),

@@ -9,9 +9,7 @@ from urllib.parse import unquote_plus
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import (
-    live_server,
-)
+from tests.browser import live_server  # fixtures browser, page: conftest
 from tests.words_corpus import words_index_fixture  # noqa: F401 - registered as words_index
 from webui import create_app
 

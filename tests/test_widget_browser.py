@@ -21,10 +21,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from indexer import Article, build_index
-from tests.browser import (
-    closed_port_url,
-    live_server,
-)
+from tests.browser import closed_port_url, live_server  # fixtures browser, page: conftest
 from webui import create_app
 
 # The host page's own CSS, as rude as a real site's can be: none of it may reach the widget.
