@@ -6,24 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser import (
-    launch_chromium,
+from tests.browser import (  # noqa: F401 - fixtures are registered by name: browser, page
+    browser_fixture,
     live_server,
-    page_fixture,  # noqa: F401 - registered by name: page
+    page_fixture,
 )
 from tests.conftest import BAC_KAN
 from tests.test_duplicates import EXACT, copies_index  # noqa: F401 - the index fixture
 from webui import create_app
-
-
-@pytest.fixture(scope="module", name="browser")
-def module_browser() -> Iterator[Browser]:
-    """This module's own Chromium, closed when the module ends: Playwright's sync API runs
-    one instance at a time, and the session-wide one of another module starts after this."""
-    with launch_chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
