@@ -117,11 +117,24 @@ def launch_chromium(executable: str | None = None) -> Iterator[Browser]:
             browser.close()
 
 
+_SHARED: dict[str, Browser] = {}
+
+
 @pytest.fixture(scope="session", name="browser")
 def browser_fixture() -> Iterator[Browser]:
-    """One Chromium for the whole session."""
+    """One Chromium for the whole session, however many test modules import this fixture
+    (each import registers a fixture of its own; Playwright's sync API runs only once per
+    thread, so the first one launches Chromium and the others share it)."""
+    shared = _SHARED.get("browser")
+    if shared is not None:
+        yield shared
+        return
     with launch_chromium() as browser:
-        yield browser
+        _SHARED["browser"] = browser
+        try:
+            yield browser
+        finally:
+            del _SHARED["browser"]
 
 
 @pytest.fixture(name="page")
