@@ -31,7 +31,15 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``inde
 
 import numpy as np
 
-from benchmarks.common import DEFAULT_SEED, VNTC_FILE, fmt_ms, git_revision, latency_summary, log
+from benchmarks.common import (
+    DEFAULT_SEED,
+    VNTC_FILE,
+    fmt_ms,
+    git_revision,
+    latency_summary,
+    log,
+    reproduce_command,
+)
 from indexer import Article, Engine, iter_articles
 from indexer.analysis import syllables
 from indexer.build import article_fields
@@ -204,6 +212,8 @@ def main(argv: list[str] | None = None) -> None:
             f"p95 {fmt_ms(ms['p95'])} ms, p99 {fmt_ms(ms['p99'])} ms, "
             f"{rel['related_articles_mean']} shown on average"
         )
+    result["command"] = reproduce_command(sys.argv[0], sys.argv[1:] if argv is None else argv)
+    print("command: " + result["command"])
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
 
