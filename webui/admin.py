@@ -9,7 +9,6 @@ the form, a wrong one 403. Responses are never cached or indexed.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,7 @@ from indexer import (
 
 from .analytics import get_log
 from .api import error_response
+from .params import int_param
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -60,19 +60,6 @@ def _given_token() -> tuple[str | None, bool]:
 
 def _authorised(given: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), _token().encode("utf-8"))
-
-
-def _int_arg(args: Mapping[str, str], name: str, default: int, high: int) -> int:
-    raw = args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise QueryError(f"{name} must be a whole number, got {raw!r}") from None
-    if not 1 <= value <= high:
-        raise QueryError(f"{name} must be between 1 and {high}, got {value}")
-    return value
 
 
 @bp.after_request
@@ -163,8 +150,8 @@ def stats_json() -> Response | tuple[Response, int]:
     if not _authorised(given):
         return error_response("Wrong admin token.", 403)
     try:
-        days = _int_arg(request.args, "days", DEFAULT_DAYS, MAX_DAYS)
-        limit = _int_arg(request.args, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+        days = int_param(request.args, "days", DEFAULT_DAYS, 1, MAX_DAYS)
+        limit = int_param(request.args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         stats, _ = _stats(days, limit)
     except QueryError as exc:
         return error_response(str(exc), 400)
@@ -188,8 +175,8 @@ def stats_page() -> str | tuple[str, int, dict[str, str]] | tuple[str, int]:
         return html, 401, {"WWW-Authenticate": 'Bearer realm="timkiem admin"'}
     token = given if in_url else None  # links keep a token that came in the URL
     try:
-        days = _int_arg(request.args, "days", DEFAULT_DAYS, MAX_DAYS)
-        limit = _int_arg(request.args, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+        days = int_param(request.args, "days", DEFAULT_DAYS, 1, MAX_DAYS)
+        limit = int_param(request.args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         stats, logged = _stats(days, limit)
     except QueryError as exc:
         return render_template("admin_stats.html", error=str(exc), token=token), 400

@@ -28,7 +28,8 @@ class SearchParams:
         }
 
 
-def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+def int_param(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    """A whole-number parameter between ``low`` and ``high``; ``default`` when absent."""
     raw = args.get(name)
     if raw is None or raw == "":
         return default
@@ -48,8 +49,8 @@ def search_params(args: Mapping[str, str], default_per_page: int) -> SearchParam
     sources = getlist("source") if getlist else [args.get("source", "")]
     return SearchParams(
         q=args.get("q", ""),
-        page=_int(args, "page", 1, 1, MAX_PAGE),
-        per_page=_int(args, "per_page", default_per_page, 1, MAX_PER_PAGE),
+        page=int_param(args, "page", 1, 1, MAX_PAGE),
+        per_page=int_param(args, "per_page", default_per_page, 1, MAX_PER_PAGE),
         sort=check_sort(args.get("sort")),
         filters=make_filters(
             year=args.get("year"),
