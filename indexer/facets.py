@@ -9,6 +9,9 @@ every *other* filter applied but not its own, so with ``year=2021`` active the y
 still shows how many matches 2022 or 2020 would give (each stays clickable), and the source
 facet counts the 2021 matches by source. The date range (``from``/``to``) narrows both.
 
+Counts are of results as readers see them: near-copies are one result (see ``duplicates``),
+so a group counts once under each year and source its matching members have.
+
 Undated articles are counted under the year bucket ``unknown`` (shown as "không rõ") and are
 selected with ``year=unknown``; a date range never includes them; under ``newest`` and
 ``oldest`` they come last.
@@ -25,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .columns import NO_SOURCE, UNKNOWN, Columns, date_int
+from .columns import UNKNOWN, Columns, date_int
 from .errors import QueryError
 
 SORTS = ("relevance", "newest", "oldest")
@@ -139,9 +142,36 @@ def _range_mask(columns: Columns, filters: Filters) -> np.ndarray:
     return mask
 
 
-def narrow(matched: np.ndarray, columns: Columns, filters: Filters) -> Narrowed:
+@dataclass(frozen=True)
+class Grouping:
+    """Near-copy groups as facets need them: ``group[docnum]`` and whether the document is in
+    a group of several (``grouped``)."""
+
+    group: np.ndarray
+    grouped: np.ndarray
+
+
+def _count(codes: np.ndarray, mask: np.ndarray, size: int, grouping: Grouping | None) -> np.ndarray:
+    """How many results (groups of near-copies counting once) each code in ``0..size-1`` has
+    among the documents of ``mask``; negative codes are not counted."""
+    mask = mask & (codes >= 0)
+    if grouping is None:
+        return np.bincount(codes[mask], minlength=size)
+    counts = np.bincount(codes[mask & ~grouping.grouped], minlength=size)
+    in_groups = mask & grouping.grouped
+    if in_groups.any():
+        span = len(grouping.group) + 1
+        pairs = np.unique(codes[in_groups].astype(np.int64) * span + grouping.group[in_groups])
+        counts += np.bincount(pairs // span, minlength=size)
+    return counts
+
+
+def narrow(
+    matched: np.ndarray, columns: Columns, filters: Filters, grouping: Grouping | None = None
+) -> Narrowed:
     """Apply ``filters`` to the documents in the ``matched`` mask and count the facets over
-    all of them (see the module docstring for which filters each facet ignores)."""
+    all of them (see the module docstring for which filters each facet ignores), a group of
+    near-copies once per value when ``grouping`` is given."""
     base = matched
     if filters.date_from or filters.date_to:
         base = base & _range_mask(columns, filters)
@@ -153,14 +183,16 @@ def narrow(matched: np.ndarray, columns: Columns, filters: Filters) -> Narrowed:
     return Narrowed(
         candidates=np.flatnonzero(selected),
         facets={
-            "year": _year_facet(columns, for_years),
-            "source": _source_facet(columns, for_sources),
+            "year": _year_facet(columns, for_years, grouping),
+            "source": _source_facet(columns, for_sources, grouping),
         },
     )
 
 
-def _year_facet(columns: Columns, mask: np.ndarray) -> list[dict[str, Any]]:
-    counts = np.bincount(columns.year_code[mask], minlength=len(columns.years))
+def _year_facet(
+    columns: Columns, mask: np.ndarray, grouping: Grouping | None
+) -> list[dict[str, Any]]:
+    counts = _count(columns.year_code, mask, len(columns.years), grouping)
     out = []
     unknown = None
     for year, count in zip(columns.years.tolist(), counts.tolist(), strict=True):
@@ -176,9 +208,10 @@ def _year_facet(columns: Columns, mask: np.ndarray) -> list[dict[str, Any]]:
     return out
 
 
-def _source_facet(columns: Columns, mask: np.ndarray) -> list[dict[str, Any]]:
-    codes = columns.source[mask]
-    counts = np.bincount(codes[codes != NO_SOURCE], minlength=len(columns.sources))
+def _source_facet(
+    columns: Columns, mask: np.ndarray, grouping: Grouping | None
+) -> list[dict[str, Any]]:
+    counts = _count(columns.source, mask, len(columns.sources), grouping)
     order = np.lexsort((np.arange(len(counts)), -counts))  # most matches first, then by name
     return [
         {"value": columns.sources[i], "label": columns.sources[i], "count": int(counts[i])}

@@ -39,7 +39,7 @@ from .analysis import BIGRAM_SEPARATOR
 from .build import CURRENT_FILE, generation_dir
 from .columns import Columns
 from .duplicates import DuplicateGroups, group_page
-from .facets import Filters, check_sort, narrow, top
+from .facets import Filters, Grouping, check_sort, narrow, top
 from .highlight import highlight_all, snippet
 from .interpret import Vocabulary, interpret
 from .query import Clause, ParsedQuery, QueryWord, parse
@@ -305,6 +305,7 @@ class _Snapshot:
             columns = Columns.from_postings(self.n_all, self._field_postings)
         self.columns = columns
         self.duplicates = DuplicateGroups.load(gen, self.n_all)
+        self.grouping = Grouping(self.duplicates.group, self.duplicates.grouped)
         self._gen = gen
         self._lazy_lock = threading.Lock()
         self._suggester: Suggester | None = None
@@ -711,7 +712,7 @@ class Engine:
                 if scored.partial or found < FEW_RESULTS:
                     result.suggestion = self._suggestion(snap, parsed, found)
         # Filters and facets over the whole result set, in one place (indexer.facets).
-        narrowed = narrow(scored.matched, snap.columns, filters)
+        narrowed = narrow(scored.matched, snap.columns, filters, snap.grouping)
         result.facets = narrowed.facets
         folded_terms = {w.folded for w in parsed.words()}
         result.total, result.hits = self._grouped_hits(

@@ -162,6 +162,19 @@ def test_api_gives_one_result_per_group_with_its_copies(copies_client) -> None:
     assert data["total"] == len(ids)
 
 
+def test_facet_counts_are_the_results_a_reader_gets_by_clicking_them(copies_client) -> None:
+    # The group of three copies spans portal-a, -b and -c: it is one result under each.
+    data = copies_client.get("/api/search?q=dân vận chính quyền").get_json()
+    facets = data["facets"]
+    assert {f["value"] for f in facets["source"]} >= {"portal-a", "portal-b", "portal-c"}
+    for name, values in (("source", facets["source"]), ("year", facets["year"])):
+        for facet in values:
+            url = f"/api/search?q=dân vận chính quyền&{name}={facet['value']}"
+            assert copies_client.get(url).get_json()["total"] == facet["count"], (name, facet)
+    by_source = {f["value"]: f["count"] for f in facets["source"]}
+    assert by_source["portal-b"] == by_source["portal-c"] == 1
+
+
 def test_duplicates_lists_only_copies_that_match(copies_client) -> None:
     # "Cổng thông tin điện tử" is only in the edited copy's credit line.
     data = copies_client.get('/api/search?q="Cổng thông tin điện tử tỉnh"').get_json()
