@@ -232,6 +232,17 @@ class Suggester:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def phrase_docs(self, folded: str) -> dict[str, int] | None:
+        """The accented forms of a folded phrase with their article counts, or None when the
+        phrase is not among the frequent ones: "bong da" → {"bóng đá": 1503}."""
+        lo = bisect_left(self.keys, folded)
+        hi = lo
+        while hi < len(self.keys) and self.keys[hi] == folded:
+            hi += 1
+        if lo == hi:
+            return None
+        return {self.forms[i]: int(self.docs[i]) for i in range(lo, hi)}
+
     def _range(self, folded: str) -> tuple[int, int]:
         lo = bisect_left(self.keys, folded)
         return lo, bisect_left(self.keys, folded + "\uffff", lo)
