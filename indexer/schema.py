@@ -17,7 +17,7 @@ from whoosh import fields, formats
 
 from . import analysis
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TEXT_FIELDS = ("title", "body")
 # Suffixes of the four term representations of a text field.
@@ -77,9 +77,10 @@ def term_field(text_field: str, representation: str) -> str:
 def make_schema() -> fields.Schema:
     schema = fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        # Stored for display; the body is stored zlib-compressed as "body_z".
+        # Stored for display (Whoosh compresses every document's stored fields). The body is
+        # stored as text: bytes would be pickled as latin-1 text, half as large again.
         title_text=fields.STORED(),
-        body_z=fields.STORED(),
+        body_text=fields.STORED(),
         date=fields.ID(stored=True),
         year=fields.ID(stored=False),
         author=fields.STORED(),

@@ -20,7 +20,6 @@ import os
 import threading
 import time
 import weakref
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -31,6 +30,7 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.mcore import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
@@ -200,7 +200,12 @@ def _read_leaf_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     """
     if isinstance(matcher, FilterMatcher):  # Whoosh's per-posting deletion filter
         matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):  # inlined or in-memory postings
+    if isinstance(matcher, ListMatcher) and matcher._i == 0:  # inlined in the term info
+        ids = np.asarray(matcher._ids, dtype=np.int64)
+        if matcher._weights:
+            return ids, np.asarray(matcher._weights, dtype=np.float32)
+        return ids, np.ones(len(ids), dtype=np.float32)
+    if not isinstance(matcher, W3LeafMatcher):  # in-memory postings
         ids, tfs = [], []
         while matcher.is_active():
             ids.append(matcher.id())
@@ -618,7 +623,7 @@ class Engine:
         stored = snap.stored_fields(docnum)
         text = ""
         if with_snippet:
-            body = zlib.decompress(stored["body_z"]).decode("utf-8")
+            body = stored["body_text"]
             text = snippet(body, folded_terms)
         return Hit(
             **_described(stored),
@@ -638,7 +643,7 @@ class Engine:
         return ArticleView(
             **_described(stored),
             url=web_url(stored.get("url")),
-            body=zlib.decompress(stored["body_z"]).decode("utf-8"),
+            body=stored["body_text"],
         )
 
     def highlight_article(self, article: ArticleView, query: str = "") -> list[str]:
