@@ -22,6 +22,7 @@ SCHEMA_VERSION = 2
 TEXT_FIELDS = ("title", "body")
 # Suffixes of the four term representations of a text field.
 ACCENTED, FOLDED, FOLDED_BIGRAMS = "", "_f", "_2f"
+RARE_BIGRAMS = "_2r"  # not a representation: where a segment keeps its one-article bigrams
 REPRESENTATIONS: dict[str, Callable[[], Any]] = {
     ACCENTED: analysis.accented_analyzer,
     FOLDED: analysis.folded_analyzer,
@@ -93,4 +94,8 @@ def make_schema() -> fields.Schema:
     for text_field in TEXT_FIELDS:
         for rep, make_analyzer in REPRESENTATIONS.items():
             schema.add(term_field(text_field, rep), TermCounts(make_analyzer()))
+        # Buckets of the bigrams that occur in one article of a segment (see ``rare``).
+        schema.add(
+            term_field(text_field, RARE_BIGRAMS), TermCounts(analysis.folded_bigram_analyzer())
+        )
     return schema

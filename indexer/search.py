@@ -22,6 +22,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
@@ -40,6 +41,9 @@ from .build import CURRENT_FILE, generation_dir
 from .highlight import highlight_all, snippet
 from .interpret import Vocabulary, interpret
 from .query import Clause, ParsedQuery, QueryWord, parse
+from .rare import RARE_FIELDS, bucket_and_tag
+from .rare import candidates as rare_candidates
+from .rare import confirmed as rare_confirmed
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, REPRESENTATIONS, TEXT_FIELDS
 from .segment import length_codes
 from .stopwords import is_stopword
@@ -300,20 +304,40 @@ class _Snapshot:
             return cached
         btext = term.encode("utf-8")
         id_parts, tf_parts = [], []
+        rare_field = RARE_FIELDS.get(fieldname)
+        maybe_rare = []
         with self.lock:
             for leaf, offset in self.leaves:
                 try:
                     matcher = leaf.postings(fieldname, btext)
                 except TermNotFound:
+                    if rare_field is not None:  # seen in one article of this segment, or none
+                        bucket, _ = bucket_and_tag(btext)
+                        with suppress(TermNotFound):
+                            ids, tags = _read_leaf_postings(leaf.postings(rare_field, bucket))
+                            maybe_rare.append(rare_candidates(ids, tags, term) + offset)
                     continue
                 ids, tfs = _read_leaf_postings(matcher)
                 id_parts.append(ids + offset)
                 tf_parts.append(tfs)
+        if maybe_rare:
+            ids, tfs = rare_confirmed(
+                fieldname,
+                term,
+                np.concatenate(maybe_rare),
+                lambda f, syllable: self.postings(f, syllable)[0],
+                self.stored_fields,
+            )
+            id_parts.append(ids)
+            tf_parts.append(tfs)
         if not id_parts:
             result = _EMPTY
         else:
             ids = np.concatenate(id_parts).astype(np.int32)
             tfs = np.concatenate(tf_parts)
+            if maybe_rare:  # keep the documents in order
+                order = np.argsort(ids, kind="stable")
+                ids, tfs = ids[order], tfs[order]
             if not self.alive.all():
                 keep = self.alive[ids]
                 ids, tfs = ids[keep], tfs[keep]

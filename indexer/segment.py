@@ -40,6 +40,8 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from .rare import RARE_FIELDS, RareCollector
+
 # Postings per block. Whoosh uses 128 to skip inside lists; timkiem reads whole lists, and
 # larger blocks mean fewer blocks to unpickle and decompress.
 BLOCK_SIZE = 1024
@@ -246,6 +248,21 @@ class BulkSegmentWriter(SegmentWriter):
     def postings_count(self) -> int:
         return self.pool.total  # type: ignore[attr-defined]
 
+    def _finish_field(self, rare: RareCollector | None, fieldname: str | None) -> None:
+        """Close the field being written, then write its rare bigrams' buckets (a field of
+        their own, right after it: keys only need to increase within a segment)."""
+        fw = self.fieldwriter
+        fw.finish_field()
+        if rare is None or fieldname is None or not rare.buckets:
+            return
+        rare_field = RARE_FIELDS[fieldname]
+        fw.start_field(rare_field, self.schema[rare_field])
+        prefix = pack_ushort(fw._fieldid)
+        for bucket, ids, tags in rare.lists():
+            terminfo = _write_postings(fw._postfile, ids, tags, [0] * len(ids))
+            fw._tindex.add(prefix + bucket, terminfo.to_bytes())
+        fw.finish_field()
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         pdr = self.per_document_reader()
@@ -254,14 +271,16 @@ class BulkSegmentWriter(SegmentWriter):
         docbase = self.docbase
         pool: _TermPool = self.pool  # type: ignore[assignment]
         current = None
+        rare: RareCollector | None = None
         raw = b""
         codes = np.zeros(0, dtype=np.uint8)
         try:
             for fieldname, tbytes, raw_ids, raw_freqs in pool.merged():
                 if fieldname != current:
                     if current is not None:
-                        fw.finish_field()
+                        self._finish_field(rare, current)
                     current = fieldname
+                    rare = RareCollector() if fieldname in RARE_FIELDS else None
                     field = self.schema[fieldname]
                     raw = (
                         length_codes(pdr, fieldname, doccount)
@@ -273,6 +292,9 @@ class BulkSegmentWriter(SegmentWriter):
                     fieldid = fw._fieldid
                     postfile = fw._postfile
                     tindex = fw._tindex
+                if rare is not None and len(raw_ids) == 1:
+                    rare.add(tbytes, raw_ids[0])
+                    continue
                 ids = raw_ids.tolist()
                 if len(ids) > INLINE_LIMIT:
                     term_codes = codes[np.frombuffer(raw_ids, dtype=np.uint32) - docbase].tolist()
@@ -281,7 +303,7 @@ class BulkSegmentWriter(SegmentWriter):
                 terminfo = _write_postings(postfile, ids, raw_freqs.tolist(), term_codes)
                 tindex.add(pack_ushort(fieldid) + tbytes, terminfo.to_bytes())
             if current is not None:
-                fw.finish_field()
+                self._finish_field(rare, current)
             fw.close()
         finally:
             pdr.close()
