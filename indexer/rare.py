@@ -7,8 +7,8 @@ posting in a shared bucket (``RARE_FIELDS``: ``body_2f`` → ``body_2r``): the b
 by a hash of the bigram, and the posting's weight holds more bits of that hash (a tag).
 
 Reading a bigram absent from a segment's dictionary looks in its bucket for postings with its
-tag, keeps the articles holding both syllables, and confirms each against the stored text
-with the indexer's own analysis, which also gives the exact frequency. Results and scores are
+tag and confirms each such article against its stored text with the indexer's own analysis,
+which also gives the exact frequency. Results and scores are
 those of an index holding every bigram as a term.
 """
 
@@ -19,13 +19,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .analysis import BIGRAM_SEPARATOR, text_terms
-from .schema import FOLDED, FOLDED_BIGRAMS, RARE_BIGRAMS, TEXT_FIELDS, term_field
+from .analysis import text_terms
+from .schema import FOLDED_BIGRAMS, RARE_BIGRAMS, TEXT_FIELDS, term_field
 
-# Bigram field → its bucket field, the stored text it is checked against, its syllables.
+# Bigram field → its bucket field, and the stored text it is checked against.
 RARE_FIELDS = {term_field(f, FOLDED_BIGRAMS): term_field(f, RARE_BIGRAMS) for f in TEXT_FIELDS}
 STORED_TEXT = {term_field(f, FOLDED_BIGRAMS): f + "_text" for f in TEXT_FIELDS}
-SYLLABLE_FIELD = {term_field(f, FOLDED_BIGRAMS): term_field(f, FOLDED) for f in TEXT_FIELDS}
 BUCKET_BITS = 12  # 4,096 buckets per field and segment
 TAG_BITS = 24  # a float32 weight holds integers up to 2**24 exactly
 
@@ -64,23 +63,12 @@ def candidates(ids: np.ndarray, tags: np.ndarray, term: str) -> np.ndarray:
 
 
 def confirmed(
-    fieldname: str,
-    term: str,
-    docnums: np.ndarray,
-    syllable_ids: Callable[[str, str], np.ndarray],
-    stored: Callable[[int], dict],
+    fieldname: str, term: str, docnums: np.ndarray, stored: Callable[[int], dict]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(doc numbers, frequencies) of the candidates that hold ``term`` in ``fieldname``.
-
-    ``syllable_ids(field, syllable)`` gives the documents holding a folded syllable, and
-    ``stored(docnum)`` a document's stored fields.
-    """
-    first, _, second = term.partition(BIGRAM_SEPARATOR)
-    if not len(docnums) or not second:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    syllables = SYLLABLE_FIELD[fieldname]
-    docnums = np.intersect1d(docnums, syllable_ids(syllables, first))
-    docnums = np.intersect1d(docnums, syllable_ids(syllables, second))
+    """(doc numbers, frequencies) of the candidates that hold ``term`` in ``fieldname``,
+    checked with the indexer's own analysis of the stored text (``stored(docnum)`` gives a
+    document's stored fields). Candidates are nearly always true: a wrong one needs the same
+    bucket and tag, one chance in 16 million per bucket posting."""
     ids, tfs = [], []
     for docnum in docnums.tolist():
         text = stored(docnum).get(STORED_TEXT[fieldname]) or ""

@@ -322,11 +322,7 @@ class _Snapshot:
                 tf_parts.append(tfs)
         if maybe_rare:
             ids, tfs = rare_confirmed(
-                fieldname,
-                term,
-                np.concatenate(maybe_rare),
-                lambda f, syllable: self.postings(f, syllable)[0],
-                self.stored_fields,
+                fieldname, term, np.concatenate(maybe_rare), self.stored_fields
             )
             id_parts.append(ids)
             tf_parts.append(tfs)

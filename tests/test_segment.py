@@ -66,6 +66,12 @@ def test_stock_whoosh_reads_the_postings(tmp_path: Path) -> None:
             docnum = searcher.document_number(id=doc_id)
             count = docs[int(doc_id[1:])].body.split().count("dân")
             assert tf.get(docnum, 0) == count
+        # Every term of the dictionary is found by its hash, and a missing one is not.
+        reader = searcher.reader()
+        for fieldname in ("body", "body_2f", "id"):
+            terms = list(reader.lexicon(fieldname))
+            assert terms and all(reader.doc_frequency(fieldname, t) > 0 for t in terms)
+        assert reader.doc_frequency("body", "không có") == 0
         stored = searcher.stored_fields(searcher.document_number(id="a5"))
         assert stored["body_text"] == docs[5].body
 
