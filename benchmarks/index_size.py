@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'dict MB':>9}{'post MB':>9}")
     for name, c in r["fields"].items():
         print(
-            f"  {name:<10}{c['terms']:>11,}{c['df1']:>11,}{c['inlined']:>11,}{c['postings']:>13,}"
+            f"  {name:<10}{c['terms']:>11,}{c.get('df1', 0):>11,}{c.get('inlined', 0):>11,}{c['postings']:>13,}"
             f"{c['dictionary_bytes'] / mb:>9.1f}{c.get('postings_bytes', 0) / mb:>9.1f}"
         )
     print("\n" + reproduce_command(sys.argv[0], sys.argv[1:] if argv is None else argv))
