@@ -25,7 +25,6 @@ import multiprocessing
 import os
 import shutil
 import time
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -53,7 +52,7 @@ from .schema import (
     make_schema,
     term_field,
 )
-from .segment import BulkSegmentWriter
+from .segment import SPILL_POSTINGS, BulkSegmentWriter
 from .suggest import (
     SUGGESTIONS_FILE,
     PhraseCounter,
@@ -141,7 +140,7 @@ def article_fields(article: Article) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": article.id,
         "title_text": article.title,
-        "body_z": zlib.compress(article.body.encode("utf-8"), 6),
+        "body_text": article.body,
         "author": article.author,
         "path": article.path,
         "line": article.line,
@@ -271,7 +270,8 @@ def build_index(
     rebuild: bool = True,
     progress: Callable[[Article | Skipped], None] | None = None,
     workers: int | None = None,
-    segment_docs: int = 10_000,
+    segment_docs: int | None = None,
+    spill_postings: int = SPILL_POSTINGS,
 ) -> BuildReport:
     """Index ``articles`` into a new generation of ``index_dir`` and make it live.
 
@@ -283,8 +283,9 @@ def build_index(
 
     Skipped sources are collected in the report; an article whose id was already seen in
     this run replaces the earlier one (the later source wins). Analysis runs on ``workers``
-    processes (default: one per core); every ``segment_docs`` articles are written as one
-    segment, which bounds the memory a build needs.
+    processes (default: one per core). The new articles are written as one segment, or one
+    per ``segment_docs`` articles when that is given; past ``spill_postings`` postings in
+    memory a segment's postings are spilled to disk, which bounds the memory a build needs.
     """
     root = Path(index_dir)
     report = BuildReport()
@@ -352,7 +353,7 @@ def build_index(
                     report.skipped.append(item)  # type: ignore[arg-type]
                     continue
                 if writer is None:
-                    writer = BulkSegmentWriter(ix)
+                    writer = BulkSegmentWriter(ix, spill_postings)
                 if item.id in docnums:
                     replaced.append(docnums[item.id])
                 elif item.id in existing:
@@ -370,7 +371,7 @@ def build_index(
                     | doc[term_field("title", ACCENTED)].keys()
                 )
                 writer.add_document(**doc)
-                if writer.docnum >= segment_docs:
+                if segment_docs is not None and writer.docnum >= segment_docs:
                     committed += writer.docnum
                     writer.commit(merge=False)
                     writer = None

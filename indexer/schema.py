@@ -22,6 +22,7 @@ SCHEMA_VERSION = 2
 TEXT_FIELDS = ("title", "body")
 # Suffixes of the four term representations of a text field.
 ACCENTED, FOLDED, FOLDED_BIGRAMS = "", "_f", "_2f"
+RARE_BIGRAMS = "_2r"  # not a representation: where a segment keeps its one-article bigrams
 REPRESENTATIONS: dict[str, Callable[[], Any]] = {
     ACCENTED: analysis.accented_analyzer,
     FOLDED: analysis.folded_analyzer,
@@ -77,9 +78,10 @@ def term_field(text_field: str, representation: str) -> str:
 def make_schema() -> fields.Schema:
     schema = fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        # Stored for display; the body is stored zlib-compressed as "body_z".
+        # Stored for display (Whoosh compresses every document's stored fields). The body is
+        # stored as text: bytes would be pickled as latin-1 text, half as large again.
         title_text=fields.STORED(),
-        body_z=fields.STORED(),
+        body_text=fields.STORED(),
         date=fields.ID(stored=True),
         year=fields.ID(stored=False),
         author=fields.STORED(),
@@ -92,4 +94,8 @@ def make_schema() -> fields.Schema:
     for text_field in TEXT_FIELDS:
         for rep, make_analyzer in REPRESENTATIONS.items():
             schema.add(term_field(text_field, rep), TermCounts(make_analyzer()))
+        # Buckets of the bigrams that occur in one article of a segment (see ``rare``).
+        schema.add(
+            term_field(text_field, RARE_BIGRAMS), TermCounts(analysis.folded_bigram_analyzer())
+        )
     return schema

@@ -20,9 +20,9 @@ import os
 import threading
 import time
 import weakref
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
@@ -31,6 +31,7 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.mcore import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
@@ -43,6 +44,9 @@ from .facets import Filters, Grouping, check_sort, narrow, top
 from .highlight import highlight_all, snippet
 from .interpret import Vocabulary, interpret
 from .query import Clause, ParsedQuery, QueryWord, parse
+from .rare import RARE_FIELDS, bucket_and_tag
+from .rare import candidates as rare_candidates
+from .rare import confirmed as rare_confirmed
 from .related import distinctive_words, related_query
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, REPRESENTATIONS, TEXT_FIELDS
 from .segment import length_codes
@@ -230,7 +234,12 @@ def _read_leaf_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     """
     if isinstance(matcher, FilterMatcher):  # Whoosh's per-posting deletion filter
         matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):  # inlined or in-memory postings
+    if isinstance(matcher, ListMatcher) and matcher._i == 0:  # inlined in the term info
+        ids = np.asarray(matcher._ids, dtype=np.int64)
+        if matcher._weights:
+            return ids, np.asarray(matcher._weights, dtype=np.float32)
+        return ids, np.ones(len(ids), dtype=np.float32)
+    if not isinstance(matcher, W3LeafMatcher):  # in-memory postings
         ids, tfs = [], []
         while matcher.is_active():
             ids.append(matcher.id())
@@ -343,20 +352,36 @@ class _Snapshot:
             return cached
         btext = term.encode("utf-8")
         id_parts, tf_parts = [], []
+        rare_field = RARE_FIELDS.get(fieldname)
+        maybe_rare = []
         with self.lock:
             for leaf, offset in self.leaves:
                 try:
                     matcher = leaf.postings(fieldname, btext)
                 except TermNotFound:
+                    if rare_field is not None:  # seen in one article of this segment, or none
+                        bucket, _ = bucket_and_tag(btext)
+                        with suppress(TermNotFound):
+                            ids, tags = _read_leaf_postings(leaf.postings(rare_field, bucket))
+                            maybe_rare.append(rare_candidates(ids, tags, term) + offset)
                     continue
                 ids, tfs = _read_leaf_postings(matcher)
                 id_parts.append(ids + offset)
                 tf_parts.append(tfs)
+        if maybe_rare:
+            ids, tfs = rare_confirmed(
+                fieldname, term, np.concatenate(maybe_rare), self.stored_fields
+            )
+            id_parts.append(ids)
+            tf_parts.append(tfs)
         if not id_parts:
             result = _EMPTY
         else:
             ids = np.concatenate(id_parts).astype(np.int32)
             tfs = np.concatenate(tf_parts)
+            if maybe_rare:  # keep the documents in order
+                order = np.argsort(ids, kind="stable")
+                ids, tfs = ids[order], tfs[order]
             if not self.alive.all():
                 keep = self.alive[ids]
                 ids, tfs = ids[keep], tfs[keep]
@@ -777,7 +802,7 @@ class Engine:
         stored = snap.stored_fields(docnum)
         text = ""
         if with_snippet:
-            body = zlib.decompress(stored["body_z"]).decode("utf-8")
+            body = stored["body_text"]
             text = snippet(body, folded_terms)
         return Hit(
             **_described(stored),
@@ -800,7 +825,7 @@ class Engine:
         return ArticleView(
             **_described(stored),
             url=web_url(stored.get("url")),
-            body=zlib.decompress(stored["body_z"]).decode("utf-8"),
+            body=stored["body_text"],
         )
 
     def related(self, doc_id: str, limit: int = RELATED_LIMIT) -> list[Hit] | None:
@@ -816,7 +841,7 @@ class Engine:
         if cached is not None:
             return cached.hits
         stored = snap.stored_fields(docnum)
-        body = zlib.decompress(stored["body_z"]).decode("utf-8")
+        body = stored["body_text"]
         words = distinctive_words(
             stored.get("title_text") or "", body, snap.vocabulary.doc_frequency, snap.n_docs
         )

@@ -6,16 +6,28 @@ Python calls, which costs tens of microseconds per posting: 40 articles/s on new
 the terms once and writes each postings list block by block in the Whoosh 3 format, with
 numpy doing the per-posting work. The files it writes are ordinary Whoosh segments: stock
 Whoosh reads them, merges them and searches them.
+
+One segment holds a whole build, however large: when the postings in memory pass a bound
+they are spilled to a sorted run file, and the segment is written by merging the runs. One
+segment instead of one per few thousand articles matters for size: a term costs about 60
+bytes in every segment's dictionary, and most terms of news text are word pairs that one
+segment after another would list again.
 """
 
 from __future__ import annotations
 
+import heapq
+import os
+import struct
 import zlib
 from array import array
+from collections.abc import Iterator
+from contextlib import suppress
 from itertools import pairwise
 from pickle import dumps
 from typing import Any
 
+import numpy as np
 from whoosh.codec.whoosh3 import (
     COMPRESSION_MIN_SIZE,
     LENGTHS_COLUMN,
@@ -24,23 +36,47 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
     _lenfield,
 )
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from .rare import RARE_FIELDS, RareCollector
+
 # Postings per block. Whoosh uses 128 to skip inside lists; timkiem reads whole lists, and
 # larger blocks mean fewer blocks to unpickle and decompress.
 BLOCK_SIZE = 1024
-INLINE_LIMIT = 2  # postings lists shorter than this live in the term dictionary
+# Lists up to this long are tried inlined into the term dictionary (kept there when that is
+# smaller than a postings block and its pointer).
+INLINE_LIMIT = 32
 COMPRESSION_LEVEL = 3
+ARRAY_MIN = 64  # blocks this long store their numbers as packed arrays, not pickled tuples
+SPILL_POSTINGS = 8_000_000  # postings held in memory before they are spilled to a run
+
+_RUN_HEADER = struct.Struct("<HHI")  # field name length, term length, postings
+_POINTER = struct.Struct("!Iq")  # a hash slot of Whoosh's term dictionary: hash, position
+
+
+def _compact(numbers: list[int]) -> Any:
+    """The smallest pickle-able form of a block's numbers that Whoosh reads as a sequence."""
+    if len(numbers) < ARRAY_MIN:
+        return tuple(numbers)
+    top = max(numbers)
+    code = "B" if top < 256 else "H" if top < 65536 else "I"
+    return array(code, numbers)
 
 
 class _TermPool:
-    """The postings of one segment in memory: field → term → (doc numbers, frequencies)."""
+    """The postings of one segment: field → term → (doc numbers, frequencies) in memory,
+    the overflow in sorted run files."""
 
-    def __init__(self) -> None:
+    def __init__(self, tempdir: str, spill_postings: int) -> None:
         self.fields: dict[str, dict[bytes, tuple[array, array]]] = {}
-        self.postings = 0
+        self.postings = 0  # postings in memory
+        self.total = 0
+        self.runs: list[str] = []
+        self._tempdir = tempdir
+        self._spill_postings = spill_postings
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         fieldname, tbytes, docnum, weight, _ = item
@@ -53,9 +89,80 @@ class _TermPool:
         lists[0].append(docnum)
         lists[1].append(int(weight))
         self.postings += 1
+        self.total += 1
+        if self.postings >= self._spill_postings:
+            self.spill()
+
+    def spill(self) -> None:
+        """Write the postings in memory to a run file, sorted by field and term."""
+        os.makedirs(self._tempdir, exist_ok=True)
+        path = os.path.join(self._tempdir, f"run{len(self.runs)}")
+        pack = _RUN_HEADER.pack
+        with open(path, "wb", buffering=1 << 20) as fh:
+            write = fh.write
+            for fieldname in sorted(self.fields):
+                fbytes = fieldname.encode("utf-8")
+                terms = self.fields[fieldname]
+                for tbytes in sorted(terms):
+                    ids, freqs = terms[tbytes]
+                    write(pack(len(fbytes), len(tbytes), len(ids)))
+                    write(fbytes)
+                    write(tbytes)
+                    write(ids.tobytes())
+                    write(freqs.tobytes())
+        self.runs.append(path)
+        self.fields = {}
+        self.postings = 0
+
+    def _memory(self) -> Iterator[tuple[tuple[str, bytes], array, array]]:
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for tbytes in sorted(terms):
+                ids, freqs = terms[tbytes]
+                yield (fieldname, tbytes), ids, freqs
+
+    @staticmethod
+    def _run(path: str) -> Iterator[tuple[tuple[str, bytes], array, array]]:
+        size = _RUN_HEADER.size
+        unpack = _RUN_HEADER.unpack
+        with open(path, "rb", buffering=1 << 20) as fh:
+            read = fh.read
+            while header := read(size):
+                flen, tlen, n = unpack(header)
+                fieldname = read(flen).decode("utf-8")
+                tbytes = read(tlen)
+                ids, freqs = array("I"), array("I")
+                ids.frombytes(read(4 * n))
+                freqs.frombytes(read(4 * n))
+                yield (fieldname, tbytes), ids, freqs
+
+    def merged(self) -> Iterator[tuple[str, bytes, array, array]]:
+        """Every (field, term, doc numbers, frequencies), sorted by field and term, the runs
+        and the memory merged (runs hold earlier documents, so lists stay in order)."""
+        if not self.runs:
+            for (fieldname, tbytes), ids, freqs in self._memory():
+                yield fieldname, tbytes, ids, freqs
+            return
+        sources = [self._run(path) for path in self.runs] + [self._memory()]
+        key: tuple[str, bytes] | None = None
+        ids = freqs = array("I")
+        for k, more_ids, more_freqs in heapq.merge(*sources, key=lambda item: item[0]):
+            if k == key:
+                ids.extend(more_ids)
+                freqs.extend(more_freqs)
+                continue
+            if key is not None:
+                yield key[0], key[1], ids, freqs
+            key, ids, freqs = k, more_ids, more_freqs
+        if key is not None:
+            yield key[0], key[1], ids, freqs
 
     def cleanup(self) -> None:
         self.fields.clear()
+        for path in self.runs:
+            with suppress(FileNotFoundError):
+                os.remove(path)
+        self.runs.clear()
 
 
 def length_codes(pdr: Any, fieldname: str, doccount: int) -> bytes:
@@ -68,75 +175,116 @@ def length_codes(pdr: Any, fieldname: str, doccount: int) -> bytes:
     return raw + bytes(doccount - len(raw))
 
 
-def _write_postings(postfile: Any, ids: list[int], freqs: list[int], codes: bytes) -> W3TermInfo:
+def _block(ids: list[int], freqs: list[int], codes: list[int], last: bool) -> tuple[bytes, int]:
+    """One postings block in the Whoosh 3 layout (length, info, data); its max weight."""
+    deltas = [ids[0]]
+    deltas.extend(b - a for a, b in pairwise(ids))
+    first = freqs[0]
+    if all(f == first for f in freqs):
+        # Whoosh reads one float as "every posting weighs this", None as 1.0.
+        weights: Any = None if first == 1 else float(first)
+    else:
+        weights = _compact(freqs)
+    data = dumps((_compact(deltas), weights, None), 4 if len(ids) >= ARRAY_MIN else 2)
+    comp = COMPRESSION_LEVEL if len(data) >= COMPRESSION_MIN_SIZE else 0
+    if comp:
+        data = zlib.compress(data, comp)
+    max_weight = max(freqs)
+    info = dumps((len(ids), ids[-1], max_weight, comp, min(codes), max(codes)), 2)
+    length = len(info) + len(data)
+    return struct.pack("!i", -length if last else length) + info + data, max_weight
+
+
+def _write_postings(
+    postfile: Any, ids: list[int], freqs: list[int], codes: list[int]
+) -> W3TermInfo:
     """Write one postings list in the Whoosh 3 format; return its term info.
 
-    A list of one posting is inlined into the term info (no postings block), which halves
-    the size of the many words and word pairs that occur in one article only.
+    Short lists are inlined into the term info (no postings block) when that is smaller:
+    most terms of news text, word pairs above all, occur in a handful of articles.
+    Frequencies are written as integers (Whoosh pickles floats in 9 bytes).
     """
     terminfo = W3TermInfo()
     n = len(ids)
-    weights = [float(f) for f in freqs]
     terminfo._weight = float(sum(freqs))
     terminfo._df = n
     terminfo._minid = ids[0]
     terminfo._maxid = ids[-1]
-    if n < INLINE_LIMIT:
-        terminfo._minlength = terminfo._maxlength = byte_to_length(codes[0])
-        terminfo._maxweight = max(weights)
-        terminfo.set_inlined(ids, weights, [b""] * n)
-        return terminfo
+    terminfo._minlength = byte_to_length(min(codes))
+    terminfo._maxlength = byte_to_length(max(codes))
+    if n <= INLINE_LIMIT:
+        block, max_weight = _block(ids, freqs, codes, True)
+        inlined = (tuple(ids), None if all(f == 1 for f in freqs) else tuple(freqs), None)
+        if n == 1 or len(dumps(inlined, 2)) <= len(block) + len(WHOOSH3_HEADER_MAGIC) + 12:
+            terminfo._maxweight = float(max(freqs))
+            terminfo._inlined = inlined
+            return terminfo
     start = postfile.tell()
     postfile.write(WHOOSH3_HEADER_MAGIC)
-    min_code, max_code, max_weight = 255, 0, 0.0
+    max_weight = 0
     for lo in range(0, n, BLOCK_SIZE):
         hi = min(n, lo + BLOCK_SIZE)
-        block_ids = ids[lo:hi]
-        deltas = [block_ids[0]]
-        deltas.extend(b - a for a, b in pairwise(block_ids))
-        block_weights = weights[lo:hi]
-        first = block_weights[0]
-        if all(w == first for w in block_weights):
-            mini_weights: Any = None if first == 1.0 else first
-        else:
-            mini_weights = tuple(block_weights)
-        block_codes = codes[lo:hi]
-        bmin, bmax = min(block_codes), max(block_codes)
-        bmaxw = max(block_weights)
-        data = dumps((tuple(deltas), mini_weights, None), 2)
-        comp = COMPRESSION_LEVEL if len(data) >= COMPRESSION_MIN_SIZE else 0
-        if comp:
-            data = zlib.compress(data, comp)
-        info = dumps((hi - lo, block_ids[-1], bmaxw, comp, bmin, bmax), 2)
-        length = len(info) + len(data)
-        postfile.write_int(-length if hi == n else length)
-        postfile.write(info)
-        postfile.write(data)
-        min_code, max_code = min(min_code, bmin), max(max_code, bmax)
-        max_weight = max(max_weight, bmaxw)
-    terminfo._minlength = byte_to_length(min_code)
-    terminfo._maxlength = byte_to_length(max_code)
-    terminfo._maxweight = max_weight
+        block, block_max = _block(ids[lo:hi], freqs[lo:hi], codes[lo:hi], hi == n)
+        postfile.write(block)
+        max_weight = max(max_weight, block_max)
+    terminfo._maxweight = float(max_weight)
     terminfo.set_extent(start, postfile.tell() - start)
     return terminfo
 
 
+class _DenseHashWriter(OrderedHashWriter):
+    """Whoosh's term dictionary with hash tables a quarter larger than their entries
+    instead of twice as large: 15 bytes of slots per term instead of 24. Readers take each
+    table's size from the file, and a table always keeps an empty slot, so a lookup of a
+    missing term still ends."""
+
+    def _write_hashes(self) -> None:
+        dbfile = self.dbfile
+        for entries in self.buckets:
+            numslots = len(entries) + (len(entries) + 3) // 4
+            self.directory.append((dbfile.tell(), numslots))
+            table = [(0, 0)] * numslots
+            for hashval, position in entries:
+                slot = (hashval >> 8) % numslots
+                while table[slot][1]:
+                    slot = (slot + 1) % numslots
+                table[slot] = (hashval, position)
+            dbfile.write(b"".join(_POINTER.pack(h, p) for h, p in table))
+
+
 class BulkSegmentWriter(SegmentWriter):
     """A SegmentWriter for fields whose postings hold only weights (``schema.Counts`` and
-    ``ID``-like fields without values), written in bulk."""
+    ``ID``-like fields without values), written in bulk; memory bounded by
+    ``spill_postings`` postings."""
 
-    def __init__(self, ix: Any, **kwargs: Any) -> None:
+    def __init__(self, ix: Any, spill_postings: int = SPILL_POSTINGS, **kwargs: Any) -> None:
         kwargs.setdefault("codec", W3Codec(blocklimit=BLOCK_SIZE))
         # Separate files, not one compound file: Whoosh reads a compound file's parts by
         # copying each whole part into memory, which cost a server 1 GB per 85k articles.
         kwargs.setdefault("compound", False)
         super().__init__(ix, **kwargs)
         self.pool.cleanup()
-        self.pool = _TermPool()  # type: ignore[assignment]
+        self.pool = _TermPool(self._tempstorage.folder, spill_postings)  # type: ignore[assignment]
+        self.fieldwriter._tindex.__class__ = _DenseHashWriter
 
     @property
     def postings_count(self) -> int:
-        return self.pool.postings  # type: ignore[attr-defined]
+        return self.pool.total  # type: ignore[attr-defined]
+
+    def _finish_field(self, rare: RareCollector | None, fieldname: str | None) -> None:
+        """Close the field being written, then write its rare bigrams' buckets (a field of
+        their own, right after it: keys only need to increase within a segment)."""
+        fw = self.fieldwriter
+        fw.finish_field()
+        if rare is None or fieldname is None or not rare.buckets:
+            return
+        rare_field = RARE_FIELDS[fieldname]
+        fw.start_field(rare_field, self.schema[rare_field])
+        prefix = pack_ushort(fw._fieldid)
+        for bucket, ids, tags in rare.lists():
+            terminfo = _write_postings(fw._postfile, ids, tags, [0] * len(ids))
+            fw._tindex.add(prefix + bucket, terminfo.to_bytes())
+        fw.finish_field()
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -145,25 +293,41 @@ class BulkSegmentWriter(SegmentWriter):
         fw = self.fieldwriter
         docbase = self.docbase
         pool: _TermPool = self.pool  # type: ignore[assignment]
+        current = None
+        rare: RareCollector | None = None
+        raw = b""
+        codes = np.zeros(0, dtype=np.uint8)
         try:
-            for fieldname in sorted(pool.fields):
-                terms = pool.fields[fieldname]
-                field = self.schema[fieldname]
-                codes = (
-                    length_codes(pdr, fieldname, doccount) if field.scorable else bytes(doccount)
-                )
-                fw.start_field(fieldname, field)
-                fieldid = fw._fieldid
-                postfile = fw._postfile
-                tindex = fw._tindex
-                for tbytes in sorted(terms):
-                    raw_ids, raw_freqs = terms[tbytes]
-                    ids = raw_ids.tolist()
-                    term_codes = bytes(codes[i - docbase] for i in ids)
-                    terminfo = _write_postings(postfile, ids, raw_freqs.tolist(), term_codes)
-                    tindex.add(pack_ushort(fieldid) + tbytes, terminfo.to_bytes())
-                fw.finish_field()
-                terms.clear()
+            for fieldname, tbytes, raw_ids, raw_freqs in pool.merged():
+                if fieldname != current:
+                    if current is not None:
+                        self._finish_field(rare, current)
+                    current = fieldname
+                    rare = RareCollector() if fieldname in RARE_FIELDS else None
+                    field = self.schema[fieldname]
+                    raw = (
+                        length_codes(pdr, fieldname, doccount)
+                        if field.scorable
+                        else bytes(doccount)
+                    )
+                    codes = np.frombuffer(raw, dtype=np.uint8)
+                    fw.start_field(fieldname, field)
+                    fieldid = fw._fieldid
+                    postfile = fw._postfile
+                    tindex = fw._tindex
+                if rare is not None and len(raw_ids) == 1:
+                    rare.add(tbytes, raw_ids[0])
+                    continue
+                ids = raw_ids.tolist()
+                if len(ids) > INLINE_LIMIT:
+                    term_codes = codes[np.frombuffer(raw_ids, dtype=np.uint32) - docbase].tolist()
+                else:
+                    term_codes = [raw[i - docbase] for i in ids]
+                terminfo = _write_postings(postfile, ids, raw_freqs.tolist(), term_codes)
+                tindex.add(pack_ushort(fieldid) + tbytes, terminfo.to_bytes())
+            if current is not None:
+                self._finish_field(rare, current)
             fw.close()
         finally:
             pdr.close()
+            pool.cleanup()
