@@ -356,3 +356,7 @@ def serve_command(host: str, port: int, threads: int, index_dir: str) -> None:
     app = create_app({"INDEX_DIR": index_dir})
     click.echo(f"Serving timkiem on http://{host}:{port}/ (index: {index_dir}); Ctrl+C stops.")
     waitress.serve(app, host=host, port=port, threads=threads, ident="timkiem")
+
+
+if __name__ == "__main__":
+    main()
