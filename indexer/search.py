@@ -414,9 +414,11 @@ class Engine:
             tf = r.weight_for(f) * tfs / snap.norms[f + rep][ids]
         else:
             combined = np.zeros(snap.n_all, dtype=np.float32)
+            present = np.zeros(snap.n_all, dtype=bool)
             for f, ids, tfs in parts:
                 combined[ids] += r.weight_for(f) * tfs / snap.norms[f + rep][ids]
-            ids = np.unique(np.concatenate([p[1] for p in parts]))
+                present[ids] = True
+            ids = np.flatnonzero(present)
             tf = combined[ids]
         # One IDF per term: the documents holding it in any field (or in the body alone
         # when the clause asks for the title only: a common word is common in titles too).
