@@ -24,6 +24,7 @@ from .query import ParsedQuery, QueryWord
 
 VOCABULARY_FILE = "vocabulary.json"
 MAX_FORMS = 4  # candidate accented forms tried per folded syllable
+DECODE_RATIO = 50  # a decoded word must be this many times as common as the word typed
 
 
 @dataclass
@@ -65,15 +66,30 @@ class Vocabulary:
     def has_form(self, accented: str) -> bool:
         return any(w == accented for w, _ in self.forms.get(fold(accented), ()))
 
+    def count(self, accented: str) -> int:
+        """Documents holding this accented form (0 when it is not a kept form)."""
+        return next((n for w, n in self.forms.get(fold(accented), ()) if w == accented), 0)
+
+    def count_folded(self, folded: str) -> int:
+        """Documents holding any kept form of this folded syllable."""
+        return sum(n for _, n in self.forms.get(folded, ()))
+
 
 def _decode(word: QueryWord, vocab: Vocabulary) -> QueryWord | None:
-    """The word as Telex or VNI keys, when that gives a word of the index and the word as
-    typed is not one ("coong" → "công"; "sex" stays "sex" if the index has it)."""
-    if word.folded in vocab.forms and not word.folded.isdigit():
+    """The word as Telex or VNI keys, when that gives a word of the index far more common
+    than the word as typed ("coong" → "công", "laf" → "là"; "sex" stays "sex" when the
+    index holds it about as often as "sẽ" would need)."""
+    if word.folded.isdigit():
         return None
+    typed = vocab.count_folded(word.folded)
     for decoder in (decode_telex, decode_vni):
         decoded = decoder(word.text).lower()
-        if decoded != word.text.lower() and vocab.has_form(decoded):
+        if decoded == word.text.lower():
+            continue
+        found = vocab.count(decoded)
+        # A large corpus holds stray letter strings ("laf", "ddax"): seen that rarely
+        # beside the decoded word, they were typed as Telex too.
+        if found and found >= DECODE_RATIO * typed:
             return QueryWord(word.text, decoded, fold(decoded))
     return None
 
