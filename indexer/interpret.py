@@ -116,6 +116,8 @@ def restore(
             continue
         total = sum(n for _, n in cands)
         options.append([(form, math.log(n / total)) for form, n in cands])
+    if all(len(opts) == 1 for opts in options):  # nothing to choose (accented words)
+        return _with_forms(words, [opts[0][0] for opts in options])
     # Viterbi over the forms.
     best: list[dict[str, tuple[float, str | None]]] = []
     for i, opts in enumerate(options):
@@ -126,6 +128,9 @@ def restore(
                 continue
             scored = []
             for prev, (score, _) in best[-1].items():
+                if len(opts) == 1 and len(best[-1]) == 1:  # one way only: no count needed
+                    scored.append((score + prior, prev))
+                    continue
                 together = pair_count(words[i - 1], words[i], prev, form)
                 scored.append((score + prior + 2.0 * math.log(together + 0.1), prev))
             layer[form] = max(scored)
@@ -138,9 +143,13 @@ def restore(
         chosen.append(prev)
         form = prev
     chosen.reverse()
+    return _with_forms(words, chosen)
+
+
+def _with_forms(words: list[QueryWord], forms: list[str]) -> list[QueryWord]:
     return [
         w if (w.has_accents or form == w.accented) else replace(w, accented=form, restored=True)
-        for w, form in zip(words, chosen, strict=True)
+        for w, form in zip(words, forms, strict=True)
     ]
 
 
