@@ -24,6 +24,7 @@ from .query import ParsedQuery, QueryWord
 
 VOCABULARY_FILE = "vocabulary.json"
 MAX_FORMS = 4  # candidate accented forms tried per folded syllable
+DECODE_RATIO = 50  # a decoded word must be this many times as common as the word typed
 
 
 @dataclass
@@ -72,15 +73,30 @@ class Vocabulary:
     def has_form(self, accented: str) -> bool:
         return any(w == accented for w, _ in self.forms.get(fold(accented), ()))
 
+    def count(self, accented: str) -> int:
+        """Documents holding this accented form (0 when it is not a kept form)."""
+        return next((n for w, n in self.forms.get(fold(accented), ()) if w == accented), 0)
+
+    def count_folded(self, folded: str) -> int:
+        """Documents holding any kept form of this folded syllable."""
+        return sum(n for _, n in self.forms.get(folded, ()))
+
 
 def _decode(word: QueryWord, vocab: Vocabulary) -> QueryWord | None:
-    """The word as Telex or VNI keys, when that gives a word of the index and the word as
-    typed is not one ("coong" → "công"; "sex" stays "sex" if the index has it)."""
-    if word.folded in vocab.forms and not word.folded.isdigit():
+    """The word as Telex or VNI keys, when that gives a word of the index far more common
+    than the word as typed ("coong" → "công", "laf" → "là"; "sex" stays "sex" when the
+    index holds it about as often as "sẽ" would need)."""
+    if word.folded.isdigit():
         return None
+    typed = vocab.count_folded(word.folded)
     for decoder in (decode_telex, decode_vni):
         decoded = decoder(word.text).lower()
-        if decoded != word.text.lower() and vocab.has_form(decoded):
+        if decoded == word.text.lower():
+            continue
+        found = vocab.count(decoded)
+        # A large corpus holds stray letter strings ("laf", "ddax"): seen that rarely
+        # beside the decoded word, they were typed as Telex too.
+        if found and found >= DECODE_RATIO * typed:
             return QueryWord(word.text, decoded, fold(decoded))
     return None
 
@@ -107,6 +123,8 @@ def restore(
             continue
         total = sum(n for _, n in cands)
         options.append([(form, math.log(n / total)) for form, n in cands])
+    if all(len(opts) == 1 for opts in options):  # nothing to choose (accented words)
+        return _with_forms(words, [opts[0][0] for opts in options])
     # Viterbi over the forms.
     best: list[dict[str, tuple[float, str | None]]] = []
     for i, opts in enumerate(options):
@@ -117,6 +135,9 @@ def restore(
                 continue
             scored = []
             for prev, (score, _) in best[-1].items():
+                if len(opts) == 1 and len(best[-1]) == 1:  # one way only: no count needed
+                    scored.append((score + prior, prev))
+                    continue
                 together = pair_count(words[i - 1], words[i], prev, form)
                 scored.append((score + prior + 2.0 * math.log(together + 0.1), prev))
             layer[form] = max(scored)
@@ -129,9 +150,13 @@ def restore(
         chosen.append(prev)
         form = prev
     chosen.reverse()
+    return _with_forms(words, chosen)
+
+
+def _with_forms(words: list[QueryWord], forms: list[str]) -> list[QueryWord]:
     return [
         w if (w.has_accents or form == w.accented) else replace(w, accented=form, restored=True)
-        for w, form in zip(words, chosen, strict=True)
+        for w, form in zip(words, forms, strict=True)
     ]
 
 

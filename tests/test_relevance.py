@@ -18,14 +18,14 @@ from tests.conftest import SHARED_DATA
 VINEWSQA = SHARED_DATA / "vinewsqa"
 QUESTIONS = 600  # the first questions of the file: fixed, about a fifth of the set
 
-# Variant → MRR@10 floor, about 0.02 under what this slice measured when set (0.7986,
-# 0.7917, 0.7986, 0.7962, 0.7908).
+# Variant → MRR@10 floor, about 0.02 under what this slice measured when set (0.8260,
+# 0.8211, 0.8260, 0.8254, 0.8210).
 FLOORS = {
-    "as-written": 0.78,
-    "unaccented": 0.77,
-    "tone-moved": 0.78,
-    "telex": 0.77,
-    "mixed": 0.77,
+    "as-written": 0.805,
+    "unaccented": 0.80,
+    "tone-moved": 0.805,
+    "telex": 0.805,
+    "mixed": 0.80,
 }
 
 
@@ -76,4 +76,4 @@ def test_ranking_stays_above_its_floor(vinewsqa_engine: Engine, variant: str) ->
 
 def test_unaccented_questions_rank_nearly_as_well_as_accented(vinewsqa_engine: Engine) -> None:
     accented = mrr_at_10(vinewsqa_engine, "as-written")
-    assert mrr_at_10(vinewsqa_engine, "unaccented") >= accented - 0.03
+    assert mrr_at_10(vinewsqa_engine, "unaccented") >= accented - 0.02

@@ -137,3 +137,25 @@ def test_question_words_are_not_required(tmp_path: Path) -> None:
     ]
     build_index(articles, tmp_path)
     assert ids(Engine(tmp_path), "Salmonella là gì?") == ["a"]
+
+
+def test_telex_is_decoded_unless_the_word_typed_is_a_real_word_of_the_index(
+    tmp_path: Path,
+) -> None:
+    # A news archive holds stray letter strings ("laf" once, a typo) beside the words they
+    # decode to; a word seen about as often as its decoding ("sex") is a word in its own right.
+    common = [Article(id=f"la-{i}", title=f"Tin {i}", body="Đây là tin sẽ đến.") for i in range(60)]
+    articles = [
+        *common,
+        Article(id="typo", title="Gõ nhầm", body="Bản tin laf gõ nhầm."),
+        *(
+            Article(id=f"sex-{i}", title="Sex Education", body="Phim sex education.")
+            for i in range(5)
+        ),
+    ]
+    build_index(articles, tmp_path)
+    engine = Engine(tmp_path)
+    assert engine.search("tin laf").interpreted == "tin là"
+    page = engine.search("sex education")
+    assert page.interpreted is None
+    assert page.hits[0].id.startswith("sex-")
