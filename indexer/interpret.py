@@ -125,32 +125,41 @@ def restore(
         options.append([(form, math.log(n / total)) for form, n in cands])
     if all(len(opts) == 1 for opts in options):  # nothing to choose (accented words)
         return _with_forms(words, [opts[0][0] for opts in options])
-    # Viterbi over the forms.
+
+    def together(i: int, prev: str, form: str) -> float:
+        if len(options[i]) == 1 and len(options[i - 1]) == 1:  # one way only: no count needed
+            return 0.0
+        return 2.0 * math.log(pair_count(words[i - 1], words[i], prev, form) + 0.1)
+
+    chosen = best_sequence(options, together)
+    return _with_forms(words, chosen)
+
+
+def best_sequence(
+    options: list[list[tuple[str, float]]], step: Callable[[int, str, str], float]
+) -> list[str]:
+    """One option per position, the sequence with the best sum of the options' own scores
+    and ``step(i, previous, option)`` between neighbours (a Viterbi pass)."""
     best: list[dict[str, tuple[float, str | None]]] = []
     for i, opts in enumerate(options):
         layer: dict[str, tuple[float, str | None]] = {}
-        for form, prior in opts:
+        for option, own in opts:
             if i == 0:
-                layer[form] = (prior, None)
+                layer[option] = (own, None)
                 continue
-            scored = []
-            for prev, (score, _) in best[-1].items():
-                if len(opts) == 1 and len(best[-1]) == 1:  # one way only: no count needed
-                    scored.append((score + prior, prev))
-                    continue
-                together = pair_count(words[i - 1], words[i], prev, form)
-                scored.append((score + prior + 2.0 * math.log(together + 0.1), prev))
-            layer[form] = max(scored)
+            layer[option] = max(
+                (score + own + step(i, prev, option), prev) for prev, (score, _) in best[-1].items()
+            )
         best.append(layer)
-    form = max(best[-1].items(), key=lambda item: item[1][0])[0]
-    chosen = [form]
+    option = max(best[-1].items(), key=lambda item: item[1][0])[0]
+    chosen = [option]
     for i in range(len(best) - 1, 0, -1):
-        prev = best[i][form][1]
+        prev = best[i][option][1]
         assert prev is not None
         chosen.append(prev)
-        form = prev
+        option = prev
     chosen.reverse()
-    return _with_forms(words, chosen)
+    return chosen
 
 
 def _with_forms(words: list[QueryWord], forms: list[str]) -> list[QueryWord]:

@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable
 from itertools import combinations
 
-from .interpret import Vocabulary
+from .interpret import Vocabulary, best_sequence
 from .normalize import decode_telex, decode_vni, fold
 
 FEW_RESULTS = 5  # a query finding fewer articles than this may get a suggestion
@@ -125,27 +125,12 @@ class Speller:
                 p += FOLLOW_SHARE * min(1.0, pair_docs(a, b) / docs_a)
             return math.log(p)
 
-        best: list[dict[str, tuple[float, str | None]]] = []
-        for i, opts in enumerate(options):
-            layer: dict[str, tuple[float, str | None]] = {}
-            for cand, cost in opts:
-                if i == 0:
-                    layer[cand] = (math.log(alone(cand)) - cost, None)
-                    continue
-                layer[cand] = max(
-                    (prev_score + after(prev, cand) - cost, prev)
-                    for prev, (prev_score, _) in best[-1].items()
-                )
-            best.append(layer)
-        cand = max(best[-1].items(), key=lambda item: item[1][0])[0]
-        chosen = [cand]
-        for i in range(len(best) - 1, 0, -1):
-            prev = best[i][cand][1]
-            assert prev is not None
-            chosen.append(prev)
-            cand = prev
-        chosen.reverse()
-        return chosen
+        # The first word's own frequency, then how likely each word is after the one before.
+        scored = [
+            [(cand, (math.log(alone(cand)) if i == 0 else 0.0) - cost) for cand, cost in opts]
+            for i, opts in enumerate(options)
+        ]
+        return best_sequence(scored, lambda _, prev, cand: after(prev, cand))
 
 
 def did_you_mean(
