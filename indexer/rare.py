@@ -1,15 +1,15 @@
 """Word pairs seen in one article only, kept out of the term dictionary.
 
-Half of the folded bigrams of a news collection occur in a single article ("khám phá thác"
-pairs, names, typos), and in Whoosh every term costs about 60 bytes of dictionary whatever
+Half of the folded bigrams of a news collection occur in a single article (chance neighbours,
+names, typos), and in Whoosh every term costs about 60 bytes of dictionary whatever
 its postings. A segment therefore writes such a bigram not as its own term but as one
 posting in a shared bucket (``RARE_FIELDS``: ``body_2f`` → ``body_2r``): the bucket is chosen
 by a hash of the bigram, and the posting's weight holds more bits of that hash (a tag).
 
 Reading a bigram absent from a segment's dictionary looks in its bucket for postings with its
 tag and confirms each such article against its stored text with the indexer's own analysis,
-which also gives the exact frequency. Results and scores are
-those of an index holding every bigram as a term.
+which also gives the exact frequency. Results and scores are those of an index holding every
+bigram as a term.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ TAG_BITS = 24  # a float32 weight holds integers up to 2**24 exactly
 
 
 def bucket_and_tag(term: bytes) -> tuple[bytes, int]:
-    """The bucket term and the tag of a rare bigram: b"dan van" → (b"5e1", 9_876_543)."""
+    """The bucket term and the tag of a rare bigram: b"dan van" → (b"f3e", 9574864)."""
     h = zlib.crc32(term) | (zlib.adler32(term) << 32)
     bucket = h & ((1 << BUCKET_BITS) - 1)
     tag = (h >> BUCKET_BITS) & ((1 << TAG_BITS) - 1)

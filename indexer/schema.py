@@ -20,7 +20,7 @@ from . import analysis
 SCHEMA_VERSION = 2
 
 TEXT_FIELDS = ("title", "body")
-# Suffixes of the four term representations of a text field.
+# Suffixes of the three term representations of a text field.
 ACCENTED, FOLDED, FOLDED_BIGRAMS = "", "_f", "_2f"
 RARE_BIGRAMS = "_2r"  # not a representation: where a segment keeps its one-article bigrams
 REPRESENTATIONS: dict[str, Callable[[], Any]] = {
