@@ -16,7 +16,7 @@ then rejected by the estimate).
 
 Layout in an index generation::
 
-    minhash.npy   uint32 (documents, NUM_PERM): the signature of each document number
+    minhash.npy   uint8 (documents, NUM_PERM): the signature of each document number
     groups.npy    int32 (documents,): the group of each document number (the smallest
                   document number of its group; a document alone is its own group)
 
@@ -49,7 +49,11 @@ MIN_SHINGLES = 8  # a shorter body is shingled with its title; a shorter text ne
 NUM_PERM = 128
 BANDS, ROWS = 16, 8
 THRESHOLD = 0.8  # estimated Jaccard similarity of two near-copies' shingle sets
-EMPTY = np.uint32(0xFFFFFFFF)  # every value of the signature of no shingles (or no article)
+# Each MinHash value is kept to its lowest 8 bits (b-bit minwise hashing): a quarter of the
+# space, and two different values agree by chance 1 time in 256, which ``_estimate`` removes.
+VALUE_BITS = 8
+_CHANCE = 1.0 / (1 << VALUE_BITS)
+EMPTY = np.uint8(0xFF)  # every value of the signature of no shingles (or no article)
 
 _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 # One hash function per value, h(x) = (a·x + b) mod 2⁶⁴, high 32 bits (multiply-shift over
@@ -91,7 +95,7 @@ def shingle_hashes(words: Sequence[str]) -> np.ndarray:
 
 
 def word_signature(title_words: Sequence[str], body_words: Sequence[str]) -> np.ndarray:
-    """The MinHash signature of an article (uint32, ``NUM_PERM`` values) from the folded
+    """The MinHash signature of an article (uint8, ``NUM_PERM`` values) from the folded
     syllables of its body, or of title and body when the body is very short. All ``EMPTY``
     (never grouped) when even both are shorter than ``MIN_SHINGLES`` shingles: too little
     text to tell a copy from a coincidence. (The indexer passes the syllables it has split.)
@@ -100,11 +104,11 @@ def word_signature(title_words: Sequence[str], body_words: Sequence[str]) -> np.
     if len(hashes) < MIN_SHINGLES:
         hashes = shingle_hashes([*title_words, *body_words])
     if len(hashes) < MIN_SHINGLES:
-        return np.full(NUM_PERM, EMPTY, dtype=np.uint32)
+        return np.full(NUM_PERM, EMPTY, dtype=np.uint8)
     hashes = np.unique(hashes)
     with np.errstate(over="ignore"):
         values = (hashes[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
-    return values.min(axis=0).astype(np.uint32)
+    return (values.min(axis=0) & np.uint64(0xFF)).astype(np.uint8)
 
 
 def signature(title: str, body: str) -> np.ndarray:
@@ -114,11 +118,17 @@ def signature(title: str, body: str) -> np.ndarray:
     )
 
 
+def _estimate(agree: np.ndarray | float) -> np.ndarray | float:
+    """Jaccard similarity from the share of equal signature values, less the equal values
+    that 8-bit values give by chance."""
+    return np.maximum(0.0, (agree - _CHANCE) / (1.0 - _CHANCE))
+
+
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
     """Estimated Jaccard similarity of two signatures (0 when either has no text)."""
     if (a == EMPTY).all() or (b == EMPTY).all():
         return 0.0
-    return float(np.count_nonzero(a == b)) / NUM_PERM
+    return float(_estimate(np.count_nonzero(a == b) / NUM_PERM))
 
 
 def _candidate_pairs(sigs: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -179,7 +189,8 @@ def group_ids(sigs: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
         same = np.empty(len(pairs), dtype=np.float32)
         for lo in range(0, len(pairs), 65_536):  # bounded memory for the comparison
             p = pairs[lo : lo + 65_536]
-            same[lo : lo + len(p)] = (sigs[rows[p[:, 0]]] == sigs[rows[p[:, 1]]]).mean(axis=1)
+            agree = (sigs[rows[p[:, 0]]] == sigs[rows[p[:, 1]]]).mean(axis=1)
+            same[lo : lo + len(p)] = _estimate(agree)
         pairs = pairs[same >= threshold]
     labels = _components(len(rows), pairs)
     groups[rows] = rows[labels]
@@ -191,7 +202,9 @@ def load_signatures(gen: Path) -> np.ndarray:
     try:
         sigs = np.load(gen / SIGNATURES_FILE)
     except FileNotFoundError:
-        return np.zeros((0, NUM_PERM), dtype=np.uint32)
+        return np.zeros((0, NUM_PERM), dtype=np.uint8)
+    if sigs.dtype != np.uint8:  # an index of full 32-bit values: kept to the bits used now
+        sigs = np.where(sigs == np.uint32(0xFFFFFFFF), EMPTY, sigs & 0xFF).astype(np.uint8)
     return sigs
 
 
@@ -213,7 +226,7 @@ def write_groups(
     """Save the signatures of a generation (those of ``previous`` kept, ``new`` ones by
     document number added, ``dropped`` documents emptied) and its groups; return the groups.
     """
-    sigs = np.full((n_docs, NUM_PERM), EMPTY, dtype=np.uint32)
+    sigs = np.full((n_docs, NUM_PERM), EMPTY, dtype=np.uint8)
     kept = min(len(previous), n_docs)
     sigs[:kept] = previous[:kept]
     for docnum, sig in new.items():
