@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,12 @@ def dated_client(dated_index: Path):
     from webui import create_app
 
     return create_app({"TESTING": True, "INDEX_DIR": str(dated_index)}).test_client()
+
+
+@pytest.fixture
+def index_dir(seed_index: Path, tmp_path: Path) -> Path:
+    """A private copy of the seed index (without its search log), so each test sees only its
+    own searches."""
+    target = tmp_path / "index"
+    shutil.copytree(seed_index, target, ignore=shutil.ignore_patterns("analytics.sqlite3*"))
+    return target

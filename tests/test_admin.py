@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ from webui.analytics import get_log
 
 TOKEN = "mã-bí-mật-42"
 ASCII_TOKEN = "s3cret-token"
-
-
-@pytest.fixture
-def index_dir(seed_index: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "index"
-    shutil.copytree(seed_index, target, ignore=shutil.ignore_patterns("analytics.sqlite3*"))
-    return target
 
 
 def make_app(index_dir: Path, **config: object):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -30,14 +29,6 @@ from webui import create_app
 from webui.analytics import get_log
 
 COLUMNS = {"id", "at", "surface", "query", "interpreted", "results", "took_ms"}
-
-
-@pytest.fixture
-def index_dir(seed_index: Path, tmp_path: Path) -> Path:
-    """A private copy of the seed index, so each test sees only its own searches."""
-    target = tmp_path / "index"
-    shutil.copytree(seed_index, target, ignore=shutil.ignore_patterns("analytics.sqlite3*"))
-    return target
 
 
 def make_app(index_dir: Path, **config: object):

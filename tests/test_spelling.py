@@ -3,24 +3,15 @@ API, and never for a query that already finds good results."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from indexer import Engine
 from indexer.spelling import distance
-from tests.words_corpus import words_index_fixture  # noqa: F401 - registered as words_index
-from webui import create_app
-
-
-@pytest.fixture(scope="module")
-def words_engine(words_index: Path) -> Engine:
-    return Engine(words_index)
-
-
-@pytest.fixture
-def client(words_index: Path):
-    return create_app({"TESTING": True, "INDEX_DIR": str(words_index)}).test_client()
+from tests.words_corpus import (  # noqa: F401 - fixtures registered by name
+    words_client_fixture,
+    words_engine_fixture,
+    words_index_fixture,
+)
 
 
 @pytest.mark.parametrize(

@@ -12,20 +12,14 @@ import pytest
 from indexer import Engine, QueryError
 from indexer.analysis import syllables
 from indexer.suggest import PhraseCounter, Suggester, phrases
-from tests.words_corpus import words_index_fixture  # noqa: F401 - registered as words_index
+from tests.words_corpus import (  # noqa: F401 - fixtures registered by name
+    words_client_fixture,
+    words_engine_fixture,
+    words_index_fixture,
+)
 from webui import create_app
 
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-
-
-@pytest.fixture(scope="module")
-def words_engine(words_index: Path) -> Engine:
-    return Engine(words_index)
-
-
-@pytest.fixture
-def client(words_index: Path):
-    return create_app({"TESTING": True, "INDEX_DIR": str(words_index)}).test_client()
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 Articles holding each phrase: "dân vận" 12 (8 of them "dân vận khéo", 4 "dân vận năm"),
 "dân chủ" 3 ("dân chủ cơ" 3), "dần dần" 2, "chuyển đổi số" 6, "Phong Điền" 5, "SOS" 1.
-Import the fixture by name: ``from tests.words_corpus import words_index_fixture  # noqa: F401``.
+Import the fixtures by name (``words_index``, ``words_engine``, ``client``):
+``from tests.words_corpus import words_index_fixture  # noqa: F401``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import Article, build_index
+from indexer import Article, Engine, build_index
 
 PLACES = ["Hòa Bình", "Tân Lập", "Yên Thế", "Bảo Lạc", "Mường Tè", "Kỳ Sơn", "Ba Bể", "Sìn Hồ"]
 
@@ -51,3 +52,15 @@ def words_index_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index_dir = tmp_path_factory.mktemp("words_index")
     build_index(articles(), index_dir, workers=1)
     return index_dir
+
+
+@pytest.fixture(scope="module", name="words_engine")
+def words_engine_fixture(words_index: Path) -> Engine:
+    return Engine(words_index)
+
+
+@pytest.fixture(name="client")
+def words_client_fixture(words_index: Path):
+    from webui import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(words_index)}).test_client()
