@@ -43,6 +43,7 @@ from .duplicates import DuplicateGroups, group_page
 from .facets import Filters, Grouping, check_sort, narrow, top
 from .highlight import highlight_all, snippet
 from .interpret import Vocabulary, interpret
+from .proximity import Proximity, QueryTerms, folded_syllables, rerank
 from .query import Clause, ParsedQuery, QueryWord, parse
 from .rare import RARE_FIELDS, bucket_and_tag
 from .rare import candidates as rare_candidates
@@ -60,6 +61,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 ACCENTED_BODY = "body" + ACCENTED
 FOLDED_BIGRAMS_BODY = "body" + FOLDED_BIGRAMS
+FOLDED_BODY = "body" + FOLDED
 MAX_PAGE = 1000
 RELATED_LIMIT = 5
 
@@ -85,6 +87,7 @@ class Ranking:
     bigram_weight: float = 1.0
     coord_power: float = 0.0  # (matched groups / groups) ** power
     and_max_groups: int = 4  # queries up to this many words need all of them
+    proximity: Proximity = field(default_factory=Proximity)  # the second stage
 
     def b_for(self, text_field: str) -> float:
         return self.title_b if text_field == "title" else self.body_b
@@ -638,6 +641,36 @@ class Engine:
             scores *= coord
         return _Scored(scores, matched, partial)
 
+    def _rerank(
+        self, snap: _Snapshot, parsed: ParsedQuery, scores: np.ndarray, candidates: np.ndarray
+    ) -> None:
+        """Second stage: the best ``depth`` candidates re-scored by the closeness of the
+        query's words in their text (``indexer.proximity``)."""
+        model = self.ranking.proximity
+        terms = self._proximity_terms(snap, parsed)
+        depth = min(model.depth, len(candidates))
+        if depth < 2 or len(terms.weights) < model.min_terms:
+            return
+        best = np.argpartition(-scores[candidates], depth - 1)[:depth]
+        top = candidates[best[np.argsort(-scores[candidates[best]], kind="stable")]]
+
+        def tokens_of(docnum: int) -> list[str]:
+            return folded_syllables(snap.stored_fields(docnum)["body_text"])
+
+        rerank(scores, top, tokens_of, terms, model)
+
+    def _proximity_terms(self, snap: _Snapshot, parsed: ParsedQuery) -> QueryTerms:
+        """The query's folded syllables weighed by their IDF in the article bodies (function
+        and question words by ``stopword_weight`` of it)."""
+        weights: dict[str, float] = {}
+        for word in parsed.words():
+            df = len(snap.postings(FOLDED_BODY, word.folded)[0])
+            idf = math.log(1.0 + (snap.n_docs - df + 0.5) / (df + 0.5))
+            if is_stopword(word):
+                idf *= self.ranking.stopword_weight
+            weights[word.folded] = max(weights.get(word.folded, 0.0), idf)
+        return QueryTerms(weights)
+
     def _pair_count(self, snap: _Snapshot, a: QueryWord, b: QueryWord, fa: str, fb: str) -> int:
         """Articles holding "fa fb", the accented forms of the folded pair "a b".
 
@@ -756,6 +789,8 @@ class Engine:
         # Filters and facets over the whole result set, in one place (indexer.facets).
         narrowed = narrow(scored.matched, snap.columns, filters, snap.grouping)
         result.facets = narrowed.facets
+        if sort == "relevance" and not parsed.is_empty():
+            self._rerank(snap, parsed, scored.scores, narrowed.candidates)
         folded_terms = {w.folded for w in parsed.words()}
         result.total, result.hits = self._grouped_hits(
             snap, scored.scores, narrowed.candidates, sort, page, per_page, folded_terms, snippets
