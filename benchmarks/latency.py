@@ -49,6 +49,7 @@ from benchmarks.peers import Fts5Peer, TantivyPeer, tantivy_available
 
 KINDS = ("keyword", "keyword-unaccented", "question", "question-unaccented")
 PEERS = ("sqlite-fts5", "tantivy")
+ONE_STAGE = "timkiem-1-stage"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -176,6 +177,8 @@ def build_peer(
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from indexer import Engine
+    from indexer.proximity import Proximity
+    from indexer.search import Ranking
 
     vntc = args.data_dir / "vntc" / "vntc_10topics.jsonl.gz"
     vinewsqa = args.data_dir / "vinewsqa"
@@ -213,8 +216,11 @@ def main(argv: list[str] | None = None) -> int:
         }
         # No result cache: every timed call runs the search (the runs repeat the queries).
         engine = Engine(index_dir, result_cache=0)
+        # The same engine without its second stage (proximity), to show what that costs.
+        one_stage = Engine(index_dir, result_cache=0, ranking=Ranking(proximity=Proximity(depth=0)))
         systems: dict[str, Callable[[Query], Sequence[Any]]] = {
             "timkiem": lambda q: engine.search(q.text, per_page=10, snippets=False).hits,
+            ONE_STAGE: lambda q: one_stage.search(q.text, per_page=10, snippets=False).hits,
             "timkiem+snippets": lambda q: engine.search(q.text, per_page=10, snippets=True).hits,
         }
         with tempfile.TemporaryDirectory(prefix="timkiem-peers-") as tmp:
@@ -239,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             for kind in latency["timkiem"]
         }
-        for peer in args.peer_list
+        for peer in [*args.peer_list, ONE_STAGE]
     }
     result = {
         "docs": build["timkiem"]["documents"],
@@ -303,6 +309,7 @@ def print_report(r: dict[str, Any]) -> None:
     if r["ratios"]:
         print()
         print("ratios, timkiem search (no snippets) / peer; below 1 means timkiem is faster")
+        print(f"({ONE_STAGE}: timkiem without its proximity stage, the cost of that stage)")
         print(f"{'peer':<26}{'queries':<21}{'p50':>7}{'p95':>7}{'p99':>7}")
         for name, kinds in r["ratios"].items():
             for kind, x in kinds.items():
