@@ -77,7 +77,7 @@ def folded_syllables(text: str) -> list[str]:
 
     Splits at every character that is not a letter, a digit or "_" (the index's tokenizer also
     keeps combining marks inside a syllable; stored text is NFC, so none are left there).
-    Lower-case, split, then fold each distinct word once: twice as fast as folding the text.
+    Lower-case, split, then fold each distinct word once (cached), rather than fold the text.
     """
     return list(map(_folded, _WORD_RE.findall(text.lower())))
 

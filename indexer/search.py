@@ -422,6 +422,11 @@ class _Snapshot:
         self._finalizer()
 
 
+def _idf(n_docs: int, df: int) -> float:
+    """BM25's inverse document frequency of a term found in ``df`` of ``n_docs`` articles."""
+    return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+
+
 @dataclass
 class _Scored:
     scores: np.ndarray
@@ -524,7 +529,7 @@ class Engine:
         df = len(ids)
         if fields == ("title",):
             df = max(df, len(snap.postings("body" + rep, term)[0]))
-        idf = math.log(1.0 + (snap.n_docs - df + 0.5) / (df + 0.5))
+        idf = _idf(snap.n_docs, df)
         k1 = r.k1
         scores[ids] += (weight * idf * (k1 + 1.0)) * tf / (tf + k1)
         return ids
@@ -665,8 +670,7 @@ class Engine:
         weights: dict[str, float] = {}
         content: set[str] = set()
         for word in parsed.words():
-            df = len(snap.postings(FOLDED_BODY, word.folded)[0])
-            idf = math.log(1.0 + (snap.n_docs - df + 0.5) / (df + 0.5))
+            idf = _idf(snap.n_docs, len(snap.postings(FOLDED_BODY, word.folded)[0]))
             if is_stopword(word):
                 idf *= self.ranking.stopword_weight
             else:
