@@ -18,7 +18,7 @@ The new score is the first-stage score (divided by the best one, so 1.0 for the 
 these shares with the weights of ``Proximity``. Work per query is bounded by ``depth``
 articles, whatever the size of the index.
 
->>> terms = QueryTerms({"dan": 1.0, "van": 1.0, "kheo": 2.0}, content_words=3)
+>>> terms = QueryTerms({"dan": 1.0, "van": 1.0, "kheo": 2.0}, words=3)
 >>> round(window_share(["phong", "trao", "dan", "van", "kheo"], terms, 3), 2)
 1.0
 """
@@ -48,19 +48,18 @@ class Proximity:
     windows: tuple[tuple[int, float], ...] = ((5, 0.1), (10, 0.5), (20, 0.6), (40, 0.15))
     coverage_weight: float = -0.1  # share of the query's weight found anywhere in the text
     length_weight: float = -0.1  # times log(syllables in the text + 1): the shorter, the closer
-    # Fewer distinct content words (not function or question words): left to the first
-    # stage, whose word pairs already rank two adjacent words together (and keyword searches
-    # stay fast).
-    min_content_words: int = 3
+    # Shorter queries need all their words, and the first stage's word pairs already rank
+    # them by whether they stand together: keyword searches skip this stage (and stay fast).
+    min_words: int = 5
 
 
 @dataclass(frozen=True)
 class QueryTerms:
     """Folded query syllables → weight (their IDF, function words weighed down), and how
-    many of them are content words."""
+    many syllables the query has."""
 
     weights: dict[str, float]
-    content_words: int
+    words: int
 
     @property
     def total(self) -> float:
@@ -157,7 +156,7 @@ def rerank(
 ) -> None:
     """Re-score the documents ``top`` (best first) in place in ``scores``: they keep their
     places above every other document, ordered by first-stage score plus closeness."""
-    if len(top) < 2 or terms.content_words < model.min_content_words:
+    if len(top) < 2 or terms.words < model.min_words:
         return
     first = scores[top].astype(np.float64)
     best = float(first.max())

@@ -654,7 +654,7 @@ class Engine:
         model = self.ranking.proximity
         terms = self._proximity_terms(snap, parsed)
         depth = min(model.depth, len(candidates))
-        if depth < 2 or terms.content_words < model.min_content_words:
+        if depth < 2 or terms.words < model.min_words:
             return
         best = np.argpartition(-scores[candidates], depth - 1)[:depth]
         top = candidates[best[np.argsort(-scores[candidates[best]], kind="stable")]]
@@ -668,15 +668,13 @@ class Engine:
         """The query's folded syllables weighed by their IDF in the article bodies (function
         and question words by ``stopword_weight`` of it)."""
         weights: dict[str, float] = {}
-        content: set[str] = set()
-        for word in parsed.words():
+        words = parsed.words()
+        for word in words:
             idf = _idf(snap.n_docs, len(snap.postings(FOLDED_BODY, word.folded)[0]))
             if is_stopword(word):
                 idf *= self.ranking.stopword_weight
-            else:
-                content.add(word.folded)
             weights[word.folded] = max(weights.get(word.folded, 0.0), idf)
-        return QueryTerms(weights, len(content))
+        return QueryTerms(weights, len(words))
 
     def _pair_count(self, snap: _Snapshot, a: QueryWord, b: QueryWord, fa: str, fb: str) -> int:
         """Articles holding "fa fb", the accented forms of the folded pair "a b".

@@ -18,7 +18,7 @@ from indexer.proximity import (
 )
 from indexer.search import Ranking
 
-TERMS = QueryTerms({"tiem": 1.0, "vac": 1.0, "xin": 1.0, "soi": 3.0}, content_words=4)
+TERMS = QueryTerms({"tiem": 1.0, "vac": 1.0, "xin": 1.0, "soi": 3.0}, words=5)
 
 
 @pytest.mark.parametrize(
@@ -78,11 +78,11 @@ def test_rerank_reorders_only_the_top_and_keeps_them_above_the_rest() -> None:
 @pytest.mark.parametrize(
     "terms",
     [
-        QueryTerms({"soi": 1.0}, content_words=1),
-        QueryTerms({"vac": 1.0, "xin": 1.0, "la": 0.1, "gi": 0.1}, content_words=2),
+        QueryTerms({"soi": 1.0}, words=1),
+        QueryTerms({"vac": 1.0, "xin": 1.0, "la": 0.1, "gi": 0.1}, words=4),
     ],
 )
-def test_rerank_leaves_queries_of_one_or_two_content_words_alone(terms: QueryTerms) -> None:
+def test_rerank_leaves_keyword_queries_of_up_to_four_words_alone(terms: QueryTerms) -> None:
     scores = np.array([3.0, 2.0], dtype=np.float32)
     texts = {0: "vac a b c d e f g h i j k xin la gi soi", 1: "vac xin la gi soi"}
     rerank(scores, np.array([0, 1]), lambda d: texts[d].split(), terms, Proximity())
