@@ -35,6 +35,8 @@ _TOKEN_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 # What may stand between two syllables of one word or phrase: spaces, a hyphen.
 _JOINING_GAP_RE = re.compile(r"[\s\-]*")
 
+_FAST_WORD_RE = re.compile(r"\w+")
+
 BIGRAM_SEPARATOR = " "
 
 
@@ -72,6 +74,17 @@ def syllables(text: str) -> list[Syllable]:
         out.append(Syllable(start, end, accented, folded, joined))
         prev_end = end
     return out
+
+
+def folded_syllables(text: str) -> list[str]:
+    """The folded syllables of a text, without offsets: "Dân vận" → ["dan", "van"].
+
+    The fast form of ``[s.folded for s in syllables(text)]`` for re-reading stored articles
+    at query time: ``\\w+`` takes re's fast path, and each distinct word is folded once
+    (``word_forms`` is cached). It differs from ``syllables`` only where a word holds "_" or
+    a combining mark that NFC could not compose, both rare in articles.
+    """
+    return [word_forms(w)[1] for w in _FAST_WORD_RE.findall(text.lower())]
 
 
 def bigrams(words: list[str], joined: list[bool]) -> list[str]:

@@ -5,7 +5,7 @@ A reader's question is usually answered by one sentence of one article, and that
 holds most of the question's words within a few syllables of each other, while an article
 that merely shares the topic holds the same words scattered over its length. Whole-document
 BM25 cannot see the difference, so the first ``depth`` articles of a ranking are read again
-(their stored text, folded the way the index folds it) and each gets:
+(their stored text, as ``analysis.folded_syllables``) and each gets:
 
 - for a few window sizes (5, 10, 20, 40 syllables), the largest share of the query's weight
   found inside one window: every distinct query word found there counts its IDF once;
@@ -18,7 +18,7 @@ The new score is the first-stage score (divided by the best one, so 1.0 for the 
 these shares with the weights of ``Proximity``. Work per query is bounded by ``depth``
 articles, whatever the size of the index.
 
->>> terms = QueryTerms({"dan": 1.0, "van": 1.0, "kheo": 2.0}, words=3)
+>>> terms = QueryTerms({"dan": 1.0, "van": 1.0, "kheo": 2.0})
 >>> round(window_share(["phong", "trao", "dan", "van", "kheo"], terms, 3), 2)
 1.0
 """
@@ -26,16 +26,10 @@ articles, whatever the size of the index.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-
-from .normalize import fold
-
-_WORD_RE = re.compile(r"\w+")  # the fast path of re; "_" is as rare in articles as in queries
 
 
 @dataclass(frozen=True)
@@ -48,37 +42,17 @@ class Proximity:
     windows: tuple[tuple[int, float], ...] = ((5, 0.1), (10, 0.5), (20, 0.6), (40, 0.15))
     coverage_weight: float = -0.1  # share of the query's weight found anywhere in the text
     length_weight: float = -0.1  # times log(syllables in the text + 1): the shorter, the closer
-    # Shorter queries need all their words, and the first stage's word pairs already rank
-    # them by whether they stand together: keyword searches skip this stage (and stay fast).
-    min_words: int = 5
 
 
 @dataclass(frozen=True)
 class QueryTerms:
-    """Folded query syllables → weight (their IDF, function words weighed down), and how
-    many syllables the query has."""
+    """Folded query syllables → weight (their IDF, function words weighed down)."""
 
     weights: dict[str, float]
-    words: int
 
     @property
     def total(self) -> float:
         return sum(self.weights.values())
-
-
-@lru_cache(maxsize=200_000)
-def _folded(word: str) -> str:
-    return fold(word)
-
-
-def folded_syllables(text: str) -> list[str]:
-    """A text as the folded syllables the index holds: "Dân vận" → ["dan", "van"].
-
-    Splits at every character that is not a letter, a digit or "_" (the index's tokenizer also
-    keeps combining marks inside a syllable; stored text is NFC, so none are left there).
-    Lower-case, split, then fold each distinct word once (cached), rather than fold the text.
-    """
-    return list(map(_folded, _WORD_RE.findall(text.lower())))
 
 
 @dataclass(frozen=True)
@@ -154,9 +128,9 @@ def rerank(
     terms: QueryTerms,
     model: Proximity,
 ) -> None:
-    """Re-score the documents ``top`` (best first) in place in ``scores``: they keep their
-    places above every other document, ordered by first-stage score plus closeness."""
-    if len(top) < 2 or terms.words < model.min_words:
+    """Re-score the documents ``top`` in place in ``scores``: they keep their places above
+    every other document, ordered by first-stage score plus closeness."""
+    if len(top) < 2:
         return
     first = scores[top].astype(np.float64)
     best = float(first.max())

@@ -36,14 +36,14 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from .analysis import BIGRAM_SEPARATOR
+from .analysis import BIGRAM_SEPARATOR, folded_syllables
 from .build import CURRENT_FILE, generation_dir
 from .columns import Columns
 from .duplicates import DuplicateGroups, group_page
 from .facets import Filters, Grouping, check_sort, narrow, top
 from .highlight import highlight_all, snippet
 from .interpret import Vocabulary, interpret
-from .proximity import Proximity, QueryTerms, folded_syllables, rerank
+from .proximity import Proximity, QueryTerms, rerank
 from .query import Clause, ParsedQuery, QueryWord, parse
 from .rare import RARE_FIELDS, bucket_and_tag
 from .rare import candidates as rare_candidates
@@ -432,6 +432,8 @@ class _Scored:
     scores: np.ndarray
     matched: np.ndarray  # docs satisfying the query
     partial: bool = False  # no article has every word: matched holds the best partial ones
+    # A long query (a question): ranked by any of its words, so the second stage applies.
+    any_words: bool = False
 
 
 class Engine:
@@ -633,7 +635,8 @@ class Engine:
         free = [g for g in positive if not g.explicit]
         if not n_content:  # only function words: they are the query
             matched_content, n_content = matched_groups, n_groups
-        if n_groups <= self.ranking.and_max_groups:
+        any_words = n_groups > self.ranking.and_max_groups
+        if not any_words:
             matched = required & (matched_content >= n_content)
             if free and not matched.any():
                 # Nothing has every word: fall back to the best partial matches.
@@ -644,7 +647,7 @@ class Engine:
         if n_groups > 1:
             coord = (matched_groups.astype(np.float32) / n_groups) ** self.ranking.coord_power
             scores *= coord
-        return _Scored(scores, matched, partial)
+        return _Scored(scores, matched, partial, any_words)
 
     def _rerank(
         self, snap: _Snapshot, parsed: ParsedQuery, scores: np.ndarray, candidates: np.ndarray
@@ -652,29 +655,25 @@ class Engine:
         """Second stage: the best ``depth`` candidates re-scored by the closeness of the
         query's words in their text (``indexer.proximity``)."""
         model = self.ranking.proximity
-        terms = self._proximity_terms(snap, parsed)
-        depth = min(model.depth, len(candidates))
-        if depth < 2 or terms.words < model.min_words:
+        if model.depth < 2:
             return
-        best = np.argpartition(-scores[candidates], depth - 1)[:depth]
-        top = candidates[best[np.argsort(-scores[candidates[best]], kind="stable")]]
+        best = top(candidates, scores, snap.columns, "relevance", model.depth)
 
         def tokens_of(docnum: int) -> list[str]:
             return folded_syllables(snap.stored_fields(docnum)["body_text"])
 
-        rerank(scores, top, tokens_of, terms, model)
+        rerank(scores, best, tokens_of, self._proximity_terms(snap, parsed), model)
 
     def _proximity_terms(self, snap: _Snapshot, parsed: ParsedQuery) -> QueryTerms:
         """The query's folded syllables weighed by their IDF in the article bodies (function
         and question words by ``stopword_weight`` of it)."""
         weights: dict[str, float] = {}
-        words = parsed.words()
-        for word in words:
+        for word in parsed.words():
             idf = _idf(snap.n_docs, len(snap.postings(FOLDED_BODY, word.folded)[0]))
             if is_stopword(word):
                 idf *= self.ranking.stopword_weight
             weights[word.folded] = max(weights.get(word.folded, 0.0), idf)
-        return QueryTerms(weights, len(words))
+        return QueryTerms(weights)
 
     def _pair_count(self, snap: _Snapshot, a: QueryWord, b: QueryWord, fa: str, fb: str) -> int:
         """Articles holding "fa fb", the accented forms of the folded pair "a b".
@@ -794,7 +793,7 @@ class Engine:
         # Filters and facets over the whole result set, in one place (indexer.facets).
         narrowed = narrow(scored.matched, snap.columns, filters, snap.grouping)
         result.facets = narrowed.facets
-        if sort == "relevance" and not parsed.is_empty():
+        if sort == "relevance" and scored.any_words:
             self._rerank(snap, parsed, scored.scores, narrowed.candidates)
         folded_terms = {w.folded for w in parsed.words()}
         result.total, result.hits = self._grouped_hits(

@@ -5,6 +5,7 @@ import pytest
 from indexer.analysis import (
     accented_analyzer,
     folded_bigram_analyzer,
+    folded_syllables,
     syllables,
     text_terms,
 )
@@ -22,6 +23,20 @@ from indexer.schema import make_schema
 )
 def test_syllables_are_canonical_lower_case(text: str, words: list[str]) -> None:
     assert [s.word for s in syllables(text)] == words
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Đà Nẵng tiêm vắc-xin sởi", ["da", "nang", "tiem", "vac", "xin", "soi"]),
+        ("Thuỷ  ĐIỆN, Hoà Bình", ["thuy", "dien", "hoa", "binh"]),
+        ("Đề án số 06-ĐA/TU", ["de", "an", "so", "06", "da", "tu"]),
+        ("", []),
+    ],
+)
+def test_folded_syllables_are_the_folded_forms_of_syllables(text: str, folded: list[str]) -> None:
+    assert folded_syllables(text) == folded
+    assert [s.folded for s in syllables(text)] == folded
 
 
 def test_syllable_offsets_point_into_the_original_text() -> None:

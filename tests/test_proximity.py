@@ -8,32 +8,10 @@ import numpy as np
 import pytest
 
 from indexer import Article, Engine, build_index
-from indexer.proximity import (
-    Proximity,
-    QueryTerms,
-    folded_syllables,
-    proximity_bonus,
-    rerank,
-    window_share,
-)
+from indexer.proximity import Proximity, QueryTerms, proximity_bonus, rerank, window_share
 from indexer.search import Ranking
 
-TERMS = QueryTerms({"tiem": 1.0, "vac": 1.0, "xin": 1.0, "soi": 3.0}, words=5)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (
-            "Đà Nẵng tiêm vắc-xin sởi cho trẻ",
-            ["da", "nang", "tiem", "vac", "xin", "soi", "cho", "tre"],
-        ),
-        ("Thuỷ  ĐIỆN, Hoà Bình", ["thuy", "dien", "hoa", "binh"]),
-        ("", []),
-    ],
-)
-def test_folded_syllables(text: str, expected: list[str]) -> None:
-    assert folded_syllables(text) == expected
+TERMS = QueryTerms({"tiem": 1.0, "vac": 1.0, "xin": 1.0, "soi": 3.0})
 
 
 @pytest.mark.parametrize(
@@ -73,20 +51,6 @@ def test_rerank_reorders_only_the_top_and_keeps_them_above_the_rest() -> None:
     assert order[:2] == [1, 0]
     assert order[3:] == [3, 4]
     assert scores[[0, 1, 2]].min() > 1.0
-
-
-@pytest.mark.parametrize(
-    "terms",
-    [
-        QueryTerms({"soi": 1.0}, words=1),
-        QueryTerms({"vac": 1.0, "xin": 1.0, "la": 0.1, "gi": 0.1}, words=4),
-    ],
-)
-def test_rerank_leaves_keyword_queries_of_up_to_four_words_alone(terms: QueryTerms) -> None:
-    scores = np.array([3.0, 2.0], dtype=np.float32)
-    texts = {0: "vac a b c d e f g h i j k xin la gi soi", 1: "vac xin la gi soi"}
-    rerank(scores, np.array([0, 1]), lambda d: texts[d].split(), terms, Proximity())
-    assert scores.tolist() == [3.0, 2.0]
 
 
 FILLER = "Người dân địa phương sinh hoạt bình thường trong những ngày qua."
@@ -140,3 +104,17 @@ def test_whole_article_scores_alone_rank_the_scattered_words_first(
     flat = Ranking(proximity=Proximity(depth=0))
     hits = Engine(measles_index, ranking=flat).search(question).hits
     assert [h.id for h in hits] == ["rai-rac", "cau-tra-loi"]
+
+
+@pytest.mark.parametrize("query", ["vắc-xin miễn phí", "vac xin mien phi"])
+def test_keyword_searches_of_up_to_four_words_keep_the_first_stage_order(
+    measles_index: Path, query: str
+) -> None:
+    """Short queries need all their words and are ranked by the first stage alone (its word
+    pairs already tell whether they stand together); ranked by any of their words, as
+    questions are, the same words would go through the second stage."""
+    flat = Engine(measles_index, ranking=Ranking(proximity=Proximity(depth=0)))
+    assert [h.id for h in flat.search(query).hits] == ["rai-rac", "cau-tra-loi"]
+    assert [h.id for h in Engine(measles_index).search(query).hits] == ["rai-rac", "cau-tra-loi"]
+    any_words = Engine(measles_index, ranking=Ranking(and_max_groups=0))
+    assert [h.id for h in any_words.search(query).hits] == ["cau-tra-loi", "rai-rac"]
