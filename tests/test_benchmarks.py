@@ -395,3 +395,45 @@ def test_relevance_json_end_to_end(tmp_path: Path) -> None:
         assert result["variants"]["as-written"]["R@10"] == 1.0
         assert result["baseline"]["as-written"]["MRR@10"] == 1.0
         assert ("Reusing" in run.stderr) == (attempt == "reuse")
+
+
+def test_second_stage_features_of_one_article() -> None:
+    from benchmarks.second_stage import article_features
+
+    weights = {"dan": 1.0, "van": 1.0, "kheo": 2.0}
+    pairs = [("dan", "van", 1.0), ("van", "kheo", 1.0)]
+    body = "Phong trào dân vận khéo ở xã. Một câu khác nói về dân."
+    f = article_features(body, "Tin xã", weights, pairs)
+    assert f["w3"] == f["w5"] == f["sentence"] == f["coverage"] == 1.0
+    assert f["pairs"] == 1.0
+    assert f["title"] == 0.0
+    scattered = article_features("Dân ở đây. Vận động tốt. Rất khéo.", "Dân vận", weights, pairs)
+    assert scattered["w3"] == 0.5  # no two query words within 3 syllables: "khéo" alone
+    assert scattered["sentence"] == 0.5
+    assert scattered["pairs"] == 0.0
+    assert scattered["title"] == 0.5
+
+
+def test_second_stage_fit_learns_a_useful_feature_on_the_even_half_only() -> None:
+    import numpy as np
+
+    from benchmarks.second_stage import Questions, fit, reciprocal_ranks
+
+    # Four re-scored questions: the relevant article is second by the first stage and has
+    # the higher feature; a fifth question is not re-scored (its rank is kept as measured).
+    first = np.array([[1.0, 0.9]] * 4 + [[-np.inf, -np.inf]])
+    features = np.array([[[0.0], [1.0]]] * 4 + [[[0.0], [0.0]]])
+    relevant = np.array([[False, True]] * 4 + [[False, False]])
+    q = Questions(
+        variant=np.array(["as-written"] * 5),
+        even=np.array([True, False, True, False, True]),
+        first=first,
+        features=features,
+        relevant=relevant,
+        rescored=np.array([True] * 4 + [False]),
+        found_deeper=np.array([0.0] * 4 + [0.25]),
+    )
+    assert reciprocal_ranks(q, [0], np.array([0.0])).tolist() == [0.5] * 4 + [0.25]
+    weights = fit(q, [0], np.array([0.0]))
+    assert weights[0] > 0.1
+    assert reciprocal_ranks(q, [0], weights).tolist() == [1.0] * 4 + [0.25]

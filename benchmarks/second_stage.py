@@ -1,0 +1,259 @@
+"""How far the second ranking stage's features go, on questions it was not tuned on.
+
+Runs every question through the first stage alone (``Engine.search`` with the proximity
+stage off), reads the best ``--depth`` articles back, and computes for each the features of
+``indexer/proximity.py`` (the query's share inside windows of 5/10/20/40 syllables, its share
+anywhere, the text's length) and candidate features the stage does not use (more window
+sizes, the best sentence and the best two adjacent sentences, adjacent query pairs found
+adjacent, the share in the headline). It then prints MRR@10 on the even- and odd-numbered
+questions of each variant for:
+
+- the first stage alone;
+- the shipped weights (``Proximity()``: the ranking ``Engine.search`` gives these questions);
+- the shipped features with weights refitted on the even-numbered questions (coordinate
+  ascent on MRR@10), so the odd-numbered ones are held out;
+- every feature, refitted the same way.
+
+A refit that gains on the even half but not on the odd one has learnt those questions, not
+Vietnamese.
+
+    python benchmarks/second_stage.py ../shared/data/vinewsqa/{corpus.jsonl,queries.jsonl,qrels.tsv}
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import (
+    VINEWSQA_DIR,
+    ensure_index,
+    git_revision,
+    index_dir_or_temp,
+    load_docs,
+    load_qrels,
+    load_queries,
+    log,
+    reproduce_command,
+    selection_key,
+)
+from benchmarks.relevance import DEFAULT_SEED, select_queries
+from benchmarks.variants import make_variant
+
+SHIPPED = ("w5", "w10", "w20", "w40", "coverage", "log_length")
+CANDIDATES = ("w3", "w15", "w30", "w60", "w80", "sentence", "two_sentences", "pairs", "title")
+WINDOW_FEATURES = {f"w{size}": size for size in (3, 5, 10, 15, 20, 30, 40, 60, 80)}
+SENTENCE_END = re.compile(r"[.!?;\n]+")
+STEPS = (0.2, 0.1, 0.05, 0.02)
+
+
+@dataclass
+class Questions:
+    """The first stage's best articles of every question, as padded arrays."""
+
+    variant: np.ndarray  # (questions,) variant names
+    even: np.ndarray  # (questions,) bool: even-numbered in the query file
+    first: np.ndarray  # (questions, depth) first-stage score / the best one; -inf padding
+    features: np.ndarray  # (questions, depth, features)
+    relevant: np.ndarray  # (questions, depth) bool
+    rescored: np.ndarray  # (questions,) bool: the stage applies (a query ranked by any word)
+    found_deeper: np.ndarray  # (questions,) reciprocal rank when no rescoring applies
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="second_stage.py",
+        description="MRR@10 of the second ranking stage's features with the shipped weights "
+        "and refitted on half of the questions, checked on the other half.",
+    )
+    parser.add_argument(
+        "files",
+        type=Path,
+        nargs="*",
+        metavar="CORPUS QUERIES QRELS",
+        help="BEIR corpus.jsonl, queries.jsonl, qrels.tsv (default: ViNewsQA)",
+    )
+    parser.add_argument("--distractors", type=Path, nargs="+", action="extend", default=[])
+    parser.add_argument("--index-dir", help="keep or reuse the timkiem index here")
+    parser.add_argument("--variants", default="as-written,unaccented")
+    parser.add_argument("--depth", type=int, default=30, help="articles re-scored a question")
+    args = parser.parse_args(argv)
+    if not args.files:
+        args.files = [VINEWSQA_DIR / n for n in ("corpus.jsonl", "queries.jsonl", "qrels.tsv")]
+    if len(args.files) != 3:
+        parser.error("give CORPUS QUERIES QRELS, or nothing for ViNewsQA")
+    return args
+
+
+def article_features(
+    body: str, title: str, weights: dict[str, float], pairs: list[tuple[str, str, float]]
+) -> dict[str, float]:
+    """Every feature of one article for one query (shares of the query's total weight)."""
+    from indexer.analysis import folded_syllables
+    from indexer.proximity import QueryTerms, _Occurrences
+
+    terms = QueryTerms(weights)
+    total = terms.total or 1.0
+    tokens = folded_syllables(body)
+    found = _Occurrences.find(tokens, terms)
+    shares = found.best_windows(list(WINDOW_FEATURES.values()))
+    out = {name: s / total for name, s in zip(WINDOW_FEATURES, shares, strict=True)}
+    out["coverage"] = found.coverage() / total
+    out["log_length"] = math.log(len(tokens) + 1)
+    sentences = [set(folded_syllables(s)) & weights.keys() for s in SENTENCE_END.split(body)]
+    one = [sum(weights[t] for t in s) for s in sentences]
+    two = [sum(weights[t] for t in a | b) for a, b in itertools.pairwise(sentences)]
+    out["sentence"] = max(one, default=0.0) / total
+    out["two_sentences"] = max(two, default=out["sentence"] * total) / total
+    adjacent = set(itertools.pairwise(tokens))
+    pair_total = sum(w for _, _, w in pairs) or 1.0
+    out["pairs"] = sum(w for a, b, w in pairs if (a, b) in adjacent) / pair_total
+    in_title = set(folded_syllables(title))
+    out["title"] = sum(w for t, w in weights.items() if t in in_title) / total
+    return out
+
+
+def collect(args: argparse.Namespace) -> Questions:
+    from indexer import Engine
+    from indexer.proximity import Proximity
+    from indexer.query import parse
+    from indexer.search import Ranking
+
+    corpus, queries_file, qrels_file = args.files
+    sources = [corpus, *args.distractors]
+    docs = load_docs(sources)
+    queries, qrels, _ = select_queries(
+        load_queries(queries_file), load_qrels(qrels_file), docs, None, DEFAULT_SEED
+    )
+    names = SHIPPED + CANDIDATES
+    depth = args.depth
+    rows: list[tuple[str, bool, np.ndarray, np.ndarray, np.ndarray, bool, float]] = []
+    with index_dir_or_temp(args.index_dir, "timkiem-second-stage-") as index_dir:
+        index = ensure_index(index_dir, docs, sources, selection=selection_key(None, 0))
+        ranking = Ranking(proximity=Proximity(depth=0))  # the first stage alone
+        engine = Engine(index_dir, ranking=ranking, result_cache=0)
+        snap = engine._snapshot_now()
+        started = time.perf_counter()
+        for variant in args.variants.split(","):
+            log(f"{variant}: {len(queries):,} questions …")
+            for number, (qid, text) in enumerate(queries.items()):
+                query = make_variant(variant, text, key=qid, seed=DEFAULT_SEED)
+                parsed = parse(query)
+                hits = engine.search(query, per_page=depth, snippets=False).hits
+                relevant = np.array([index.record_id(h.id) in qrels[qid] for h in hits])
+                first = np.full(depth, -np.inf)
+                features = np.zeros((depth, len(names)))
+                rescored = len(parsed.positive) > ranking.and_max_groups and len(hits) > 1
+                if rescored:
+                    weights = engine._proximity_terms(snap, parsed).weights
+                    words = list(parsed.words())
+                    pairs = [
+                        (a.folded, b.folded, min(weights[a.folded], weights[b.folded]))
+                        for a, b in itertools.pairwise(words)
+                    ]
+                    best = hits[0].score or 1.0
+                    for i, hit in enumerate(hits):
+                        article = engine.article(hit.id)
+                        f = article_features(article.body, article.title, weights, pairs)
+                        first[i] = hit.score / best
+                        features[i] = [f[n] for n in names]
+                plain = np.flatnonzero(relevant[:10])
+                rows.append(
+                    (
+                        variant,
+                        number % 2 == 0,
+                        first,
+                        features,
+                        np.pad(relevant, (0, depth - len(hits))),
+                        rescored,
+                        1.0 / (plain[0] + 1) if len(plain) else 0.0,
+                    )
+                )
+        log(f"collected in {time.perf_counter() - started:.0f} s")
+    columns = list(zip(*rows, strict=True))
+    return Questions(*(np.array(c) for c in columns))
+
+
+def reciprocal_ranks(q: Questions, columns: list[int], weights: np.ndarray) -> np.ndarray:
+    """MRR@10 terms of every question for the features ``columns`` weighed by ``weights``."""
+    scores = q.first + q.features[:, :, columns] @ weights
+    order = np.argsort(-scores, axis=1, kind="stable")[:, :10]
+    hits = np.take_along_axis(q.relevant, order, axis=1)
+    first_hit = np.where(hits.any(axis=1), hits.argmax(axis=1) + 1, np.inf)
+    return np.where(q.rescored, 1.0 / first_hit, q.found_deeper)
+
+
+def fit(q: Questions, columns: list[int], start: np.ndarray) -> np.ndarray:
+    """Coordinate ascent on MRR@10 of the even-numbered questions."""
+    weights = start.astype(float)
+    best = reciprocal_ranks(q, columns, weights)[q.even].mean()
+    for step in STEPS:
+        improved = True
+        while improved:
+            improved = False
+            for j in range(len(columns)):
+                for delta in (step, -step):
+                    trial = weights.copy()
+                    trial[j] += delta
+                    value = reciprocal_ranks(q, columns, trial)[q.even].mean()
+                    if value > best + 1e-9:
+                        best, weights, improved = value, trial, True
+    return weights
+
+
+def main(argv: list[str] | None = None) -> int:
+    from indexer.proximity import Proximity
+
+    args = parse_args(argv)
+    q = collect(args)
+    names = list(SHIPPED + CANDIDATES)
+    shipped_model = Proximity()
+    shipped = np.array(
+        [w for _, w in shipped_model.windows]
+        + [shipped_model.coverage_weight, shipped_model.length_weight]
+    )
+    n_shipped = len(SHIPPED)
+    refit_shipped = fit(q, list(range(n_shipped)), shipped)
+    everything = np.concatenate([shipped, np.zeros(len(CANDIDATES))])
+    refit_all = fit(q, list(range(len(names))), everything)
+    systems = [
+        ("first stage alone", list(range(n_shipped)), np.zeros(n_shipped)),
+        ("shipped weights", list(range(n_shipped)), shipped),
+        ("shipped features refitted", list(range(n_shipped)), refit_shipped),
+        ("every feature refitted", list(range(len(names))), refit_all),
+    ]
+    variants = list(dict.fromkeys(q.variant))
+    halves = [(v, half) for v in variants for half in ("even", "odd")]
+    print(
+        f"timkiem second stage, commit {git_revision()}: "
+        f"{len(q.variant):,} questions, depth {args.depth}"
+    )
+    print(f"{'system':<28}" + "".join(f"{v + ' ' + half:>24}" for v, half in halves))
+    for label, columns, weights in systems:
+        rr = reciprocal_ranks(q, columns, weights)
+        cells = [
+            rr[(q.variant == v) & (q.even if half == "even" else ~q.even)].mean()
+            for v, half in halves
+        ]
+        print(f"{label:<28}" + "".join(f"{c:>24.4f}" for c in cells))
+    print(
+        "refitted weights (every feature): "
+        + ", ".join(f"{n} {w:+.2f}" for n, w in zip(names, refit_all, strict=True) if abs(w) > 1e-9)
+    )
+    print("command: " + reproduce_command(sys.argv[0], sys.argv[1:]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
