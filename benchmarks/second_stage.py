@@ -53,6 +53,7 @@ from benchmarks.variants import make_variant
 
 SHIPPED = ("w5", "w10", "w20", "w40", "coverage", "log_length")
 CANDIDATES = ("w3", "w15", "w30", "w60", "w80", "sentence", "two_sentences", "pairs", "title")
+MISSING = len(SHIPPED) + len(CANDIDATES)  # column of ``missing``: described, never fitted
 WINDOW_FEATURES = {f"w{size}": size for size in (3, 5, 10, 15, 20, 30, 40, 60, 80)}
 SENTENCE_END = re.compile(r"[.!?;\n]+")
 STEPS = (0.2, 0.1, 0.05, 0.02)
@@ -97,9 +98,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def article_features(
-    body: str, title: str, weights: dict[str, float], pairs: list[tuple[str, str, float]]
+    body: str,
+    title: str,
+    weights: dict[str, float],
+    pairs: list[tuple[str, str, float]],
+    content: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
-    """Every feature of one article for one query (shares of the query's total weight)."""
+    """Every feature of one article for one query (shares of the query's total weight), and
+    ``missing``: the share of the weight of the ``content`` words (the query's words that
+    are not function or question words) that neither the text nor the headline holds."""
     from indexer.analysis import folded_syllables
     from indexer.proximity import QueryTerms, _Occurrences
 
@@ -121,6 +128,10 @@ def article_features(
     out["pairs"] = sum(w for a, b, w in pairs if (a, b) in adjacent) / pair_total
     in_title = set(folded_syllables(title))
     out["title"] = sum(w for t, w in weights.items() if t in in_title) / total
+    absent = content - set(tokens) - in_title
+    out["missing"] = sum(weights.get(t, 0.0) for t in absent) / (
+        sum(weights.get(t, 0.0) for t in content) or 1.0
+    )
     return out
 
 
@@ -129,6 +140,7 @@ def collect(args: argparse.Namespace) -> Questions:
     from indexer.proximity import Proximity
     from indexer.query import parse
     from indexer.search import Ranking
+    from indexer.stopwords import is_stopword
 
     corpus, queries_file, qrels_file = args.files
     sources = [corpus, *args.distractors]
@@ -136,7 +148,7 @@ def collect(args: argparse.Namespace) -> Questions:
     queries, qrels, _ = select_queries(
         load_queries(queries_file), load_qrels(qrels_file), docs, None, DEFAULT_SEED
     )
-    names = SHIPPED + CANDIDATES
+    names = (*SHIPPED, *CANDIDATES, "missing")
     depth = args.depth
     rows: list[tuple[str, bool, np.ndarray, np.ndarray, np.ndarray, bool, float]] = []
     with index_dir_or_temp(args.index_dir, "timkiem-second-stage-") as index_dir:
@@ -158,6 +170,7 @@ def collect(args: argparse.Namespace) -> Questions:
                 if rescored:
                     weights = engine._proximity_terms(snap, parsed).weights
                     words = list(parsed.words())
+                    content = frozenset(w.folded for w in words if not is_stopword(w))
                     pairs = [
                         (a.folded, b.folded, min(weights[a.folded], weights[b.folded]))
                         for a, b in itertools.pairwise(words)
@@ -165,7 +178,7 @@ def collect(args: argparse.Namespace) -> Questions:
                     best = hits[0].score or 1.0
                     for i, hit in enumerate(hits):
                         article = engine.article(hit.id)
-                        f = article_features(article.body, article.title, weights, pairs)
+                        f = article_features(article.body, article.title, weights, pairs, content)
                         first[i] = hit.score / best
                         features[i] = [f[n] for n in names]
                 plain = np.flatnonzero(relevant[:10])
@@ -212,17 +225,40 @@ def fit(q: Questions, columns: list[int], start: np.ndarray) -> np.ndarray:
     return weights
 
 
-def main(argv: list[str] | None = None) -> int:
+def describe_misses(q: Questions, rr: np.ndarray) -> None:
+    """Of the re-scored questions whose article is re-scored but not first: how many it
+    lacks words of, and how many the first article holds every word of."""
+    missed = q.rescored & (rr < 1.0) & q.relevant.any(axis=1)
+    missing = q.features[:, :, MISSING]
+    article = q.relevant.argmax(axis=1)
+    lacks = missing[np.arange(len(rr)), article] > 0
+    scores = q.first + q.features[:, :, : len(SHIPPED)] @ shipped_weights()
+    first = scores.argmax(axis=1)
+    holds = missing[np.arange(len(rr)), first] == 0
+    for v in dict.fromkeys(q.variant):
+        mine = missed & (q.variant == v)
+        n = int(mine.sum())
+        print(
+            f"{v}: {n:,} questions missed with their article among the re-scored; it lacks "
+            f"a content word of the question in {int((mine & lacks).sum()):,} "
+            f"({np.mean(missing[mine, article[mine]]):.0%} of their weight on average); the "
+            f"article ranked first holds every one in {int((mine & holds).sum()):,}"
+        )
+
+
+def shipped_weights() -> np.ndarray:
+    """``Proximity()``'s weights in the order of ``SHIPPED``."""
     from indexer.proximity import Proximity
 
+    model = Proximity()
+    return np.array([w for _, w in model.windows] + [model.coverage_weight, model.length_weight])
+
+
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     q = collect(args)
     names = list(SHIPPED + CANDIDATES)
-    shipped_model = Proximity()
-    shipped = np.array(
-        [w for _, w in shipped_model.windows]
-        + [shipped_model.coverage_weight, shipped_model.length_weight]
-    )
+    shipped = shipped_weights()
     n_shipped = len(SHIPPED)
     refit_shipped = fit(q, list(range(n_shipped)), shipped)
     everything = np.concatenate([shipped, np.zeros(len(CANDIDATES))])

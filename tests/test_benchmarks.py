@@ -403,15 +403,19 @@ def test_second_stage_features_of_one_article() -> None:
     weights = {"dan": 1.0, "van": 1.0, "kheo": 2.0}
     pairs = [("dan", "van", 1.0), ("van", "kheo", 1.0)]
     body = "Phong trào dân vận khéo ở xã. Một câu khác nói về dân."
-    f = article_features(body, "Tin xã", weights, pairs)
+    f = article_features(body, "Tin xã", weights, pairs, frozenset({"dan", "kheo", "xa"}))
     assert f["w3"] == f["w5"] == f["sentence"] == f["coverage"] == 1.0
+    assert f["missing"] == 0.0  # "xa" is not a query term: it has no weight
     assert f["pairs"] == 1.0
     assert f["title"] == 0.0
-    scattered = article_features("Dân ở đây. Vận động tốt. Rất khéo.", "Dân vận", weights, pairs)
-    assert scattered["w3"] == 0.5  # no two query words within 3 syllables: "khéo" alone
-    assert scattered["sentence"] == 0.5
+    scattered = article_features(
+        "Dân ở đây. Vận động tốt.", "Dân vận", weights, pairs, frozenset({"dan", "kheo"})
+    )
+    assert scattered["missing"] == 2 / 3  # "khéo" (2) of "dân" + "khéo" (3)
+    assert scattered["w3"] == 0.25  # no two query words within 3 syllables
+    assert scattered["sentence"] == 0.25
     assert scattered["pairs"] == 0.0
-    assert scattered["title"] == 0.5
+    assert scattered["title"] == 0.5  # "dân vận"
 
 
 def test_second_stage_fit_learns_a_useful_feature_on_the_even_half_only() -> None:
