@@ -283,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             for v, half in halves
         ]
         print(f"{label:<28}" + "".join(f"{c:>24.4f}" for c in cells))
+    describe_misses(q, reciprocal_ranks(q, list(range(n_shipped)), shipped))
     print(
         "refitted weights (every feature): "
         + ", ".join(f"{n} {w:+.2f}" for n, w in zip(names, refit_all, strict=True) if abs(w) > 1e-9)

@@ -441,3 +441,28 @@ def test_second_stage_fit_learns_a_useful_feature_on_the_even_half_only() -> Non
     weights = fit(q, [0], np.array([0.0]))
     assert weights[0] > 0.1
     assert reciprocal_ranks(q, [0], weights).tolist() == [1.0] * 4 + [0.25]
+
+
+def test_second_stage_describes_the_missed_questions(capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    from benchmarks.second_stage import MISSING, Questions, describe_misses
+
+    # Two re-scored questions; the first is missed (its article is second and lacks half of
+    # the question's weight, the first article holds it all), the second is found first.
+    features = np.zeros((2, 2, MISSING + 1))
+    features[0, 1, MISSING] = 0.5
+    q = Questions(
+        variant=np.array(["as-written", "as-written"]),
+        even=np.array([True, False]),
+        first=np.array([[1.0, 0.9], [1.0, 0.9]]),
+        features=features,
+        relevant=np.array([[False, True], [True, False]]),
+        rescored=np.array([True, True]),
+        found_deeper=np.array([0.0, 0.0]),
+    )
+    describe_misses(q, np.array([0.5, 1.0]))
+    out = capsys.readouterr().out
+    assert "as-written: 1 questions missed" in out
+    assert "lacks a content word of the question in 1 (50% of their weight" in out
+    assert "holds every one in 1" in out
