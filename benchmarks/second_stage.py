@@ -85,10 +85,28 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="CORPUS QUERIES QRELS",
         help="BEIR corpus.jsonl, queries.jsonl, qrels.tsv (default: ViNewsQA)",
     )
-    parser.add_argument("--distractors", type=Path, nargs="+", action="extend", default=[])
+    parser.add_argument(
+        "--distractors",
+        type=Path,
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="FILE",
+        help="more JSON Lines files (plain or .gz, BEIR or VNTC layout) indexed with the corpus",
+    )
     parser.add_argument("--index-dir", help="keep or reuse the timkiem index here")
-    parser.add_argument("--variants", default="as-written,unaccented")
+    parser.add_argument(
+        "--variants",
+        default="as-written,unaccented",
+        help="comma-separated query variants (benchmarks/variants.py)",
+    )
     parser.add_argument("--depth", type=int, default=30, help="articles re-scored a question")
+    parser.add_argument(
+        "--lambdamart",
+        action="store_true",
+        help="also learn a LambdaMART ranker over every feature, the first-stage score and "
+        "rank (needs LightGBM: pip install lightgbm scikit-learn)",
+    )
     args = parser.parse_args(argv)
     if not args.files:
         args.files = [VINEWSQA_DIR / n for n in ("corpus.jsonl", "queries.jsonl", "qrels.tsv")]
@@ -254,6 +272,46 @@ def shipped_weights() -> np.ndarray:
     return np.array([w for _, w in model.windows] + [model.coverage_weight, model.length_weight])
 
 
+def lambdamart(q: Questions, names: list[str]) -> list[tuple[str, np.ndarray]]:
+    """Reciprocal ranks of LambdaMART rankers (100-300 trees of 4-15 leaves) learnt on the
+    even-numbered questions, one array a ranker."""
+    import lightgbm
+
+    columns = list(range(len(names)))
+    depth = q.first.shape[1]
+    rank = np.broadcast_to(1.0 / np.arange(1, depth + 1), q.first.shape)
+    first = np.where(np.isfinite(q.first), q.first, -1.0)  # padding: ranked last below
+    x = np.concatenate([first[..., None], rank[..., None], q.features[:, :, columns]], axis=2)
+    train = q.even & q.rescored
+    out = []
+    for leaves, trees in ((4, 300), (7, 100), (15, 200)):
+        model = lightgbm.LGBMRanker(
+            n_estimators=trees,
+            num_leaves=leaves,
+            learning_rate=0.05,
+            min_child_samples=50,
+            lambdarank_truncation_level=10,
+            verbose=-1,
+        )
+        model.fit(
+            x[train].reshape(-1, x.shape[2]),
+            q.relevant[train].reshape(-1).astype(int),
+            group=[depth] * int(train.sum()),
+        )
+        scores = model.predict(x.reshape(-1, x.shape[2])).reshape(q.first.shape)
+        scores = np.where(np.isfinite(q.first), scores, -np.inf)
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :10]
+        hits = np.take_along_axis(q.relevant, order, axis=1)
+        first_hit = np.where(hits.any(axis=1), hits.argmax(axis=1) + 1, np.inf)
+        out.append(
+            (
+                f"LambdaMART {leaves} leaves {trees}",
+                np.where(q.rescored, 1 / first_hit, q.found_deeper),
+            )
+        )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     q = collect(args)
@@ -271,13 +329,15 @@ def main(argv: list[str] | None = None) -> int:
     ]
     variants = list(dict.fromkeys(q.variant))
     halves = [(v, half) for v in variants for half in ("even", "odd")]
+    rows = [(label, reciprocal_ranks(q, columns, w)) for label, columns, w in systems]
+    if args.lambdamart:
+        rows += lambdamart(q, names)
     print(
         f"timkiem second stage, commit {git_revision()}: "
         f"{len(q.variant):,} questions, depth {args.depth}"
     )
     print(f"{'system':<28}" + "".join(f"{v + ' ' + half:>24}" for v, half in halves))
-    for label, columns, weights in systems:
-        rr = reciprocal_ranks(q, columns, weights)
+    for label, rr in rows:
         cells = [
             rr[(q.variant == v) & (q.even if half == "even" else ~q.even)].mean()
             for v, half in halves
