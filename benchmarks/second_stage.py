@@ -69,7 +69,7 @@ class Questions:
     features: np.ndarray  # (questions, depth, features)
     relevant: np.ndarray  # (questions, depth) bool
     rescored: np.ndarray  # (questions,) bool: the stage applies (a query ranked by any word)
-    found_deeper: np.ndarray  # (questions,) reciprocal rank when no rescoring applies
+    unchanged: np.ndarray  # (questions,) the first stage's reciprocal rank, where not re-scored
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -222,7 +222,7 @@ def reciprocal_ranks(q: Questions, columns: list[int], weights: np.ndarray) -> n
     order = np.argsort(-scores, axis=1, kind="stable")[:, :10]
     hits = np.take_along_axis(q.relevant, order, axis=1)
     first_hit = np.where(hits.any(axis=1), hits.argmax(axis=1) + 1, np.inf)
-    return np.where(q.rescored, 1.0 / first_hit, q.found_deeper)
+    return np.where(q.rescored, 1.0 / first_hit, q.unchanged)
 
 
 def fit(q: Questions, columns: list[int], start: np.ndarray) -> np.ndarray:
@@ -257,8 +257,9 @@ def describe_misses(q: Questions, rr: np.ndarray) -> None:
         mine = missed & (q.variant == v)
         n = int(mine.sum())
         print(
-            f"{v}: {n:,} questions missed with their article among the re-scored; it lacks "
-            f"a content word of the question in {int((mine & lacks).sum()):,} "
+            f"{v}: questions missed with their article among the re-scored: {n:,}; "
+            f"their article lacks a content word of the question in "
+            f"{int((mine & lacks).sum()):,} "
             f"({np.mean(missing[mine, article[mine]]):.0%} of their weight on average); the "
             f"article ranked first holds every one in {int((mine & holds).sum()):,}"
         )
@@ -306,7 +307,7 @@ def lambdamart(q: Questions, names: list[str]) -> list[tuple[str, np.ndarray]]:
         out.append(
             (
                 f"LambdaMART {leaves} leaves {trees}",
-                np.where(q.rescored, 1 / first_hit, q.found_deeper),
+                np.where(q.rescored, 1 / first_hit, q.unchanged),
             )
         )
     return out

@@ -435,7 +435,7 @@ def test_second_stage_fit_learns_a_useful_feature_on_the_even_half_only() -> Non
         features=features,
         relevant=relevant,
         rescored=np.array([True] * 4 + [False]),
-        found_deeper=np.array([0.0] * 4 + [0.25]),
+        unchanged=np.array([0.0] * 4 + [0.25]),
     )
     assert reciprocal_ranks(q, [0], np.array([0.0])).tolist() == [0.5] * 4 + [0.25]
     weights = fit(q, [0], np.array([0.0]))
@@ -459,10 +459,10 @@ def test_second_stage_describes_the_missed_questions(capsys: pytest.CaptureFixtu
         features=features,
         relevant=np.array([[False, True], [True, False]]),
         rescored=np.array([True, True]),
-        found_deeper=np.array([0.0, 0.0]),
+        unchanged=np.array([0.0, 0.0]),
     )
     describe_misses(q, np.array([0.5, 1.0]))
     out = capsys.readouterr().out
-    assert "as-written: 1 questions missed" in out
+    assert "as-written: questions missed with their article among the re-scored: 1;" in out
     assert "lacks a content word of the question in 1 (50% of their weight" in out
     assert "holds every one in 1" in out
