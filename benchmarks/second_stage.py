@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import math
 import re
 import sys
 import time
@@ -48,13 +47,16 @@ from benchmarks.common import (
     reproduce_command,
     selection_key,
 )
+from benchmarks.metrics import mrr_at_k
 from benchmarks.relevance import DEFAULT_SEED, select_queries
 from benchmarks.variants import make_variant
 
 SHIPPED = ("w5", "w10", "w20", "w40", "coverage", "log_length")
 CANDIDATES = ("w3", "w15", "w30", "w60", "w80", "sentence", "two_sentences", "pairs", "title")
-MISSING = len(SHIPPED) + len(CANDIDATES)  # column of ``missing``: described, never fitted
-WINDOW_FEATURES = {f"w{size}": size for size in (3, 5, 10, 15, 20, 30, 40, 60, 80)}
+# Every column of ``Questions.features``: ``missing`` describes the misses and is never fitted.
+COLUMNS = (*SHIPPED, *CANDIDATES, "missing")
+MISSING = COLUMNS.index("missing")
+WINDOW_SIZES = (3, 5, 10, 15, 20, 30, 40, 60, 80)
 SENTENCE_END = re.compile(r"[.!?;\n]+")
 STEPS = (0.2, 0.1, 0.05, 0.02)
 
@@ -126,21 +128,21 @@ def article_features(
     ``missing``: the share of the weight of the ``content`` words (the query's words that
     are not function or question words) that neither the text nor the headline holds."""
     from indexer.analysis import folded_syllables
-    from indexer.proximity import QueryTerms, _Occurrences
+    from indexer.proximity import QueryTerms, closeness
 
     terms = QueryTerms(weights)
     total = terms.total or 1.0
-    tokens = folded_syllables(body)
-    found = _Occurrences.find(tokens, terms)
-    shares = found.best_windows(list(WINDOW_FEATURES.values()))
-    out = {name: s / total for name, s in zip(WINDOW_FEATURES, shares, strict=True)}
-    out["coverage"] = found.coverage() / total
-    out["log_length"] = math.log(len(tokens) + 1)
-    sentences = [set(folded_syllables(s)) & weights.keys() for s in SENTENCE_END.split(body)]
-    one = [sum(weights[t] for t in s) for s in sentences]
-    two = [sum(weights[t] for t in a | b) for a, b in itertools.pairwise(sentences)]
+    sentences = [folded_syllables(s) for s in SENTENCE_END.split(body)]
+    tokens = list(itertools.chain.from_iterable(sentences))  # = folded_syllables(body)
+    c = closeness(tokens, terms, WINDOW_SIZES)
+    out = {f"w{size}": share for size, share in zip(WINDOW_SIZES, c.windows, strict=True)}
+    out["coverage"] = c.coverage
+    out["log_length"] = c.log_length
+    found = [set(s) & weights.keys() for s in sentences]
+    one = [sum(weights[t] for t in s) for s in found]
+    two = [sum(weights[t] for t in a | b) for a, b in itertools.pairwise(found)]
     out["sentence"] = max(one, default=0.0) / total
-    out["two_sentences"] = max(two, default=out["sentence"] * total) / total
+    out["two_sentences"] = max(two, default=max(one, default=0.0)) / total  # one sentence
     adjacent = set(itertools.pairwise(tokens))
     pair_total = sum(w for _, _, w in pairs) or 1.0
     out["pairs"] = sum(w for a, b, w in pairs if (a, b) in adjacent) / pair_total
@@ -166,7 +168,6 @@ def collect(args: argparse.Namespace) -> Questions:
     queries, qrels, _ = select_queries(
         load_queries(queries_file), load_qrels(qrels_file), docs, None, DEFAULT_SEED
     )
-    names = (*SHIPPED, *CANDIDATES, "missing")
     depth = args.depth
     rows: list[tuple[str, bool, np.ndarray, np.ndarray, np.ndarray, bool, float]] = []
     with index_dir_or_temp(args.index_dir, "timkiem-second-stage-") as index_dir:
@@ -181,10 +182,11 @@ def collect(args: argparse.Namespace) -> Questions:
                 query = make_variant(variant, text, key=qid, seed=DEFAULT_SEED)
                 parsed = parse(query)
                 hits = engine.search(query, per_page=depth, snippets=False).hits
-                relevant = np.array([index.record_id(h.id) in qrels[qid] for h in hits])
+                ranked = [index.record_id(h.id) for h in hits]
+                relevant = np.array([d in qrels[qid] for d in ranked])
                 first = np.full(depth, -np.inf)
-                features = np.zeros((depth, len(names)))
-                rescored = len(parsed.positive) > ranking.and_max_groups and len(hits) > 1
+                features = np.zeros((depth, len(COLUMNS)))
+                rescored = ranking.ranks_by_any_word(parsed) and len(hits) > 1
                 if rescored:
                     weights = engine._proximity_terms(snap, parsed).weights
                     words = list(parsed.words())
@@ -198,8 +200,7 @@ def collect(args: argparse.Namespace) -> Questions:
                         article = engine.article(hit.id)
                         f = article_features(article.body, article.title, weights, pairs, content)
                         first[i] = hit.score / best
-                        features[i] = [f[n] for n in names]
-                plain = np.flatnonzero(relevant[:10])
+                        features[i] = [f[n] for n in COLUMNS]
                 rows.append(
                     (
                         variant,
@@ -208,7 +209,7 @@ def collect(args: argparse.Namespace) -> Questions:
                         features,
                         np.pad(relevant, (0, depth - len(hits))),
                         rescored,
-                        1.0 / (plain[0] + 1) if len(plain) else 0.0,
+                        mrr_at_k(ranked, qrels[qid]),
                     )
                 )
         log(f"collected in {time.perf_counter() - started:.0f} s")
@@ -216,19 +217,24 @@ def collect(args: argparse.Namespace) -> Questions:
     return Questions(*(np.array(c) for c in columns))
 
 
-def reciprocal_ranks(q: Questions, columns: list[int], weights: np.ndarray) -> np.ndarray:
-    """MRR@10 terms of every question for the features ``columns`` weighed by ``weights``."""
-    scores = q.first + q.features[:, :, columns] @ weights
+def reciprocal_ranks(q: Questions, scores: np.ndarray) -> np.ndarray:
+    """MRR@10 terms of every question when the re-scored articles are ordered by ``scores``
+    (questions × depth); the others keep the first stage's."""
     order = np.argsort(-scores, axis=1, kind="stable")[:, :10]
     hits = np.take_along_axis(q.relevant, order, axis=1)
     first_hit = np.where(hits.any(axis=1), hits.argmax(axis=1) + 1, np.inf)
     return np.where(q.rescored, 1.0 / first_hit, q.unchanged)
 
 
+def linear(q: Questions, columns: list[int], weights: np.ndarray) -> np.ndarray:
+    """The second stage's scores: first-stage score plus the ``columns`` by ``weights``."""
+    return q.first + q.features[:, :, columns] @ weights
+
+
 def fit(q: Questions, columns: list[int], start: np.ndarray) -> np.ndarray:
     """Coordinate ascent on MRR@10 of the even-numbered questions."""
     weights = start.astype(float)
-    best = reciprocal_ranks(q, columns, weights)[q.even].mean()
+    best = reciprocal_ranks(q, linear(q, columns, weights))[q.even].mean()
     for step in STEPS:
         improved = True
         while improved:
@@ -237,20 +243,20 @@ def fit(q: Questions, columns: list[int], start: np.ndarray) -> np.ndarray:
                 for delta in (step, -step):
                     trial = weights.copy()
                     trial[j] += delta
-                    value = reciprocal_ranks(q, columns, trial)[q.even].mean()
+                    value = reciprocal_ranks(q, linear(q, columns, trial))[q.even].mean()
                     if value > best + 1e-9:
                         best, weights, improved = value, trial, True
     return weights
 
 
-def describe_misses(q: Questions, rr: np.ndarray) -> None:
-    """Of the re-scored questions whose article is re-scored but not first: how many it
-    lacks words of, and how many the first article holds every word of."""
+def describe_misses(q: Questions, scores: np.ndarray) -> None:
+    """Of the questions whose article is re-scored (by ``scores``) but not first: how many
+    their article lacks words of, and how many the first article holds every word of."""
+    rr = reciprocal_ranks(q, scores)
     missed = q.rescored & (rr < 1.0) & q.relevant.any(axis=1)
     missing = q.features[:, :, MISSING]
     article = q.relevant.argmax(axis=1)
     lacks = missing[np.arange(len(rr)), article] > 0
-    scores = q.first + q.features[:, :, : len(SHIPPED)] @ shipped_weights()
     first = scores.argmax(axis=1)
     holds = missing[np.arange(len(rr)), first] == 0
     for v in dict.fromkeys(q.variant):
@@ -273,12 +279,11 @@ def shipped_weights() -> np.ndarray:
     return np.array([w for _, w in model.windows] + [model.coverage_weight, model.length_weight])
 
 
-def lambdamart(q: Questions, names: list[str]) -> list[tuple[str, np.ndarray]]:
+def lambdamart(q: Questions, columns: list[int]) -> list[tuple[str, np.ndarray]]:
     """Reciprocal ranks of LambdaMART rankers (100-300 trees of 4-15 leaves) learnt on the
     even-numbered questions, one array a ranker."""
     import lightgbm
 
-    columns = list(range(len(names)))
     depth = q.first.shape[1]
     rank = np.broadcast_to(1.0 / np.arange(1, depth + 1), q.first.shape)
     first = np.where(np.isfinite(q.first), q.first, -1.0)  # padding: ranked last below
@@ -301,15 +306,7 @@ def lambdamart(q: Questions, names: list[str]) -> list[tuple[str, np.ndarray]]:
         )
         scores = model.predict(x.reshape(-1, x.shape[2])).reshape(q.first.shape)
         scores = np.where(np.isfinite(q.first), scores, -np.inf)
-        order = np.argsort(-scores, axis=1, kind="stable")[:, :10]
-        hits = np.take_along_axis(q.relevant, order, axis=1)
-        first_hit = np.where(hits.any(axis=1), hits.argmax(axis=1) + 1, np.inf)
-        out.append(
-            (
-                f"LambdaMART {leaves} leaves {trees}",
-                np.where(q.rescored, 1 / first_hit, q.unchanged),
-            )
-        )
+        out.append((f"LambdaMART {leaves} leaves {trees}", reciprocal_ranks(q, scores)))
     return out
 
 
@@ -317,22 +314,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     q = collect(args)
     names = list(SHIPPED + CANDIDATES)
+    shipped_columns, every_column = list(range(len(SHIPPED))), list(range(len(names)))
     shipped = shipped_weights()
-    n_shipped = len(SHIPPED)
-    refit_shipped = fit(q, list(range(n_shipped)), shipped)
-    everything = np.concatenate([shipped, np.zeros(len(CANDIDATES))])
-    refit_all = fit(q, list(range(len(names))), everything)
-    systems = [
-        ("first stage alone", list(range(n_shipped)), np.zeros(n_shipped)),
-        ("shipped weights", list(range(n_shipped)), shipped),
-        ("shipped features refitted", list(range(n_shipped)), refit_shipped),
-        ("every feature refitted", list(range(len(names))), refit_all),
+    refit_shipped = fit(q, shipped_columns, shipped)
+    refit_all = fit(q, every_column, np.concatenate([shipped, np.zeros(len(CANDIDATES))]))
+    shipped_scores = linear(q, shipped_columns, shipped)
+    rows = [
+        ("first stage alone", reciprocal_ranks(q, q.first)),
+        ("shipped weights", reciprocal_ranks(q, shipped_scores)),
+        (
+            "shipped features refitted",
+            reciprocal_ranks(q, linear(q, shipped_columns, refit_shipped)),
+        ),
+        ("every feature refitted", reciprocal_ranks(q, linear(q, every_column, refit_all))),
     ]
+    if args.lambdamart:
+        rows += lambdamart(q, every_column)
     variants = list(dict.fromkeys(q.variant))
     halves = [(v, half) for v in variants for half in ("even", "odd")]
-    rows = [(label, reciprocal_ranks(q, columns, w)) for label, columns, w in systems]
-    if args.lambdamart:
-        rows += lambdamart(q, names)
     print(
         f"timkiem second stage, commit {git_revision()}: "
         f"{len(q.variant):,} questions, depth {args.depth}"
@@ -344,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
             for v, half in halves
         ]
         print(f"{label:<28}" + "".join(f"{c:>24.4f}" for c in cells))
-    describe_misses(q, reciprocal_ranks(q, list(range(n_shipped)), shipped))
+    describe_misses(q, shipped_scores)
     print(
         "refitted weights (every feature): "
         + ", ".join(f"{n} {w:+.2f}" for n, w in zip(names, refit_all, strict=True) if abs(w) > 1e-9)

@@ -102,23 +102,38 @@ class _Occurrences:
         return [float((((distance < size) & first_inside) @ self.weights).max()) for size in sizes]
 
 
+@dataclass(frozen=True)
+class Closeness:
+    """How close together a query's words stand in one text (shares of the query's weight)."""
+
+    windows: list[float]  # for each window size asked, the largest share inside one window
+    coverage: float  # the share found anywhere in the text
+    log_length: float  # log(syllables in the text + 1)
+
+
+def closeness(tokens: Sequence[str], terms: QueryTerms, sizes: Sequence[int]) -> Closeness:
+    """What the second stage reads of one text, for windows of ``sizes`` syllables."""
+    total = terms.total or 1.0
+    found = _Occurrences.find(tokens, terms)
+    return Closeness(
+        [s / total for s in found.best_windows(sizes)],
+        found.coverage() / total,
+        math.log(len(tokens) + 1),
+    )
+
+
 def window_share(tokens: Sequence[str], terms: QueryTerms, size: int) -> float:
     """The largest share of the query's weight inside one window of ``size`` syllables."""
-    total = terms.total
-    return _Occurrences.find(tokens, terms).best_windows([size])[0] / total if total else 0.0
+    return closeness(tokens, terms, [size]).windows[0]
 
 
 def proximity_bonus(tokens: Sequence[str], terms: QueryTerms, model: Proximity) -> float:
     """What closeness adds to an article's normalised first-stage score."""
-    total = terms.total
-    if not total:
+    if not terms.total:
         return 0.0
-    found = _Occurrences.find(tokens, terms)
-    shares = found.best_windows([size for size, _ in model.windows])
-    bonus = sum(w * s for (_, w), s in zip(model.windows, shares, strict=True)) / total
-    coverage = found.coverage()
-    length = math.log(len(tokens) + 1)
-    return bonus + model.coverage_weight * coverage / total + model.length_weight * length
+    c = closeness(tokens, terms, [size for size, _ in model.windows])
+    bonus = sum(w * s for (_, w), s in zip(model.windows, c.windows, strict=True))
+    return bonus + model.coverage_weight * c.coverage + model.length_weight * c.log_length
 
 
 def rerank(

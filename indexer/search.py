@@ -89,6 +89,12 @@ class Ranking:
     and_max_groups: int = 4  # queries up to this many words need all of them
     proximity: Proximity = field(default_factory=Proximity)  # the second stage
 
+    def ranks_by_any_word(self, parsed: ParsedQuery) -> bool:
+        """A query of more than ``and_max_groups`` words (a question) is ranked by any of its
+        words instead of needing all of them; these are the queries the second stage
+        re-scores."""
+        return len(parsed.positive) > self.and_max_groups
+
     def b_for(self, text_field: str) -> float:
         return self.title_b if text_field == "title" else self.body_b
 
@@ -635,7 +641,7 @@ class Engine:
         free = [g for g in positive if not g.explicit]
         if not n_content:  # only function words: they are the query
             matched_content, n_content = matched_groups, n_groups
-        any_words = n_groups > self.ranking.and_max_groups
+        any_words = self.ranking.ranks_by_any_word(parsed)
         if not any_words:
             matched = required & (matched_content >= n_content)
             if free and not matched.any():

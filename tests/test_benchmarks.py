@@ -421,7 +421,7 @@ def test_second_stage_features_of_one_article() -> None:
 def test_second_stage_fit_learns_a_useful_feature_on_the_even_half_only() -> None:
     import numpy as np
 
-    from benchmarks.second_stage import Questions, fit, reciprocal_ranks
+    from benchmarks.second_stage import Questions, fit, linear, reciprocal_ranks
 
     # Four re-scored questions: the relevant article is second by the first stage and has
     # the higher feature; a fifth question is not re-scored (its rank is kept as measured).
@@ -437,10 +437,10 @@ def test_second_stage_fit_learns_a_useful_feature_on_the_even_half_only() -> Non
         rescored=np.array([True] * 4 + [False]),
         unchanged=np.array([0.0] * 4 + [0.25]),
     )
-    assert reciprocal_ranks(q, [0], np.array([0.0])).tolist() == [0.5] * 4 + [0.25]
+    assert reciprocal_ranks(q, linear(q, [0], np.array([0.0]))).tolist() == [0.5] * 4 + [0.25]
     weights = fit(q, [0], np.array([0.0]))
     assert weights[0] > 0.1
-    assert reciprocal_ranks(q, [0], weights).tolist() == [1.0] * 4 + [0.25]
+    assert reciprocal_ranks(q, linear(q, [0], weights)).tolist() == [1.0] * 4 + [0.25]
 
 
 def test_second_stage_describes_the_missed_questions(capsys: pytest.CaptureFixture[str]) -> None:
@@ -461,7 +461,7 @@ def test_second_stage_describes_the_missed_questions(capsys: pytest.CaptureFixtu
         rescored=np.array([True, True]),
         unchanged=np.array([0.0, 0.0]),
     )
-    describe_misses(q, np.array([0.5, 1.0]))
+    describe_misses(q, q.first)  # the first stage's order: the first question is missed
     out = capsys.readouterr().out
     assert "as-written: questions missed with their article among the re-scored: 1;" in out
     assert "lacks a content word of the question in 1 (50% of their weight" in out
