@@ -69,6 +69,8 @@ _ROW = tuple[str, str, str, str | None, int, float]
 
 
 class AnalyticsMissingError(TimkiemError):
+    status = 404
+
     def __init__(self, path: Path) -> None:
         super().__init__(
             f"No searches logged yet in {path}. Searches made through the web page and the API "
@@ -77,10 +79,19 @@ class AnalyticsMissingError(TimkiemError):
 
 
 class AnalyticsUnreadableError(TimkiemError):
+    status = 503
+
     def __init__(self, path: Path, reason: object) -> None:
         super().__init__(
             f"Cannot read the search log {path} ({reason}). Move it away and timkiem starts a "
             "new one."
+        )
+
+    @property
+    def public_message(self) -> str:
+        return (
+            f"Cannot read the search log ({LOG_FILE} in the index directory). Move it away "
+            "and timkiem starts a new one."
         )
 
 

@@ -69,7 +69,7 @@ def check_sort(value: str | None) -> str:
     if not value:
         return "relevance"
     if value not in SORTS:
-        raise QueryError(f"sort must be one of {', '.join(SORTS)}, got {value!r}")
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}, got {value!r}", param="sort")
     return value
 
 
@@ -81,7 +81,10 @@ def _check_date(name: str, value: str | None) -> str | None:
             return date.fromisoformat(value).isoformat()
         except ValueError:
             pass
-    raise QueryError(f"{name} must be a date written YYYY-MM-DD, such as 2022-04-05, got {value!r}")
+    raise QueryError(
+        f"{name} must be a date written YYYY-MM-DD, such as 2022-04-05, got {value!r}",
+        param=name,
+    )
 
 
 def make_filters(
@@ -98,7 +101,9 @@ def make_filters(
     """
     year = (year or "").strip().lower() or None
     if year is not None and year != UNKNOWN_YEAR and not _YEAR.fullmatch(year):
-        raise QueryError(f"year must be a year such as 2021, or {UNKNOWN_YEAR}, got {year!r}")
+        raise QueryError(
+            f"year must be a year such as 2021, or {UNKNOWN_YEAR}, got {year!r}", param="year"
+        )
     names: list[str] = []
     for raw in sources:
         name = unicodedata.normalize("NFC", raw).strip()
@@ -107,7 +112,9 @@ def make_filters(
     start = _check_date("from", (date_from or "").strip())
     end = _check_date("to", (date_to or "").strip())
     if start and end and start > end:
-        raise QueryError(f"from must not be after to, got from={start} and to={end}")
+        raise QueryError(
+            f"from must not be after to, got from={start} and to={end}", param="from-to"
+        )
     return Filters(year=year, sources=tuple(names), date_from=start, date_to=end)
 
 

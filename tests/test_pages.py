@@ -146,7 +146,9 @@ def test_date_range_form_keeps_the_query_and_filters(dated_client) -> None:
 def test_bad_filter_is_a_400_page_naming_the_parameter(dated_client) -> None:
     resp = dated_client.get("/?q=dân&year=abc")
     assert resp.status_code == 400
-    assert "year must be a year" in resp.get_data(as_text=True)
+    html = resp.get_data(as_text=True)
+    assert "Năm “abc” không hợp lệ: cần một năm như 2021" in html
+    assert "year must be" not in html
 
 
 def test_dates_are_written_with_the_vietnamese_weekday(dated_client) -> None:

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Forbidden, Unauthorized
 
 from indexer import (
     AnalyticsMissingError,
-    AnalyticsUnreadableError,
-    QueryError,
     Stats,
     empty_stats,
     local_time,
@@ -26,7 +26,6 @@ from indexer import (
 )
 
 from .analytics import get_log
-from .api import error_response
 from .params import int_param
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -36,6 +35,8 @@ MAX_DAYS = 365
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 DAY_CHOICES = (7, 30, 90, 365)
+
+CHALLENGE = WWWAuthenticate("bearer", {"realm": "timkiem admin"})
 
 CHART_WIDTH = 720
 CHART_HEIGHT = 160
@@ -134,29 +135,30 @@ def _logging_state() -> dict[str, Any]:
     }
 
 
+def _figures() -> tuple[Stats, bool, int]:
+    """The stats the request asks for (``days``, ``limit``), whether anything was ever
+    logged, and the limit."""
+    days = int_param(request.args, "days", DEFAULT_DAYS, 1, MAX_DAYS)
+    limit = int_param(request.args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    stats, logged = _stats(days, limit)
+    return stats, logged, limit
+
+
 @bp.get("/stats.json")
-def stats_json() -> Response | tuple[Response, int]:
+def stats_json() -> Response:
     """The numbers of /admin/stats as JSON (what ``timkiem stats --json`` prints, plus the
     state of the log in this server)."""
     if not _enabled():
-        return error_response("The requested URL was not found on the server.", 404)
+        abort(404)
     given, _ = _given_token()
     if given is None:
-        response, status = error_response(
-            "This page needs the admin token: Authorization: Bearer TOKEN or ?token=TOKEN", 401
+        raise Unauthorized(
+            "This page needs the admin token: Authorization: Bearer TOKEN or ?token=TOKEN",
+            www_authenticate=CHALLENGE,
         )
-        response.headers["WWW-Authenticate"] = 'Bearer realm="timkiem admin"'
-        return response, status
     if not _authorised(given):
-        return error_response("Wrong admin token.", 403)
-    try:
-        days = int_param(request.args, "days", DEFAULT_DAYS, 1, MAX_DAYS)
-        limit = int_param(request.args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-        stats, _ = _stats(days, limit)
-    except QueryError as exc:
-        return error_response(str(exc), 400)
-    except AnalyticsUnreadableError as exc:
-        return error_response(str(exc), 503)
+        raise Forbidden("Wrong admin token.")
+    stats, _, _ = _figures()
     return jsonify({**stats.to_dict(), "logging": _logging_state()})
 
 
@@ -172,16 +174,9 @@ def stats_page() -> str | tuple[str, int, dict[str, str]] | tuple[str, int]:
         html = render_template("admin_token.html", wrong=wrong, days=days_arg)
         if wrong:
             return html, 403
-        return html, 401, {"WWW-Authenticate": 'Bearer realm="timkiem admin"'}
+        return html, 401, {"WWW-Authenticate": CHALLENGE.to_header()}
     token = given if in_url else None  # links keep a token that came in the URL
-    try:
-        days = int_param(request.args, "days", DEFAULT_DAYS, 1, MAX_DAYS)
-        limit = int_param(request.args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-        stats, logged = _stats(days, limit)
-    except QueryError as exc:
-        return render_template("admin_stats.html", error=str(exc), token=token), 400
-    except AnalyticsUnreadableError as exc:
-        return render_template("admin_stats.html", error=str(exc), token=token), 503
+    stats, logged, limit = _figures()
     return render_template(
         "admin_stats.html",
         stats=stats,

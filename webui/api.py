@@ -1,23 +1,18 @@
-"""The JSON API. Every error has one shape: {"error": "…", "status": N}."""
+"""The JSON API. Every error has one shape, ``{"error": "…", "status": N}`` (see errors.py)."""
 
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from indexer import IndexMissingError, IndexVersionError, QueryError
+from indexer import QueryError
 
 from . import analytics
 from .engine import get_engine
 from .params import search_params
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def error_response(message: str, status: int) -> tuple[Response, int]:
-    return jsonify({"error": message, "status": status}), status
 
 
 @bp.get("/search")
@@ -34,11 +29,11 @@ def search() -> Response:
 
 
 @bp.get("/related/<doc_id>")
-def related(doc_id: str) -> Response | tuple[Response, int]:
+def related(doc_id: str) -> Response:
     """Up to 5 articles like ``doc_id`` (the article view's "Bài liên quan"), as hits."""
     hits = get_engine().related(doc_id)
     if hits is None:
-        return error_response(f"no article with id {doc_id!r}", 404)
+        abort(404, f"no article with id {doc_id!r}")
     response = jsonify({"id": doc_id, "results": [h.to_dict() for h in hits]})
     response.cache_control.public = True
     response.cache_control.max_age = 60
@@ -52,7 +47,7 @@ def suggest() -> Response:
     q = request.args.get("q", "")
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "opensearch"):
-        raise QueryError(f"format must be json or opensearch, got {fmt!r}")
+        raise QueryError(f"format must be json or opensearch, got {fmt!r}", param="format")
     suggestions = get_engine().suggest(q)
     if fmt == "opensearch":
         response = current_app.response_class(
@@ -64,22 +59,3 @@ def suggest() -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response
-
-
-@bp.errorhandler(QueryError)
-def bad_query(exc: QueryError) -> tuple[Response, int]:
-    return error_response(str(exc), 400)
-
-
-@bp.errorhandler(IndexMissingError)
-@bp.errorhandler(IndexVersionError)
-def no_index(exc: Exception) -> tuple[Response, int]:
-    return error_response(str(exc), 503)
-
-
-@bp.app_errorhandler(HTTPException)
-def http_error(exc: HTTPException) -> Response | tuple[Response, int] | HTTPException:
-    """JSON errors under /api/, Flask's own pages elsewhere."""
-    if request.path.startswith("/api/"):
-        return error_response(exc.description or exc.name, exc.code or 500)
-    return exc

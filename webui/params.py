@@ -28,6 +28,15 @@ class SearchParams:
         }
 
 
+class NumberError(QueryError):
+    """A whole-number parameter that is not one, or is out of its range."""
+
+    def __init__(self, message: str, *, param: str, low: int, high: int) -> None:
+        super().__init__(message, param=param)
+        self.low = low
+        self.high = high
+
+
 def int_param(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     """A whole-number parameter between ``low`` and ``high``; ``default`` when absent."""
     raw = args.get(name)
@@ -36,9 +45,13 @@ def int_param(args: Mapping[str, str], name: str, default: int, low: int, high: 
     try:
         value = int(raw)
     except ValueError:
-        raise QueryError(f"{name} must be a whole number, got {raw!r}") from None
+        raise NumberError(
+            f"{name} must be a whole number, got {raw!r}", param=name, low=low, high=high
+        ) from None
     if not low <= value <= high:
-        raise QueryError(f"{name} must be between {low} and {high}, got {value}")
+        raise NumberError(
+            f"{name} must be between {low} and {high}, got {value}", param=name, low=low, high=high
+        )
     return value
 
 

@@ -7,8 +7,6 @@ from datetime import date
 from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup
 
-from indexer import IndexMissingError, IndexVersionError, QueryError
-
 from . import analytics
 from .engine import get_engine
 from .links import PageLinks, dmy
@@ -36,17 +34,11 @@ def vn_number(n: int) -> str:
 
 
 @bp.get("/")
-def search_page() -> str | tuple[str, int]:
-    try:
-        params = search_params(request.args, current_app.config["PER_PAGE"])
-    except QueryError as exc:
-        return render_template("search.html", q=request.args.get("q", ""), error=str(exc)), 400
+def search_page() -> str:
+    params = search_params(request.args, current_app.config["PER_PAGE"])
     if not params.q.strip() and params.filters.is_empty():
         return render_template("search.html", q=params.q, result=None)
-    try:
-        result = get_engine().search(params.q, **params.search_kwargs())
-    except (IndexMissingError, IndexVersionError) as exc:
-        return render_template("search.html", q=params.q, error=str(exc)), 503
+    result = get_engine().search(params.q, **params.search_kwargs())
     analytics.record(result, "page")
     hits = [(hit, Markup(hit.snippet)) for hit in result.hits]  # snippets are escaped + <mark>
     links = PageLinks(params, current_app.config["PER_PAGE"])
@@ -54,13 +46,10 @@ def search_page() -> str | tuple[str, int]:
 
 
 @bp.get("/article/<doc_id>")
-def article_page(doc_id: str) -> str | tuple[str, int]:
+def article_page(doc_id: str) -> str:
     q = request.args.get("q", "")
-    try:
-        engine = get_engine()
-        article = engine.article(doc_id)
-    except (IndexMissingError, IndexVersionError) as exc:
-        return render_template("search.html", q=q, error=str(exc)), 503
+    engine = get_engine()
+    article = engine.article(doc_id)
     if article is None:
         abort(404)
     paragraphs = [Markup(p) for p in engine.highlight_article(article, q)]
