@@ -22,13 +22,16 @@ from .errors import (
     IndexMissingError,
     IndexVersionError,
     QueryError,
+    SettingError,
     TimkiemError,
 )
 from .extract import iter_articles
 from .facets import SORTS, UNKNOWN_YEAR, UNKNOWN_YEAR_LABEL, Filters, check_sort, make_filters
 from .search import ArticleView, Engine, Hit, Ranking, SearchPage
+from .settings import SETTINGS, Setting, load_settings
 
 __all__ = [
+    "SETTINGS",
     "SORTS",
     "UNKNOWN_YEAR",
     "UNKNOWN_YEAR_LABEL",
@@ -47,6 +50,8 @@ __all__ = [
     "Ranking",
     "SearchLog",
     "SearchPage",
+    "Setting",
+    "SettingError",
     "Skipped",
     "Stats",
     "TimkiemError",
@@ -55,6 +60,7 @@ __all__ = [
     "empty_stats",
     "index_exists",
     "iter_articles",
+    "load_settings",
     "local_time",
     "log_path",
     "make_filters",

@@ -1,14 +1,19 @@
-"""The ``timkiem`` command: index, search, stats and serve. Thin commands over the library."""
+"""The ``timkiem`` command: index, search, stats and serve. Thin commands over the library.
+
+Options that are settings (``--index-dir``, ``--host``, ``--port``) come from the settings
+table: a flag wins over ``TIMKIEM_<NAME>``, which wins over the ``TIMKIEM_CONFIG`` file, which
+wins over the table's default, exactly as in the web app.
+"""
 
 from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,19 +24,29 @@ from .errors import TimkiemError
 from .extract import iter_articles
 from .facets import SORTS, UNKNOWN_YEAR, make_filters
 from .search import Engine
+from .settings import BY_NAME, load_settings
 
-DEFAULT_INDEX_DIR = "index_data"
 DEFAULT_SOURCES = ("seeds",)
 
-index_dir_option = click.option(
-    "--index-dir",
-    type=click.Path(file_okay=False),
-    default=DEFAULT_INDEX_DIR,
-    envvar="TIMKIEM_INDEX_DIR",
-    show_default=True,
-    show_envvar=True,
-    help="Directory of the index.",
-)
+
+def setting_option(name: str, *decls: str, **kwargs: Any) -> Any:
+    """A flag for the setting ``name``, its help from the settings table. Without the flag
+    the environment, the config file or the default decide (see ``settings``)."""
+    s = BY_NAME[name]
+    help_text = f"{s.help}  [env var: {s.env}; default: {s.default}]"
+    return click.option(*decls, default=None, help=help_text, **kwargs)
+
+
+index_dir_option = setting_option("INDEX_DIR", "--index-dir", type=click.Path(file_okay=False))
+
+
+def settings(**flags: Any) -> dict[str, Any]:
+    """Every setting for this command: the ``flags`` given (None: not given) over the
+    environment, the ``TIMKIEM_CONFIG`` file and the defaults."""
+    try:
+        return load_settings({k: v for k, v in flags.items() if v is not None})
+    except TimkiemError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 class _Progress:
@@ -98,14 +113,21 @@ def run_build(sources: tuple[str, ...], index_dir: str, *, rebuild: bool = True)
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="timkiem")
 def main() -> None:
-    """timkiem: full-text search for Vietnamese articles."""
+    """timkiem: full-text search for Vietnamese articles.
+
+    \b
+    Settings (--index-dir, --host, --port) are read, first found wins, from:
+    the flag, the environment variable TIMKIEM_<NAME>, the Python file named
+    by TIMKIEM_CONFIG (NAME = value; a relative INDEX_DIR there is relative to
+    the file), the default.
+    """
 
 
 @main.command("index")
 @click.argument("sources", nargs=-1)
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
 @index_dir_option
-def index_command(sources: tuple[str, ...], rebuild: bool, index_dir: str) -> None:
+def index_command(sources: tuple[str, ...], rebuild: bool, index_dir: str | None) -> None:
     """Index SOURCES (files, folders, globs; default: seeds/).
 
     SOURCES are the whole collection: on an existing index only new and changed articles
@@ -114,6 +136,7 @@ def index_command(sources: tuple[str, ...], rebuild: bool, index_dir: str) -> No
     answered by the old one until the new one is complete. Exits with status 1 when some
     sources were skipped (the rest is indexed).
     """
+    index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
     try:
         report = run_build(sources or DEFAULT_SOURCES, index_dir, rebuild=rebuild)
     except TimkiemError as exc:
@@ -159,12 +182,13 @@ def search_command(
     date_from: str | None,
     date_to: str | None,
     as_json: bool,
-    index_dir: str,
+    index_dir: str | None,
 ) -> None:
     """Search the index and print ranked results.
 
     Without a QUERY, the filters list the articles they select, newest first.
     """
+    index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
     text = " ".join(query)
     try:
         filters = make_filters(year=year, sources=sources, date_from=date_from, date_to=date_to)
@@ -282,15 +306,6 @@ def format_stats(stats: Stats) -> str:
     return "\n".join(lines)
 
 
-def _logging_is_off() -> bool:
-    return os.environ.get("TIMKIEM_ANALYTICS", "on").strip().lower() not in {
-        "1",
-        "true",
-        "yes",
-        "on",
-    }
-
-
 @main.command("stats")
 @click.option(
     "--days", default=30, show_default=True, type=click.IntRange(1, 3650), help="Days to cover."
@@ -305,14 +320,15 @@ def _logging_is_off() -> bool:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @index_dir_option
-def stats_command(days: int, limit: int, as_json: bool, index_dir: str) -> None:
+def stats_command(days: int, limit: int, as_json: bool, index_dir: str | None) -> None:
     """What readers searched for: top queries, queries with no results, slowest queries.
 
     Reads the search log the web server keeps beside the index (analytics.sqlite3); the
     last DAYS days are today and the days before it, in local time.
     """
-    path = log_path(index_dir)
-    off = _logging_is_off()
+    config = settings(INDEX_DIR=index_dir)
+    path = log_path(config["INDEX_DIR"])
+    off = not config["ANALYTICS"]
     try:
         stats = read_stats(path, days=days, limit=limit)
     except TimkiemError as exc:
@@ -329,11 +345,13 @@ def stats_command(days: int, limit: int, as_json: bool, index_dir: str) -> None:
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="TIMKIEM_HOST")
-@click.option("--port", default=8000, show_default=True, type=int, envvar="TIMKIEM_PORT")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@setting_option("HOST", "--host")
+@setting_option("PORT", "--port", type=click.IntRange(1, 65535))
+@click.option(
+    "--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
+)
 @index_dir_option
-def serve_command(host: str, port: int, threads: int, index_dir: str) -> None:
+def serve_command(host: str | None, port: int | None, threads: int, index_dir: str | None) -> None:
     """Serve the search page, the JSON API and the widget (waitress).
 
     If the index is missing it is built from seeds/ first.
@@ -342,6 +360,9 @@ def serve_command(host: str, port: int, threads: int, index_dir: str) -> None:
 
     from webui import create_app
 
+    flags = {"INDEX_DIR": index_dir, "HOST": host, "PORT": port}
+    config = settings(**flags)
+    index_dir = config["INDEX_DIR"]
     if not index_exists(index_dir):
         if not Path(DEFAULT_SOURCES[0]).is_dir():
             raise click.ClickException(
@@ -353,7 +374,9 @@ def serve_command(host: str, port: int, threads: int, index_dir: str) -> None:
             run_build(DEFAULT_SOURCES, index_dir)
         except TimkiemError as exc:
             raise click.ClickException(str(exc)) from exc
-    app = create_app({"INDEX_DIR": index_dir})
+    # Only the flags given override the app's own reading of the same settings.
+    app = create_app({k: v for k, v in flags.items() if v is not None})
+    host, port = config["HOST"], config["PORT"]
     click.echo(f"Serving timkiem on http://{host}:{port}/ (index: {index_dir}); Ctrl+C stops.")
     waitress.serve(app, host=host, port=port, threads=threads, ident="timkiem")
 

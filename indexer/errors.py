@@ -87,3 +87,8 @@ class QueryError(TimkiemError):
     def __init__(self, message: str, *, param: str | None = None) -> None:
         super().__init__(message)
         self.param = param
+
+
+class SettingError(TimkiemError):
+    """A setting that cannot be read (an environment variable of the wrong type, a config
+    file that is missing): the server does not start."""

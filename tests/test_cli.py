@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from indexer.cli import main
-from tests.conftest import BAC_KAN, SEEDS
+from tests.browser import closed_port_url
+from tests.conftest import BAC_KAN, ROOT, SEEDS
 
 
 def test_index_then_search(tmp_path: Path) -> None:
@@ -134,3 +141,123 @@ def test_bad_search_options_are_clean_errors(dated_index: Path, args: list, mess
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+# Settings: every command reads the settings table like the server does.
+
+
+def config_site(tmp_path: Path, seed_index: Path, extra: str = "") -> Path:
+    """A site folder holding a copy of the seed index and a config file that names it
+    relatively (INDEX_DIR = "index"); returns the config file."""
+    site = tmp_path / "site"
+    shutil.copytree(seed_index, site / "index", ignore=shutil.ignore_patterns("analytics*"))
+    config = site / "config.py"
+    config.write_text(f'INDEX_DIR = "index"\n{extra}', encoding="utf-8")
+    return config
+
+
+def settings_free_env(**env: str) -> dict[str, str | None]:
+    """CliRunner's environment: none of the TIMKIEM_ variables of the surrounding shell."""
+    cleared: dict[str, str | None] = {k: None for k in os.environ if k.startswith("TIMKIEM_")}
+    return {**cleared, **env}
+
+
+def test_search_takes_the_index_dir_from_the_config_file(
+    tmp_path: Path, seed_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_site(tmp_path, seed_index)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    runner = CliRunner(env=settings_free_env(TIMKIEM_CONFIG=str(config)))
+    result = runner.invoke(main, ["search", "bac kan", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["results"][0]["id"] == BAC_KAN
+    # The flag still wins over the file.
+    result = runner.invoke(main, ["search", "bac kan", "--index-dir", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "No index in" in result.output
+
+
+class FakeWaitress:
+    """Stands in for waitress.serve: records what serve would have served, and where."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def serve(self, app, **kwargs) -> None:
+        self.calls.append({"app": app, **kwargs})
+
+
+@pytest.fixture
+def fake_waitress(monkeypatch: pytest.MonkeyPatch) -> FakeWaitress:
+    import waitress
+
+    fake = FakeWaitress()
+    monkeypatch.setattr(waitress, "serve", fake.serve)
+    return fake
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "host", "port"),
+    [
+        ({}, [], "127.0.0.1", 8123),  # HOST: default; PORT: config file
+        ({"TIMKIEM_PORT": "8124"}, [], "127.0.0.1", 8124),  # environment over file
+        ({"TIMKIEM_PORT": "8124"}, ["--port", "8125"], "127.0.0.1", 8125),  # flag over all
+        ({"TIMKIEM_HOST": "0.0.0.0"}, [], "0.0.0.0", 8123),
+    ],
+)
+def test_serve_reads_index_dir_host_and_port_from_the_settings(
+    tmp_path: Path,
+    seed_index: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_waitress: FakeWaitress,
+    env: dict[str, str],
+    args: list[str],
+    host: str,
+    port: int,
+) -> None:
+    config = config_site(tmp_path, seed_index, extra="PORT = 8123\n")
+    monkeypatch.chdir(tmp_path)  # no seeds/ here: serve cannot build an index of its own
+    runner = CliRunner(env=settings_free_env(TIMKIEM_CONFIG=str(config), **env))
+    result = runner.invoke(main, ["serve", *args])
+    assert result.exit_code == 0, result.output
+    [call] = fake_waitress.calls
+    assert (call["host"], call["port"]) == (host, port)
+    assert f"Serving timkiem on http://{host}:{port}/" in result.output
+    data = call["app"].test_client().get("/api/search?q=bac kan").get_json()
+    assert data["results"][0]["id"] == BAC_KAN
+
+
+def test_serve_with_a_config_file_searches_its_index_from_any_directory(
+    tmp_path: Path, seed_index: Path
+) -> None:
+    """The real server, started outside the checkout with only TIMKIEM_CONFIG set."""
+    url = closed_port_url()
+    config = config_site(tmp_path, seed_index, extra=f"PORT = {url.rsplit(':', 1)[1]}\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIMKIEM_")}
+    env.update(PYTHONPATH=str(ROOT), TIMKIEM_CONFIG=str(config), TIMKIEM_ANALYTICS="off")
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from indexer.cli import main; main()", "serve"],
+        cwd=elsewhere,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # wait for the server to listen (or to stop with an error)
+            try:
+                with urllib.request.urlopen(f"{url}/api/search?q=bac+kan", timeout=30) as resp:
+                    data = json.load(resp)
+                break
+            except OSError:
+                assert server.poll() is None, "the server stopped"
+                assert time.monotonic() < deadline, "the server never answered"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert data["results"][0]["id"] == BAC_KAN
+    assert not (elsewhere / "index_data").exists()

@@ -13,7 +13,7 @@ from . import settings
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app. ``test_config`` overrides every other source of settings."""
     app = Flask(__name__)
-    app.config.from_mapping(settings.load(test_config))
+    app.config.from_mapping(settings.load_settings(test_config))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     from . import admin, analytics, api, engine, errors, opensearch, views, widget

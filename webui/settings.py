@@ -1,86 +1,12 @@
-"""Every setting of the web app, with its default and a help line.
+"""The app's settings: timkiem's one settings table, which the CLI reads too.
 
-Settings are read, in order of precedence (last wins): these defaults, the Python file named
-by ``TIMKIEM_CONFIG``, environment variables ``TIMKIEM_<NAME>``, then ``test_config``.
-The README's settings table is this table.
+The table, its precedence (flag or ``test_config`` > environment ``TIMKIEM_<NAME>`` > the
+``TIMKIEM_CONFIG`` file > default) and how values are parsed live in ``indexer.settings``,
+which does not import Flask; ``create_app`` reads them through this module.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from indexer import SETTINGS, Setting, load_settings
 
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: Any
-    help: str
-
-    @property
-    def env(self) -> str:
-        return "TIMKIEM_" + self.name
-
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting("INDEX_DIR", "index_data", "Directory of the index the app searches."),
-    Setting("SITE_NAME", "timkiem", "Name shown in the page header and title."),
-    Setting("PER_PAGE", 10, "Results per page on the search page (the API takes per_page)."),
-    Setting(
-        "CORS_ORIGINS",
-        "*",
-        "Sites allowed to call the search API from a browser (the widget): * for any, or a "
-        "comma-separated list of origins such as https://example.gov.vn.",
-    ),
-    Setting(
-        "ANALYTICS",
-        True,
-        "Log each search made through the search page and the API (the query, how it was "
-        "interpreted, the result count, the time taken; nothing about the reader) to "
-        "analytics.sqlite3 in the index directory: on or off.",
-    ),
-    Setting(
-        "ANALYTICS_RETENTION_DAYS",
-        365,
-        "Days a logged search is kept; older ones are deleted (0 keeps them all).",
-    ),
-    Setting(
-        "ADMIN_STATS",
-        False,
-        "Serve the search analytics page /admin/stats (and /admin/stats.json): on or off. "
-        "It also needs ADMIN_TOKEN.",
-    ),
-    Setting(
-        "ADMIN_TOKEN",
-        "",
-        "The secret /admin/stats asks for (Authorization: Bearer TOKEN, or ?token=TOKEN); "
-        "without one the page stays off.",
-    ),
-)
-
-
-def _coerce(value: str, default: Any) -> Any:
-    if isinstance(default, bool):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(default, int):
-        return int(value)
-    return value
-
-
-def load(test_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The app's settings, from defaults, config file, environment and ``test_config``."""
-    config: dict[str, Any] = {s.name: s.default for s in SETTINGS}
-    config_file = os.environ.get("TIMKIEM_CONFIG")
-    if config_file:
-        namespace: dict[str, Any] = {}
-        with open(config_file, encoding="utf-8") as fh:
-            exec(compile(fh.read(), config_file, "exec"), namespace)
-        config.update({k: v for k, v in namespace.items() if k.isupper()})
-    for s in SETTINGS:
-        if s.env in os.environ:
-            config[s.name] = _coerce(os.environ[s.env], s.default)
-    if test_config:
-        config.update(test_config)
-    return config
+__all__ = ["SETTINGS", "Setting", "load_settings"]

@@ -1,0 +1,142 @@
+"""Every setting of timkiem, with its default and a help line: one table for the command line
+and the web app.
+
+A setting is read from, highest precedence first:
+
+1. a command-line flag (``timkiem serve --port 9000``), or ``create_app``'s ``test_config``;
+2. the environment variable ``TIMKIEM_<NAME>`` (``TIMKIEM_PORT=9000``);
+3. the Python file named by ``TIMKIEM_CONFIG``, holding ``NAME = value`` lines
+   (``PORT = 9000``); a relative ``INDEX_DIR`` there is relative to the file's own folder,
+   so the file means the same index from any working directory;
+4. the default in this table.
+
+A relative ``INDEX_DIR`` given as a flag, in the environment or by default is relative to
+the working directory. The README's settings table is this table (a test checks it). This
+module does not import Flask: the CLI reads it too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingError
+
+CONFIG_ENV = "TIMKIEM_CONFIG"
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        """The environment variable that sets it: ``TIMKIEM_<NAME>``."""
+        return "TIMKIEM_" + self.name
+
+    def parse(self, text: str) -> Any:
+        """The value of ``text`` (from the environment) in the type of the default:
+        ``on``/``off`` for a switch, a whole number for a number."""
+        if isinstance(self.default, bool):
+            word = text.strip().lower()
+            if word in _TRUE | _FALSE:
+                return word in _TRUE
+            raise SettingError(f"{self.env} must be on or off, got {text!r}")
+        if isinstance(self.default, int):
+            try:
+                return int(text)
+            except ValueError:
+                raise SettingError(f"{self.env} must be a whole number, got {text!r}") from None
+        return text
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "INDEX_DIR",
+        "index_data",
+        "Directory of the index: where timkiem index writes it, and what timkiem search, "
+        "timkiem stats and the web app read.",
+    ),
+    Setting("HOST", "127.0.0.1", "Address timkiem serve listens on (0.0.0.0: every interface)."),
+    Setting("PORT", 8000, "Port timkiem serve listens on."),
+    Setting("SITE_NAME", "timkiem", "Name shown in the page header and title."),
+    Setting("PER_PAGE", 10, "Results per page on the search page (the API takes per_page)."),
+    Setting(
+        "CORS_ORIGINS",
+        "*",
+        "Sites allowed to call the search API from a browser (the widget): * for any, or a "
+        "comma-separated list of origins such as https://example.gov.vn.",
+    ),
+    Setting(
+        "ANALYTICS",
+        True,
+        "Log each search made through the search page and the API (the query, how it was "
+        "interpreted, the result count, the time taken; nothing about the reader) to "
+        "analytics.sqlite3 in the index directory: on or off.",
+    ),
+    Setting(
+        "ANALYTICS_RETENTION_DAYS",
+        365,
+        "Days a logged search is kept; older ones are deleted (0 keeps them all).",
+    ),
+    Setting(
+        "ADMIN_STATS",
+        False,
+        "Serve the search analytics page /admin/stats (and /admin/stats.json): on or off. "
+        "It also needs ADMIN_TOKEN.",
+    ),
+    Setting(
+        "ADMIN_TOKEN",
+        "",
+        "The secret /admin/stats asks for (Authorization: Bearer TOKEN, or ?token=TOKEN); "
+        "without one the page stays off.",
+    ),
+)
+
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def read_config_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The upper-case names a config file sets, with a relative ``INDEX_DIR`` made relative
+    to the file's folder."""
+    file = Path(path)
+    namespace: dict[str, Any] = {}
+    try:
+        source = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingError(f"Cannot read the config file {file} ({CONFIG_ENV}): {exc}") from None
+    exec(compile(source, str(file), "exec"), namespace)
+    values = {k: v for k, v in namespace.items() if k.isupper()}
+    if "INDEX_DIR" in values:
+        values["INDEX_DIR"] = str(file.resolve().parent / Path(values["INDEX_DIR"]).expanduser())
+    return values
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Every setting's value: ``overrides`` (flags, ``test_config``) over the environment,
+    over the ``TIMKIEM_CONFIG`` file, over the defaults.
+
+    Names a config file or ``overrides`` add beyond the table (Flask's own settings, such as
+    ``TESTING``) are kept.
+    """
+    environ = os.environ if environ is None else environ
+    config: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    config_file = environ.get(CONFIG_ENV)
+    if config_file:
+        config.update(read_config_file(config_file))
+    for s in SETTINGS:
+        if s.env in environ:
+            config[s.name] = s.parse(environ[s.env])
+    if overrides:
+        config.update(overrides)
+    return config
