@@ -109,6 +109,7 @@ def test_json_without_a_token_is_401_with_the_error_shape(app) -> None:
     data = resp.get_json()
     assert set(data) == {"error", "status"} and data["status"] == 401
     assert "Authorization: Bearer" in data["error"]
+    assert resp.headers["WWW-Authenticate"] == 'Bearer realm="timkiem admin"'
 
 
 def test_the_right_token_shows_the_three_tables_with_queries_escaped(app) -> None:
