@@ -1,8 +1,7 @@
 """The ``timkiem`` command: index, search, stats and serve. Thin commands over the library.
 
-Options that are settings (``--index-dir``, ``--host``, ``--port``) come from the settings
-table: a flag wins over ``TIMKIEM_<NAME>``, which wins over the ``TIMKIEM_CONFIG`` file, which
-wins over the table's default, exactly as in the web app.
+Options that are settings (``--index-dir``, ``--host``, ``--port``) are read through the
+settings table (``indexer.settings``), the same way as by the web app.
 """
 
 from __future__ import annotations
