@@ -16,7 +16,7 @@ from .analytics import (
     read_stats,
 )
 from .article import Article, Skipped
-from .build import BuildReport, build_index, index_exists
+from .build import BuildReport, build_index
 from .errors import (
     IndexLockedError,
     IndexMissingError,
@@ -26,6 +26,7 @@ from .errors import (
 )
 from .extract import iter_articles
 from .facets import SORTS, UNKNOWN_YEAR, UNKNOWN_YEAR_LABEL, Filters, check_sort, make_filters
+from .generations import index_exists
 from .search import ArticleView, Engine, Hit, Ranking, SearchPage
 
 __all__ = [

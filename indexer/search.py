@@ -37,10 +37,10 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .analysis import BIGRAM_SEPARATOR, folded_syllables
-from .build import CURRENT_FILE, generation_dir
 from .columns import Columns
 from .duplicates import DuplicateGroups, group_page
 from .facets import Filters, Grouping, check_sort, narrow, top
+from .generations import current_stamp, generation_dir
 from .highlight import highlight_all, snippet
 from .interpret import Vocabulary, interpret
 from .proximity import Proximity, QueryTerms, rerank
@@ -468,16 +468,9 @@ class Engine:
 
     # -- generations --------------------------------------------------------------------
 
-    def _stamp(self) -> tuple[int, int] | None:
-        try:
-            st = os.stat(self.index_dir / CURRENT_FILE)
-        except FileNotFoundError:
-            return None
-        return (st.st_mtime_ns, st.st_ino)
-
     def _snapshot_now(self) -> _Snapshot:
         """The snapshot of the live generation, reopened when a new one was published."""
-        stamp = self._stamp()
+        stamp = current_stamp(self.index_dir)
         snap = self._snapshot
         if snap is not None and stamp == self._current_stamp:
             return snap
