@@ -3,10 +3,10 @@
 Builds (or reuses) a timkiem index of VNTC + ViNewsQA (a seeded subset of ``--docs``), then
 prints:
 
-- the time to open an ``Engine`` (cold snapshot: lengths, deletion mask, vocabulary and the
-  per-document date/source columns), the part of it spent loading ``columns.npz``, and, for
-  comparison, the time to read every stored document (what computing the columns at open
-  would cost);
+- the time to open an ``Engine`` (the live generation opened cold: lengths, deletion mask,
+  vocabulary and the per-document date/source columns), the part of it spent loading
+  ``columns.npz``, and, for comparison, the time to read every stored document (what
+  computing the columns at open would cost);
 - the time to filter and count both facets over every article at once (``narrow`` on an
   all-true mask: the largest result set there can be);
 - p50/p95 of a keyword-query mix searched plain, with a source filter, sorted by date, with
@@ -114,11 +114,11 @@ def time_searches(index_dir: Path, texts: list[str]) -> dict[str, dict[str, floa
         },
     }
     out: dict[str, dict[str, float]] = {}
-    snap = engine._snapshot_now()
+    live = engine.current()
     ms = []
     for _ in range(len(texts)):
         started = time.perf_counter()
-        narrow(snap.alive, snap.columns, Filters())
+        narrow(live.alive, live.columns, Filters())
         ms.append((time.perf_counter() - started) * 1000)
     out["facets over every article"] = latency_summary(ms)
     for text in texts:  # every variant then finds the same postings already decoded

@@ -27,9 +27,13 @@ from .errors import (
 from .extract import iter_articles
 from .facets import SORTS, UNKNOWN_YEAR, UNKNOWN_YEAR_LABEL, Filters, check_sort, make_filters
 from .generations import index_exists
-from .search import ArticleView, Engine, Hit, Ranking, SearchPage
+from .results import ArticleView, Hit, SearchPage
+from .scoring import Ranking
+from .search import MAX_PAGE, MAX_PER_PAGE, Engine
 
 __all__ = [
+    "MAX_PAGE",
+    "MAX_PER_PAGE",
     "SORTS",
     "UNKNOWN_YEAR",
     "UNKNOWN_YEAR_LABEL",

@@ -28,19 +28,13 @@ from pickle import dumps
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import (
-    COMPRESSION_MIN_SIZE,
-    LENGTHS_COLUMN,
-    WHOOSH3_HEADER_MAGIC,
-    W3Codec,
-    W3TermInfo,
-    _lenfield,
-)
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from .postings import length_codes
 from .rare import RARE_FIELDS, RareCollector
 
 # Postings per block. Whoosh uses 128 to skip inside lists; timkiem reads whole lists, and
@@ -163,16 +157,6 @@ class _TermPool:
             with suppress(FileNotFoundError):
                 os.remove(path)
         self.runs.clear()
-
-
-def length_codes(pdr: Any, fieldname: str, doccount: int) -> bytes:
-    """The byte-coded field lengths of every document of a segment (Whoosh keeps one byte
-    per document in a column), read in one piece."""
-    col = pdr._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if col is None:
-        return bytes(doccount)
-    raw = col._dbfile.get(col._basepos, min(col._count, doccount))
-    return raw + bytes(doccount - len(raw))
 
 
 def _block(ids: list[int], freqs: list[int], codes: list[int], last: bool) -> tuple[bytes, int]:
