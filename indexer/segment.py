@@ -67,7 +67,6 @@ class _TermPool:
     def __init__(self, tempdir: str, spill_postings: int) -> None:
         self.fields: dict[str, dict[bytes, tuple[array, array]]] = {}
         self.postings = 0  # postings in memory
-        self.total = 0
         self.runs: list[str] = []
         self._tempdir = tempdir
         self._spill_postings = spill_postings
@@ -83,7 +82,6 @@ class _TermPool:
         lists[0].append(docnum)
         lists[1].append(int(weight))
         self.postings += 1
-        self.total += 1
         if self.postings >= self._spill_postings:
             self.spill()
 
@@ -250,10 +248,6 @@ class BulkSegmentWriter(SegmentWriter):
         self.pool.cleanup()
         self.pool = _TermPool(self._tempstorage.folder, spill_postings)  # type: ignore[assignment]
         self.fieldwriter._tindex.__class__ = _DenseHashWriter
-
-    @property
-    def postings_count(self) -> int:
-        return self.pool.total  # type: ignore[attr-defined]
 
     def _finish_field(self, rare: RareCollector | None, fieldname: str | None) -> None:
         """Close the field being written, then write its rare bigrams' buckets (a field of
