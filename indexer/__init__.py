@@ -1,7 +1,8 @@
 """timkiem's indexer and search library: the public API the CLI and the web UI use.
 
-The pipeline, one module per stage: extract → normalize → analysis → build (index);
-query → search → highlight.
+The pipeline, one module per stage: extract → normalize → analysis → build → segment, and
+generations to publish the index; query → interpret → scoring (over postings) → proximity →
+facets → duplicates → results, orchestrated by search's Engine, with highlight for excerpts.
 """
 
 from .analytics import (
