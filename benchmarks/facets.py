@@ -3,10 +3,10 @@
 Builds (or reuses) a timkiem index of VNTC + ViNewsQA (a seeded subset of ``--docs``), then
 prints:
 
-- the time to open an ``Engine`` (cold snapshot: lengths, deletion mask, vocabulary and the
-  per-document date/source columns), the part of it spent loading ``columns.npz``, and, for
-  comparison, the time to read every stored document (what computing the columns at open
-  would cost);
+- the time to open an ``Engine`` (the live generation opened cold: lengths, deletion mask,
+  vocabulary and the per-document date/source columns), the part of it spent loading
+  ``columns.npz``, and, for comparison, the time to read every stored document (what
+  computing the columns at open would cost);
 - the time to filter and count both facets over every article at once (``narrow`` on an
   all-true mask: the largest result set there can be);
 - p50/p95 of a keyword-query mix searched plain, with a source filter, sorted by date, with
@@ -66,8 +66,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def time_open(index_dir: Path, runs: int) -> dict[str, float]:
     from indexer import Engine
-    from indexer.build import generation_dir
     from indexer.columns import Columns
+    from indexer.generations import generation_dir
 
     opens, columns = [], []
     for _ in range(runs):
@@ -85,7 +85,7 @@ def time_stored_fields(index_dir: Path) -> float:
     """Milliseconds to read every stored document once (the alternative to columns.npz)."""
     from whoosh import index as whoosh_index
 
-    from indexer.build import generation_dir
+    from indexer.generations import generation_dir
 
     ix = whoosh_index.open_dir(str(generation_dir(index_dir)))
     started = time.perf_counter()
@@ -114,11 +114,11 @@ def time_searches(index_dir: Path, texts: list[str]) -> dict[str, dict[str, floa
         },
     }
     out: dict[str, dict[str, float]] = {}
-    snap = engine._snapshot_now()
+    live = engine.current()
     ms = []
     for _ in range(len(texts)):
         started = time.perf_counter()
-        narrow(snap.alive, snap.columns, Filters())
+        narrow(live.alive, live.columns, Filters())
         ms.append((time.perf_counter() - started) * 1000)
     out["facets over every article"] = latency_summary(ms)
     for text in texts:  # every variant then finds the same postings already decoded
@@ -154,8 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         result: dict[str, Any] = {"docs": index.documents, "revision": git_revision()}
         result.update(time_open(index_dir, args.runs))
         result["read_all_stored_ms"] = time_stored_fields(index_dir)
-        from indexer.build import generation_dir
         from indexer.columns import COLUMNS_FILE
+        from indexer.generations import generation_dir
 
         result["columns_bytes"] = (generation_dir(index_dir) / COLUMNS_FILE).stat().st_size
         result["search"] = time_searches(index_dir, texts)

@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from indexer import Engine
     from indexer.proximity import Proximity
-    from indexer.search import Ranking
+    from indexer.scoring import Ranking
 
     vntc = args.data_dir / "vntc" / "vntc_10topics.jsonl.gz"
     vinewsqa = args.data_dir / "vinewsqa"

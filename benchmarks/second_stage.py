@@ -159,7 +159,7 @@ def collect(args: argparse.Namespace) -> Questions:
     from indexer import Engine
     from indexer.proximity import Proximity
     from indexer.query import parse
-    from indexer.search import Ranking
+    from indexer.scoring import Ranking, proximity_terms
     from indexer.stopwords import is_stopword
 
     corpus, queries_file, qrels_file = args.files
@@ -174,7 +174,7 @@ def collect(args: argparse.Namespace) -> Questions:
         index = ensure_index(index_dir, docs, sources, selection=selection_key(None, 0))
         ranking = Ranking(proximity=Proximity(depth=0))  # the first stage alone
         engine = Engine(index_dir, ranking=ranking, result_cache=0)
-        snap = engine._snapshot_now()
+        live = engine.current()
         started = time.perf_counter()
         for variant in args.variants.split(","):
             log(f"{variant}: {len(queries):,} questions …")
@@ -188,7 +188,7 @@ def collect(args: argparse.Namespace) -> Questions:
                 features = np.zeros((depth, len(COLUMNS)))
                 rescored = ranking.ranks_by_any_word(parsed) and len(hits) > 1
                 if rescored:
-                    weights = engine._proximity_terms(snap, parsed).weights
+                    weights = proximity_terms(live, parsed, ranking).weights
                     words = list(parsed.words())
                     content = frozenset(w.folded for w in words if not is_stopword(w))
                     pairs = [

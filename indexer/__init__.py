@@ -1,7 +1,8 @@
 """timkiem's indexer and search library: the public API the CLI and the web UI use.
 
-The pipeline, one module per stage: extract → normalize → analysis → build (index);
-query → search → highlight.
+The pipeline, one module per stage: extract → normalize → analysis → build → segment, and
+generations to publish the index; query → interpret → scoring (over postings) → proximity →
+facets → duplicates → results, orchestrated by search's Engine, with highlight for excerpts.
 """
 
 from .analytics import (
@@ -16,7 +17,7 @@ from .analytics import (
     read_stats,
 )
 from .article import Article, Skipped
-from .build import BuildReport, build_index, index_exists
+from .build import BuildReport, build_index
 from .errors import (
     IndexLockedError,
     IndexMissingError,
@@ -27,10 +28,15 @@ from .errors import (
 )
 from .extract import iter_articles
 from .facets import SORTS, UNKNOWN_YEAR, UNKNOWN_YEAR_LABEL, Filters, check_sort, make_filters
-from .search import ArticleView, Engine, Hit, Ranking, SearchPage
+from .generations import index_exists
+from .results import ArticleView, Hit, SearchPage
+from .scoring import Ranking
+from .search import MAX_PAGE, MAX_PER_PAGE, Engine
 from .settings import SETTINGS, Setting, load_settings
 
 __all__ = [
+    "MAX_PAGE",
+    "MAX_PER_PAGE",
     "SETTINGS",
     "SORTS",
     "UNKNOWN_YEAR",

@@ -40,6 +40,11 @@ _FAST_WORD_RE = re.compile(r"\w+")
 BIGRAM_SEPARATOR = " "
 
 
+def bigram(first: str, second: str) -> str:
+    """The term of two adjacent syllables: ("dan", "van") → "dan van"."""
+    return first + BIGRAM_SEPARATOR + second
+
+
 @dataclass(slots=True, frozen=True)
 class Syllable:
     """One syllable of a text: where it is, its accented and folded forms."""
@@ -89,7 +94,7 @@ def folded_syllables(text: str) -> list[str]:
 
 def bigrams(words: list[str], joined: list[bool]) -> list[str]:
     """Adjacent pairs that are not split by punctuation: ["dân", "vận"] → ["dân vận"]."""
-    return [words[i - 1] + BIGRAM_SEPARATOR + words[i] for i in range(1, len(words)) if joined[i]]
+    return [bigram(words[i - 1], words[i]) for i in range(1, len(words)) if joined[i]]
 
 
 @dataclass(slots=True)
@@ -182,7 +187,7 @@ class BigramFilter(_Stateless, Filter):
         for t in tokens:
             text = t.text
             if prev is not None and getattr(t, "joined", False):
-                t.text = prev + BIGRAM_SEPARATOR + text
+                t.text = bigram(prev, text)
                 yield t
             prev = text
 

@@ -43,7 +43,6 @@ from .normalize import nfc
 from .query import MAX_QUERY_CHARS
 
 LOG_FILE = "analytics.sqlite3"
-SURFACES = ("page", "api")
 MAX_DAYS = 3650
 
 log = logging.getLogger("timkiem.analytics")

@@ -1,35 +1,31 @@
 """Articles → a Whoosh index on disk, built beside the live one and swapped in atomically.
 
-Layout of an index directory::
+What one generation of an index directory holds (the directory itself, ``CURRENT`` and the
+lock: see ``generations``)::
 
-    index_data/
-      CURRENT              name of the live generation (replaced atomically)
-      gen-20260405T190700-1234/
-        timkiem.json       format version, document count, build time
-        vocabulary.json    accented forms of each folded syllable (query interpretation)
-        columns.npz        date and source of each document (filters, facets, date sort)
-        minhash.npy, groups.npy   near-duplicate signatures and groups (see duplicates)
-        MAIN_*.toc, *.seg  the Whoosh index
+    gen-20260405T190700-1234/
+      timkiem.json       format version, document count, build time
+      vocabulary.json    accented forms of each folded syllable (query interpretation)
+      columns.npz        date and source of each document (filters, facets, date sort)
+      minhash.npy, groups.npy   near-duplicate signatures and groups (see duplicates)
+      MAIN_*.toc, *.seg  the Whoosh index
 
-A build writes a new generation, then replaces ``CURRENT``. Killing the indexer at any moment
+A build writes a new generation, then publishes it. Killing the indexer at any moment
 leaves the previous generation live and intact; the next build removes the unfinished one.
 A lock file keeps two indexers from writing the same directory at once.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import json
 import multiprocessing
 import os
 import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -41,17 +37,20 @@ from .analysis import syllable_terms, syllables
 from .article import Article, Skipped
 from .columns import COLUMNS_FILE, ColumnsWriter
 from .duplicates import load_signatures, word_signature, write_groups
-from .errors import IndexLockedError, IndexMissingError, IndexVersionError, NoArticlesError
+from .errors import IndexMissingError, IndexVersionError, NoArticlesError
+from .generations import (
+    META_FILE,
+    generation_dir,
+    live_name,
+    new_generation_name,
+    publish,
+    remove_old_generations,
+    write_lock,
+    write_meta,
+)
 from .interpret import VOCABULARY_FILE, Vocabulary
 from .normalize import nfc
-from .schema import (
-    ACCENTED,
-    FOLDED,
-    FOLDED_BIGRAMS,
-    SCHEMA_VERSION,
-    make_schema,
-    term_field,
-)
+from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, make_schema, term_field
 from .segment import SPILL_POSTINGS, BulkSegmentWriter
 from .suggest import (
     SUGGESTIONS_FILE,
@@ -61,10 +60,6 @@ from .suggest import (
     write_suggestions,
 )
 
-CURRENT_FILE = "CURRENT"
-META_FILE = "timkiem.json"
-LOCK_FILE = ".lock"
-GENERATION_PREFIX = "gen-"
 ANALYSIS_BATCH = 512  # articles handed to the analysis processes at a time
 SIGNATURE_KEY = "_signature"
 PHRASES = "_phrases"  # key of a document's suggestion phrases (not a field)
@@ -92,31 +87,6 @@ class BuildReport:
         """Articles read per second (unchanged ones included)."""
         done = self.added + self.updated + self.unchanged
         return done / self.seconds if self.seconds else 0.0
-
-
-def generation_dir(index_dir: str | os.PathLike[str]) -> Path:
-    """The directory of the live generation; raises IndexMissingError/IndexVersionError."""
-    root = Path(index_dir)
-    try:
-        name = (root / CURRENT_FILE).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
-        raise IndexMissingError(str(index_dir)) from None
-    gen = root / name
-    try:
-        meta = json.loads((gen / META_FILE).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        raise IndexMissingError(str(index_dir)) from None
-    if meta.get("format") != SCHEMA_VERSION:
-        raise IndexVersionError(str(index_dir), meta.get("format"), SCHEMA_VERSION)
-    return gen
-
-
-def index_exists(index_dir: str | os.PathLike[str]) -> bool:
-    try:
-        generation_dir(index_dir)
-    except IndexMissingError:
-        return False
-    return True
 
 
 def content_hash(article: Article) -> str:
@@ -165,55 +135,6 @@ def article_fields(article: Article) -> dict[str, Any]:
     doc[SIGNATURE_KEY] = word_signature(folded["title"], folded["body"])
     doc[PHRASES] = tuple(found)
     return doc
-
-
-@contextmanager
-def write_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the directory's writer lock, or fail at once with a clear message."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / LOCK_FILE, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexLockedError(str(index_dir)) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _new_generation_name() -> str:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    return f"{GENERATION_PREFIX}{stamp}-{os.getpid()}"
-
-
-def _publish(root: Path, name: str) -> None:
-    """Make generation ``name`` live with one atomic rename, durable across a crash."""
-    tmp = root / (CURRENT_FILE + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(name + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, root / CURRENT_FILE)
-    dir_fd = os.open(root, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
-def _remove_old_generations(root: Path, keep: set[str]) -> None:
-    """Delete generations other than ``keep`` (unfinished builds, superseded ones)."""
-    for path in root.iterdir():
-        if path.is_dir() and path.name.startswith(GENERATION_PREFIX) and path.name not in keep:
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _fsync_tree(path: Path) -> None:
-    for file in path.iterdir():
-        if file.is_file():
-            with open(file, "rb") as fh:
-                os.fsync(fh.fileno())
 
 
 def _analysed(
@@ -293,18 +214,16 @@ def build_index(
     if workers is None:
         workers = os.cpu_count() or 1
     with write_lock(root):
-        previous = None
-        with suppress(FileNotFoundError):
-            previous = (root / CURRENT_FILE).read_text(encoding="utf-8").strip()
+        previous = live_name(root)
         live = None
         phrase_counter = PhraseCounter()  # suggestion phrases → documents holding them
         if not rebuild and previous:
             with suppress(IndexMissingError, IndexVersionError):
                 live = generation_dir(root)
         report.updated_in_place = live is not None
-        name = _new_generation_name()
+        name = new_generation_name()
         # Drop unfinished builds of earlier runs; keep the live generation.
-        _remove_old_generations(root, {previous} if previous else set())
+        remove_old_generations(root, {previous} if previous else set())
         gen = root / name
         gen.mkdir()
         if live is not None:
@@ -404,16 +323,10 @@ def build_index(
         report.duplicate_groups, report.grouped = _group_counts(groups)
         write_suggestions(gen, forms, phrase_counter.top(forms))
         del phrase_counter
-        meta = {
-            "format": SCHEMA_VERSION,
-            "documents": report.indexed,
-            "built": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-        (gen / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        _fsync_tree(gen)
-        _publish(root, name)
+        write_meta(gen, report.indexed)
+        publish(root, name)
         # Keep the superseded generation one round: a running server may still read it.
-        _remove_old_generations(root, {name, previous} if previous else {name})
+        remove_old_generations(root, {name, previous} if previous else {name})
         report.generation = name
     report.seconds = time.perf_counter() - started
     return report

@@ -18,10 +18,11 @@ import click
 
 from .analytics import Stats, local_time, log_path, read_stats
 from .article import Article, Skipped
-from .build import BuildReport, build_index, index_exists
+from .build import BuildReport, build_index
 from .errors import TimkiemError
 from .extract import iter_articles
 from .facets import SORTS, UNKNOWN_YEAR, make_filters
+from .generations import index_exists
 from .search import Engine
 from .settings import BY_NAME, load_settings
 

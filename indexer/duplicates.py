@@ -55,7 +55,6 @@ VALUE_BITS = 8
 _CHANCE = 1.0 / (1 << VALUE_BITS)
 EMPTY = np.uint8(0xFF)  # every value of the signature of no shingles (or no article)
 
-_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 # One hash function per value, h(x) = (a·x + b) mod 2⁶⁴, high 32 bits (multiply-shift over
 # shingle hashes that are already well mixed): as accurate as a full mix of each value, and
 # a few times faster. Fixed seeds: signatures must compare across builds.

@@ -70,9 +70,6 @@ class Vocabulary:
     def candidates(self, folded: str) -> list[tuple[str, int]]:
         return self.forms.get(folded, [])[:MAX_FORMS]
 
-    def has_form(self, accented: str) -> bool:
-        return any(w == accented for w, _ in self.forms.get(fold(accented), ()))
-
     def count(self, accented: str) -> int:
         """Documents holding this accented form (0 when it is not a kept form)."""
         return next((n for w, n in self.forms.get(fold(accented), ()) if w == accented), 0)

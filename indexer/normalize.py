@@ -16,7 +16,6 @@ from functools import lru_cache
 
 # Combining tone marks: sắc, huyền, hỏi, ngã, nặng.
 TONE_MARKS = ("\u0301", "\u0300", "\u0309", "\u0303", "\u0323")
-_TONE_SET = frozenset(TONE_MARKS)
 _VOWELS = "aăâeêioôơuưy"
 _MODIFIED_VOWELS = frozenset("ăâêôơư")
 _FINAL_CONSONANTS = ("ch", "ng", "nh", "c", "m", "n", "p", "t")
@@ -40,7 +39,10 @@ _SPLIT, _JOIN = _build_tables()
 
 
 def nfc(text: str) -> str:
-    """Unicode NFC, so that decomposed input ("e" + U+0302 + U+0301) becomes "ế"."""
+    """Unicode NFC, so that decomposed input becomes one form:
+    ``nfc("Tie\u0302\u0301ng Vie\u0323\u0302t")`` → ``"Tiếng Việt"``."""
+    if text.isascii():  # the common line of a scraped page: nothing to compose
+        return text
     return unicodedata.normalize("NFC", text)
 
 
@@ -150,11 +152,6 @@ def fold(text: str) -> str:
 def has_diacritics(word: str) -> bool:
     """True when the word carries any Vietnamese mark ("dân" yes, "dan" no)."""
     return fold(word) != word
-
-
-def is_combining(ch: str) -> bool:
-    """True for a combining mark left over in text that NFC could not compose."""
-    return unicodedata.category(ch) == "Mn"
 
 
 def strip_tone(word: str) -> str:

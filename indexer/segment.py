@@ -28,19 +28,13 @@ from pickle import dumps
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import (
-    COMPRESSION_MIN_SIZE,
-    LENGTHS_COLUMN,
-    WHOOSH3_HEADER_MAGIC,
-    W3Codec,
-    W3TermInfo,
-    _lenfield,
-)
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from .postings import length_codes
 from .rare import RARE_FIELDS, RareCollector
 
 # Postings per block. Whoosh uses 128 to skip inside lists; timkiem reads whole lists, and
@@ -73,7 +67,6 @@ class _TermPool:
     def __init__(self, tempdir: str, spill_postings: int) -> None:
         self.fields: dict[str, dict[bytes, tuple[array, array]]] = {}
         self.postings = 0  # postings in memory
-        self.total = 0
         self.runs: list[str] = []
         self._tempdir = tempdir
         self._spill_postings = spill_postings
@@ -89,7 +82,6 @@ class _TermPool:
         lists[0].append(docnum)
         lists[1].append(int(weight))
         self.postings += 1
-        self.total += 1
         if self.postings >= self._spill_postings:
             self.spill()
 
@@ -163,16 +155,6 @@ class _TermPool:
             with suppress(FileNotFoundError):
                 os.remove(path)
         self.runs.clear()
-
-
-def length_codes(pdr: Any, fieldname: str, doccount: int) -> bytes:
-    """The byte-coded field lengths of every document of a segment (Whoosh keeps one byte
-    per document in a column), read in one piece."""
-    col = pdr._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if col is None:
-        return bytes(doccount)
-    raw = col._dbfile.get(col._basepos, min(col._count, doccount))
-    return raw + bytes(doccount - len(raw))
 
 
 def _block(ids: list[int], freqs: list[int], codes: list[int], last: bool) -> tuple[bytes, int]:
@@ -266,10 +248,6 @@ class BulkSegmentWriter(SegmentWriter):
         self.pool.cleanup()
         self.pool = _TermPool(self._tempstorage.folder, spill_postings)  # type: ignore[assignment]
         self.fieldwriter._tindex.__class__ = _DenseHashWriter
-
-    @property
-    def postings_count(self) -> int:
-        return self.pool.total  # type: ignore[attr-defined]
 
     def _finish_field(self, rare: RareCollector | None, fieldname: str | None) -> None:
         """Close the field being written, then write its rare bigrams' buckets (a field of

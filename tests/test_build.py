@@ -16,8 +16,8 @@ from indexer import (
     Skipped,
     build_index,
 )
-from indexer.build import CURRENT_FILE, META_FILE, generation_dir, write_lock
 from indexer.errors import NoArticlesError
+from indexer.generations import CURRENT_FILE, META_FILE, generation_dir, write_lock
 
 
 def article(doc_id: str, text: str) -> Article:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from indexer import Engine, QueryError, build_index, make_filters
-from indexer.build import generation_dir
 from indexer.columns import COLUMNS_FILE
+from indexer.generations import generation_dir
 from tests.conftest import (
     BAC_KAN_SITE,
     MARKUP_SITE,

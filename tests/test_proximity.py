@@ -9,7 +9,7 @@ import pytest
 
 from indexer import Article, Engine, build_index
 from indexer.proximity import Proximity, QueryTerms, proximity_bonus, rerank, window_share
-from indexer.search import Ranking
+from indexer.scoring import Ranking
 
 TERMS = QueryTerms({"tiem": 1.0, "vac": 1.0, "xin": 1.0, "soi": 3.0})
 

@@ -15,7 +15,7 @@ import pytest
 from benchmarks.variants import make_variant
 from indexer import Engine, build_index, iter_articles
 from indexer.proximity import Proximity
-from indexer.search import Ranking
+from indexer.scoring import Ranking
 from tests.conftest import SHARED_DATA
 
 VINEWSQA = SHARED_DATA / "vinewsqa"

@@ -106,12 +106,6 @@ def chart_bars(stats: Stats, width: int = CHART_WIDTH, height: int = CHART_HEIGH
     return bars
 
 
-@bp.app_template_filter("vn_count")
-def vn_count(n: int) -> str:
-    """1234567 → "1.234.567", the way Vietnamese pages group digits."""
-    return f"{int(n):,}".replace(",", ".")
-
-
 @bp.app_template_filter("local_time")
 def local_time_filter(stamp: str) -> str:
     """ "2026-04-05T05:07:00Z" → "05/04/2026 12:07" in the server's time zone."""

@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexer import Filters, QueryError, check_sort, make_filters
-from indexer.search import MAX_PAGE, MAX_PER_PAGE
+from indexer import MAX_PAGE, MAX_PER_PAGE, Filters, QueryError, check_sort, make_filters
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ def vn_date(iso: str | None) -> str:
 
 @bp.app_template_filter("vn_number")
 def vn_number(n: int) -> str:
-    """17416 → "17.416": Vietnamese groups thousands with dots."""
-    return f"{n:,}".replace(",", ".")
+    """17416 → "17.416": Vietnamese groups thousands with dots (every count on every page)."""
+    return f"{int(n):,}".replace(",", ".")
 
 
 @bp.get("/")

@@ -12,17 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..normalize import nfc
+
 # Invisible characters that only get in the way of search: zero-width space/joiners, BOM,
 # soft hyphen, word joiner, and control characters. (Odd spaces such as NBSP, tabs and the
 # en/em spaces are whitespace to ``str.split`` and become plain spaces on the way.)
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]")
-
-
-def nfc(text: str) -> str:
-    """Unicode NFC: ``nfc("Tie\u0302\u0301ng Vie\u0323\u0302t")`` → ``"Tiếng Việt"``."""
-    if text.isascii():
-        return text
-    return unicodedata.normalize("NFC", text)
 
 
 def _clean_line(line: str) -> str:

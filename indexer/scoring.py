@@ -1,0 +1,256 @@
+"""The scoring model: BM25F over whole postings arrays, a parsed query → scores and matches.
+
+Each query word is matched on its folded syllable and scored on the syllable's forms: the
+folded one, and the accented one (typed, so exact accents rank first, or restored from the
+corpus's statistics, as a bonus). Adjacent words add the folded bigram of the pair, so words
+of several syllables rank above the same syllables scattered. Every term is scored over the
+title and the body together (BM25F). The second stage, which re-scores the best candidates
+of a question by the closeness of its words, is ``proximity``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+
+from .analysis import bigram
+from .postings import EMPTY, OpenGeneration
+from .proximity import Proximity, QueryTerms
+from .query import Clause, ParsedQuery, QueryWord
+from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, TEXT_FIELDS, term_field
+from .stopwords import is_stopword
+
+FOLDED_BODY = term_field("body", FOLDED)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The scoring model's parameters (BM25F over the title and body of each term).
+
+    Defaults were tuned on half of the ViNewsQA dev questions, with the 84k VNTC articles as
+    distractors (benchmarks/relevance.py): at that scale title weights from 1.0 to 2.5 score
+    alike, so headline matches are kept first; coordination (matched / total query words)
+    cost 0.013 MRR there and is off.
+    """
+
+    k1: float = 1.2
+    title_b: float = 0.4
+    body_b: float = 0.75
+    title_weight: float = 1.5
+    body_weight: float = 1.0
+    stopword_weight: float = 0.1  # function and question words: "có", "gì", "nào", "không"
+    restored_weight: float = 0.3  # bonus of the accented form restored to an unaccented word
+    folded_weight: float = 0.1  # weight of the folded form of a word typed with accents
+    bigram_weight: float = 1.0
+    coord_power: float = 0.0  # (matched groups / groups) ** power
+    and_max_groups: int = 4  # queries up to this many words need all of them
+    proximity: Proximity = field(default_factory=Proximity)  # the second stage
+
+    def ranks_by_any_word(self, parsed: ParsedQuery) -> bool:
+        """A query of more than ``and_max_groups`` words (a question) is ranked by any of its
+        words instead of needing all of them; these are the queries the second stage
+        re-scores."""
+        return len(parsed.positive) > self.and_max_groups
+
+    def b_for(self, text_field: str) -> float:
+        return self.title_b if text_field == "title" else self.body_b
+
+    def weight_for(self, text_field: str) -> float:
+        return self.title_weight if text_field == "title" else self.body_weight
+
+
+def idf(n_docs: int, df: int) -> float:
+    """BM25's inverse document frequency of a term found in ``df`` of ``n_docs`` articles."""
+    return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+@dataclass
+class Scored:
+    """A query's scores and matches over every document number of a generation."""
+
+    scores: np.ndarray
+    matched: np.ndarray  # docs satisfying the query
+    partial: bool = False  # no article has every word: matched holds the best partial ones
+    # A long query (a question): ranked by any of its words, so the second stage applies.
+    any_words: bool = False
+
+    @property
+    def found(self) -> int:
+        """Articles with every word (none when only partial matches were found)."""
+        return 0 if self.partial else int(np.count_nonzero(self.matched))
+
+
+def score(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Scored:
+    """Score every document of ``gen`` for a parsed query and say which ones match it."""
+    n_all = gen.n_all
+    scores = np.zeros(n_all, dtype=np.float32)
+    matched_groups = np.zeros(n_all, dtype=np.int16)
+    # Groups that are not function or question words: all-words mode needs only these,
+    # so "Salmonella là gì" finds the article that never says "gì".
+    matched_content = np.zeros(n_all, dtype=np.int16)
+    n_content = 0
+    required = np.ones(n_all, dtype=bool)
+    partial = False
+    positive = parsed.positive
+    for group in positive:
+        gmask = np.zeros(n_all, dtype=bool)
+        for clause in group.alternatives:
+            gmask |= _clause(gen, ranking, scores, clause)
+        matched_groups += gmask
+        word = group.free_word
+        if word is None or not is_stopword(word):
+            matched_content += gmask
+            n_content += 1
+        if group.explicit:
+            required &= gmask
+    # Adjacent free words: bigram evidence ranks words of several syllables together.
+    prev: QueryWord | None = None
+    for group in parsed.groups:
+        word = group.free_word
+        if prev is not None and word is not None:
+            add_term(gen, ranking, scores, TEXT_FIELDS, *_pair_term(ranking, prev, word))
+        prev = word
+    for group in parsed.negative:
+        for clause in group.alternatives:
+            required &= ~_exclusion(gen, clause)
+    required &= gen.alive
+    n_groups = len(positive)
+    free = [g for g in positive if not g.explicit]
+    if not n_content:  # only function words: they are the query
+        matched_content, n_content = matched_groups, n_groups
+    any_words = ranking.ranks_by_any_word(parsed)
+    if not any_words:
+        matched = required & (matched_content >= n_content)
+        if free and not matched.any():
+            # Nothing has every word: fall back to the best partial matches.
+            matched = required & (matched_groups > 0)
+            partial = True
+    else:
+        matched = required & (matched_groups > 0)
+    if n_groups > 1:
+        coord = (matched_groups.astype(np.float32) / n_groups) ** ranking.coord_power
+        scores *= coord
+    return Scored(scores, matched, partial, any_words)
+
+
+def add_term(
+    gen: OpenGeneration,
+    ranking: Ranking,
+    scores: np.ndarray,
+    fields: tuple[str, ...],
+    rep: str,
+    term: str,
+    weight: float,
+) -> np.ndarray:
+    """Add one term's BM25F contribution to ``scores``; return the ids it occurs in.
+
+    BM25F: the term's length-normalised frequencies in the fields are summed with the
+    field weights and saturated once, so a word in the headline and the text counts
+    more than in either, but never twice over as two saturated scores would.
+    """
+    parts = [(f, gen.postings(term_field(f, rep), term)) for f in fields]
+    parts = [(f, ids, tfs) for f, (ids, tfs) in parts if len(ids)]
+    if not parts:
+        return EMPTY[0]
+    r = ranking
+    if len(parts) == 1:
+        f, ids, tfs = parts[0]
+        tf = r.weight_for(f) * tfs / gen.norms[term_field(f, rep)][ids]
+    else:
+        combined = np.zeros(gen.n_all, dtype=np.float32)
+        present = np.zeros(gen.n_all, dtype=bool)
+        for f, ids, tfs in parts:
+            combined[ids] += r.weight_for(f) * tfs / gen.norms[term_field(f, rep)][ids]
+            present[ids] = True
+        ids = np.flatnonzero(present)
+        tf = combined[ids]
+    # One IDF per term: the documents holding it in any field (or in the body alone
+    # when the clause asks for the title only: a common word is common in titles too).
+    df = len(ids)
+    if fields == ("title",):
+        df = max(df, len(gen.postings(term_field("body", rep), term)[0]))
+    k1 = r.k1
+    scores[ids] += (weight * idf(gen.n_docs, df) * (k1 + 1.0)) * tf / (tf + k1)
+    return ids
+
+
+def proximity_terms(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> QueryTerms:
+    """The query's folded syllables weighed by their IDF in the article bodies (function
+    and question words by ``stopword_weight`` of it): what the second stage looks for."""
+    weights: dict[str, float] = {}
+    for word in parsed.words():
+        w = idf(gen.n_docs, len(gen.postings(FOLDED_BODY, word.folded)[0]))
+        if is_stopword(word):
+            w *= ranking.stopword_weight
+        weights[word.folded] = max(weights.get(word.folded, 0.0), w)
+    return QueryTerms(weights)
+
+
+def _word_terms(ranking: Ranking, word: QueryWord) -> list[tuple[str, str, float]]:
+    """(representation, term, weight) of one query word."""
+    r = ranking
+    w = r.stopword_weight if is_stopword(word) else 1.0
+    if word.restored:
+        # Accents restored by us: the form the corpus makes likely gets a bonus, and
+        # every form still matches through the folded term.
+        return [(FOLDED, word.folded, w), (ACCENTED, word.accented, w * r.restored_weight)]
+    if word.has_accents:
+        return [(ACCENTED, word.accented, w), (FOLDED, word.folded, w * r.folded_weight)]
+    return [(FOLDED, word.folded, w)]
+
+
+def _pair_term(ranking: Ranking, a: QueryWord, b: QueryWord) -> tuple[str, str, float]:
+    """(representation, term, weight) of two adjacent query words."""
+    return (FOLDED_BIGRAMS, bigram(a.folded, b.folded), ranking.bigram_weight)
+
+
+def _phrase_mask(
+    gen: OpenGeneration, words: tuple[QueryWord, ...], fields: Iterable[str]
+) -> np.ndarray:
+    """Documents with every adjacent pair of ``words`` together in one of ``fields``."""
+    mask = np.zeros(gen.n_all, dtype=bool)
+    for f in fields:
+        fmask = np.ones(gen.n_all, dtype=bool)
+        for a, b in pairwise(words):
+            pair = np.zeros(gen.n_all, dtype=bool)
+            pair[gen.postings(term_field(f, FOLDED_BIGRAMS), bigram(a.folded, b.folded))[0]] = True
+            fmask &= pair
+        mask |= fmask
+    return mask
+
+
+def _clause(
+    gen: OpenGeneration, ranking: Ranking, scores: np.ndarray, clause: Clause
+) -> np.ndarray:
+    """Score a clause; return a mask of the documents that satisfy it."""
+    mask = np.zeros(gen.n_all, dtype=bool)
+    words = clause.words
+    for word in words:
+        for rep, term, w in _word_terms(ranking, word):
+            ids = add_term(gen, ranking, scores, clause.fields, rep, term, w)
+            if rep == FOLDED:
+                mask[ids] = True
+    if clause.phrase and len(words) > 1:
+        for a, b in pairwise(words):
+            add_term(gen, ranking, scores, clause.fields, *_pair_term(ranking, a, b))
+        return _phrase_mask(gen, words, clause.fields)
+    return mask
+
+
+def _exclusion(gen: OpenGeneration, clause: Clause) -> np.ndarray:
+    """Documents containing an excluded word (exact accents when typed with them)."""
+    words = clause.words
+    if len(words) > 1:
+        return _phrase_mask(gen, words, clause.fields)
+    mask = np.zeros(gen.n_all, dtype=bool)
+    w = words[0]
+    for f in clause.fields:
+        if w.has_accents:
+            mask[gen.postings(term_field(f, ACCENTED), w.accented)[0]] = True
+        else:
+            mask[gen.postings(term_field(f, FOLDED), w.folded)[0]] = True
+    return mask
