@@ -304,6 +304,35 @@ def _other_collections(live: Path, collection: str) -> Iterator[Article]:
         ix.close()
 
 
+def collection_hashes(index_dir: str | os.PathLike[str], collection: str) -> dict[str, str]:
+    """id → content hash of the live index's articles of ``collection``; {} when there is no
+    index yet (an index of an older format raises IndexVersionError)."""
+    try:
+        gen = generation_dir(index_dir)
+    except IndexMissingError:
+        return {}
+    ix = whoosh_index.open_dir(str(gen))
+    try:
+        with ix.reader() as reader:
+            if not reader.doc_frequency("collection", collection):
+                return {}
+            out: dict[str, str] = {}
+            for docnum in reader.postings("collection", collection).all_ids():
+                stored = reader.stored_fields(docnum)
+                out[stored["id"]] = stored.get("hash", "")
+            return out
+    finally:
+        ix.close()
+
+
+def remove_collection(index_dir: str | os.PathLike[str], collection: str) -> BuildReport | None:
+    """Remove every article of ``collection`` from the index; None when it holds none."""
+    ids = collection_hashes(index_dir, collection)
+    if not ids:
+        return None
+    return build_index([], index_dir, collection=collection, upsert=True, remove=ids, workers=1)
+
+
 def build_index(
     articles: Iterable[Article | Skipped],
     index_dir: str | os.PathLike[str],
@@ -354,8 +383,15 @@ def build_index(
         live = None
         phrase_counter = PhraseCounter()  # suggestion phrases → documents holding them
         if previous:
-            with suppress(IndexMissingError, IndexVersionError):
+            try:
                 live = generation_dir(root)
+            except IndexMissingError:
+                pass
+            except IndexVersionError:
+                # Only a rebuild or update of the files starts afresh from an index of an
+                # older format: anything else would drop the files' articles with it.
+                if upsert or collection != FILES:
+                    raise
         report.updated_in_place = incremental and live is not None
         name = _new_generation_name()
         # Drop unfinished builds of earlier runs; keep the live generation.
