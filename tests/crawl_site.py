@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
+import time
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +29,8 @@ class Resource:
     headers: dict[str, str] = field(default_factory=dict)
     etag: bool = True  # send an ETag (from the body) and answer If-None-Match
     last_modified: str | None = LAST_MODIFIED
+    fail_first: int = 0  # answer 503 this many times first
+    stall: float = 0.0  # seconds to wait before answering
 
     @property
     def tag(self) -> str:
@@ -89,6 +92,14 @@ class LocalSite:
                 with site.lock:
                     site.log.append(Request(self.path, dict(self.headers.items())))
                     res = site.resources.get(self.path.split("#")[0])
+                    failing = res is not None and res.fail_first > 0
+                    if failing:
+                        res.fail_first -= 1
+                if res is not None and res.stall:
+                    time.sleep(res.stall)
+                if failing:
+                    self._send(503, b"busy", "text/plain", {"Retry-After": "1"})
+                    return
                 if res is None:
                     self._send(404, b"not found", "text/plain", {})
                     return
@@ -186,15 +197,14 @@ def build_news_site(site: LocalSite) -> None:
     )
     for path, (title, lead) in PAGES.items():
         r[path] = html(article_page(title, paragraphs(lead)))
-    # Only Last-Modified, no ETag: a re-crawl asks If-Modified-Since.
-    r["/tin/3.html"].etag = False
     r["/tin/chia-se.html"] = html(
         article_page(SHARED[0], paragraphs(SHARED[1]), canonical="/tin/goc.html")
     )
     title, lead = WINDOWS_1258
     page = article_page(title, paragraphs(lead), charset="windows-1258")
+    # Only Last-Modified, no ETag: a re-crawl asks If-Modified-Since.
     r["/tin/phong-dien.html"] = Resource(
-        encode_legacy(page, "cp1258"), "text/html; charset=windows-1258"
+        encode_legacy(page, "cp1258"), "text/html; charset=windows-1258", etag=False
     )
     r["/tin/cu.html"] = Resource(b"", status=301, headers={"Location": "/tin/moi.html"})
     r["/tai-lieu.pdf"] = Resource(b"%PDF-1.4 not a page", "application/pdf")

@@ -236,10 +236,11 @@ class _Crawl:
         ):
             self.report.lastmod_unchanged += 1
             return
-        # Validators for every remembered page but the start pages. A page that is not
-        # modified links to what it linked to last time: those pages are remembered too, and
-        # checked again below (``_recheck_known``).
-        validators = known is not None and task.kind != _START
+        # Validators for every remembered page but the start pages, unless its links are to
+        # be followed further than last time. A page that is not modified links to what it
+        # linked to last time: those pages are remembered too, and checked again below
+        # (``_recheck_known``).
+        validators = known is not None and task.kind != _START and known.depth >= task.depth
         fetched = self.fetcher.get(
             task.url,
             etag=known.etag if validators else None,
@@ -252,12 +253,7 @@ class _Crawl:
         if fetched.status == 304 and known is not None:
             self.report.not_modified += 1
             self._remember(
-                task.url,
-                fetched,
-                task,
-                known.article_id,
-                known.content_hash,
-                previous=known,
+                task.url, fetched, task, known.article_id, known.content_hash, previous=known
             )
             return
         if fetched.status in (404, 410) and task.kind != _LISTING:
@@ -276,11 +272,14 @@ class _Crawl:
             self.report.skip(str(exc), task.url)
             return
         kind = sniff(fetched.content_type, body)
-        if task.kind != _LISTING and kind not in (SITEMAP, FEED):
-            self.report.fetched += 1
         if kind in (SITEMAP, FEED) or task.kind == _LISTING:
+            if task.kind != _LISTING:  # a start address, or a link to a feed: not a page
+                self.report.page_requests -= 1
+                self.report.conditional -= fetched.conditional
             self._listing(task, fetched, body, kind)
-        elif kind == HTML:
+            return
+        self.report.fetched += 1
+        if kind == HTML:
             self._page(task, fetched, body, known)
         else:
             self.report.skip(f"{NOT_HTML} ({fetched.content_type or 'no type'})", task.url)
@@ -370,7 +369,8 @@ class _Crawl:
             fetched.headers.get("last-modified") or (kept.last_modified if kept else None),
             digest,
             task.lastmod or (kept.lastmod if kept else None),
-            task.depth,
+            # Not modified: its links are as last time, remembered as far as they were then.
+            kept.depth if kept else task.depth,
             _now(),
         )
 

@@ -43,6 +43,7 @@ MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 120.0  # a longer Retry-After is not waited for: the page is left for later
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 RETRIED = frozenset({429, 500, 502, 503, 504})
+TIMED_OUT, DROPPED = "timed out", "connection dropped"
 
 
 @dataclass
@@ -188,7 +189,10 @@ class Fetcher:
         for attempt in range(self.retries + 1):
             self._wait_turn(host)
             result = self._get_once(url, headers, max_bytes)
-            if not result.transient or attempt == self.retries:
+            # A refused connection is transient too, but a server that is down stays down
+            # for longer than a retry waits.
+            retry = result.status in RETRIED or result.problem in (TIMED_OUT, DROPPED)
+            if not retry or attempt == self.retries:
                 return result
             wait = pause
             if result.status in (429, 503):
@@ -221,7 +225,7 @@ class Fetcher:
         except (httpx.InvalidURL, httpx.UnsupportedProtocol):
             return Fetched(url, problem="invalid URL")
         except httpx.TimeoutException:
-            return Fetched(url, problem="timed out", transient=True)
+            return Fetched(url, problem=TIMED_OUT, transient=True)
         except httpx.TransportError as exc:
             return Fetched(url, problem=_transport_problem(exc), transient=True)
         except httpx.DecodingError:
@@ -238,5 +242,5 @@ def _transport_problem(exc: httpx.TransportError) -> str:
     if isinstance(exc, httpx.ConnectError):
         return "connection failed"
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
-        return "connection dropped"
+        return DROPPED
     return "network error"
