@@ -120,7 +120,7 @@ class Fetcher:
         self._sleep = sleep
         self._clock = clock
         self._host_delay: dict[str, float] = {}  # host → Crawl-delay, when longer
-        self._next_at: dict[str, float] = {}  # host → earliest time of its next request
+        self._last_at: dict[str, float] = {}  # host → when its last request was sent
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -146,11 +146,12 @@ class Fetcher:
         return max(self.delay, self._host_delay.get(host, 0.0))
 
     def _wait_turn(self, host: str) -> None:
-        now = self._clock()
-        at = self._next_at.get(host, now)
-        if at > now:
-            self._sleep(at - now)
-        self._next_at[host] = max(at, now) + self.delay_for(host)
+        last = self._last_at.get(host)
+        if last is not None:
+            wait = last + self.delay_for(host) - self._clock()
+            if wait > 0:
+                self._sleep(wait)
+        self._last_at[host] = self._clock()
 
     def get(
         self,
