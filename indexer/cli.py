@@ -488,13 +488,16 @@ def forget_command(collection: str, index_dir: str) -> None:
     crawl starts afresh.
     """
     from .build import remove_collection
-    from .crawl import forget_state
+    from .crawl import forget_crawl
 
+    forgot_state = False
     try:
-        report = remove_collection(index_dir, collection)
+        if collection == "crawl":
+            report, forgot_state = forget_crawl(index_dir)
+        else:
+            report = remove_collection(index_dir, collection)
     except TimkiemError as exc:
         raise click.ClickException(str(exc)) from exc
-    forgot_state = collection == "crawl" and forget_state(index_dir)
     if report is None:
         click.echo(f"The index holds no {collection} articles.", err=True)
     else:

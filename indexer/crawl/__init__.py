@@ -19,6 +19,7 @@ from .crawler import (
     CrawlReport,
     CrawlUrlError,
     crawl,
+    forget_crawl,
 )
 from .fetch import USER_AGENT
 from .state import CrawlLockedError, CrawlStateError, forget_state, state_path
@@ -32,6 +33,7 @@ __all__ = [
     "CrawlStateError",
     "CrawlUrlError",
     "crawl",
+    "forget_crawl",
     "forget_state",
     "state_path",
 ]

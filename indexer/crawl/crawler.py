@@ -30,13 +30,20 @@ from datetime import UTC, datetime
 import httpx
 
 from ..article import Article
-from ..build import BuildReport, build_index, collection_hashes, content_hash
+from ..build import (
+    BuildReport,
+    build_index,
+    collection_hashes,
+    content_hash,
+    remove_collection,
+)
 from ..errors import TimkiemError
 from ..extract.decode import DecodeError, decode_bytes
 from ..extract.htmlpage import declared_charset, extract_htmlpage
 from .discover import (
     FEED,
     HTML,
+    MAX_UNPACKED,
     SITEMAP,
     NotAListing,
     page_links,
@@ -55,7 +62,7 @@ from .fetch import (
     Fetcher,
 )
 from .robots import DISALLOWED, Robots
-from .state import PageState, crawl_lock, load_state, save_state
+from .state import PageState, crawl_lock, forget_state, load_state, save_state
 from .urls import article_id, host_of, normalize_url
 
 CRAWL = "crawl"  # the collection crawled pages are indexed in
@@ -246,6 +253,8 @@ class _Crawl:
             etag=known.etag if validators else None,
             last_modified=known.last_modified if validators else None,
             allow=self._refusal,
+            # A sitemap may hold 50,000 addresses in 50 MB.
+            max_bytes=max(self.options.max_bytes, MAX_UNPACKED) if task.kind == _LISTING else None,
         )
         if task.kind != _LISTING:
             self.report.page_requests += 1
@@ -450,10 +459,19 @@ def crawl(
     return report
 
 
+def forget_crawl(index_dir: str | os.PathLike[str]) -> tuple[BuildReport | None, bool]:
+    """Remove every crawled article from the index and delete the crawl state: (the build's
+    report, None when no article was crawled; whether there was a state)."""
+    with crawl_lock(index_dir):
+        report = remove_collection(index_dir, CRAWL)
+        return report, forget_state(index_dir)
+
+
 __all__ = [
     "CRAWL",
     "CrawlOptions",
     "CrawlReport",
     "CrawlUrlError",
     "crawl",
+    "forget_crawl",
 ]
