@@ -286,3 +286,30 @@ def test_progress_on_a_terminal_is_one_line(capsys: pytest.CaptureFixture[str]) 
     quiet(report)
     quiet.done()
     assert capsys.readouterr().err == ""
+
+
+def test_a_failed_build_leaves_the_index_and_the_crawl_state_as_they_were(
+    site: LocalSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer.crawl import crawler
+    from indexer.crawl.state import load_state
+
+    run(site, tmp_path)
+    state = load_state(tmp_path)
+    site.resources["/tin/phong-dien.html"] = Resource(
+        article_page("Phong Điền vào hội", paragraphs("mùa gặt")).encode(),
+        last_modified=formatdate(1713000000, usegmt=True),
+    )
+
+    def failing_build(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(crawler, "build_index", failing_build)
+    with pytest.raises(OSError, match="disk full"):
+        run(site, tmp_path)
+    assert load_state(tmp_path) == state
+    assert indexed(site, tmp_path, "/tin/phong-dien.html") == WINDOWS_1258[0]
+    monkeypatch.undo()
+    # The next crawl still sees the change.
+    assert run(site, tmp_path).updated == 1
+    assert indexed(site, tmp_path, "/tin/phong-dien.html") == "Phong Điền vào hội"
