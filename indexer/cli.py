@@ -12,7 +12,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +25,9 @@ from .facets import SORTS, UNKNOWN_YEAR, make_filters
 from .generations import index_exists
 from .search import Engine
 from .settings import BY_NAME, load_settings
+
+if TYPE_CHECKING:  # the crawler (httpx …) is imported by the crawl command only
+    from .crawl import CrawlReport
 
 DEFAULT_SOURCES = ("seeds",)
 
@@ -379,6 +382,156 @@ def serve_command(host: str | None, port: int | None, threads: int, index_dir: s
     host, port = config["HOST"], config["PORT"]
     click.echo(f"Serving timkiem on http://{host}:{port}/ (index: {index_dir}); Ctrl+C stops.")
     waitress.serve(app, host=host, port=port, threads=threads, ident="timkiem")
+
+
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    """``3 pages``, ``1 page``: a count with its noun in the right number."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
+class _CrawlProgress:
+    """A one-line crawl progress display on stderr (a terminal only)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.shown = False
+        self.started = time.perf_counter()
+        self._last = 0.0
+
+    def __call__(self, report: CrawlReport) -> None:
+        now = time.perf_counter()
+        if not self.enabled or now - self._last < 0.25:
+            return
+        self._last = now
+        rate = report.page_requests / max(now - self.started, 1e-9)
+        click.echo(
+            f"\r  {_count(report.page_requests, 'page')}  {rate:,.1f}/s  {report.new:,} new  "
+            f"{report.updated:,} updated  {report.not_modified:,} not modified  "
+            f"{sum(report.skipped.values()):,} skipped ",
+            err=True,
+            nl=False,
+        )
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("", err=True)
+
+
+def format_crawl(report: CrawlReport) -> str:
+    """The one-screen summary ``timkiem crawl`` prints."""
+    requests = report.page_requests
+    lines = [
+        f"Crawled {_count(report.listings, 'sitemap or feed', 'sitemaps and feeds')} and "
+        f"{_count(requests, 'page')} in {report.seconds:.1f} s "
+        f"({report.pages_per_second:,.1f} pages/s; {_count(report.requests, 'request')} in all, "
+        "robots.txt and retries included).",
+        f"Pages: {report.fetched:,} fetched in full, {report.not_modified:,} not modified (304), "
+        f"{report.lastmod_unchanged:,} not requested (lastmod unchanged); "
+        f"{report.conditional:,} of {_count(requests, 'request')} conditional.",
+        f"Articles: {report.new:,} new, {report.updated:,} updated, {report.unchanged:,} "
+        f"unchanged, {report.removed:,} removed.",
+    ]
+    skipped = sum(report.skipped.values())
+    if skipped:
+        lines.append(f"Skipped {_count(skipped, 'page')}:")
+        for reason, n in report.skipped.most_common():
+            example = report.examples.get(reason, [""])[0]
+            lines.append(
+                f"  {reason}: {_count(n, 'page')}" + (f", e.g. {example}" if example else "")
+            )
+    if report.limit_reached:
+        lines.append("Stopped at --max-pages: the pages left are crawled next time.")
+    if report.build is not None:
+        lines.append(f"The index now holds {_count(report.build.indexed, 'article')}.")
+    else:
+        lines.append("Nothing changed: the index was left as it was.")
+    return "\n".join(lines)
+
+
+@main.command("crawl")
+@click.argument("urls", nargs=-1, required=True)
+@click.option(
+    "--max-pages",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Page requests per crawl (sitemaps, feeds and robots.txt not counted).",
+)
+@click.option(
+    "--delay",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds between two requests to one host (a longer robots.txt Crawl-delay wins). "
+    "0 only for a site of your own.",
+)
+@click.option(
+    "--depth",
+    default=2,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Links followed away from a start page (sitemaps and feeds list their pages).",
+)
+@index_dir_option
+def crawl_command(
+    urls: tuple[str, ...], max_pages: int, delay: float, depth: int, index_dir: str | None
+) -> None:
+    """Crawl URLS (sitemaps, sitemap indexes, RSS or Atom feeds, HTML pages) into the index.
+
+    Only the start URLs' hosts are crawled, as their robots.txt allows. Pages are indexed
+    with their own address in the collection "crawl", beside the indexed files; a re-crawl
+    asks only for what changed, removes pages that answer 404 or 410 and keeps a page through
+    a passing error. Exits with status 1 when nothing at all could be read.
+    """
+    from .crawl import CrawlOptions, crawl
+
+    index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
+    progress = _CrawlProgress(enabled=sys.stderr.isatty())
+    options = CrawlOptions(max_pages=max_pages, delay=delay, depth=depth)
+    try:
+        report = crawl(urls, index_dir, options, progress=progress)
+    except TimkiemError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        progress.done()
+    click.echo(format_crawl(report), err=True)
+    read = report.listings + report.fetched + report.not_modified + report.lastmod_unchanged
+    if not read:
+        sys.exit(1)
+
+
+@main.command("forget")
+@click.argument("collection", type=click.Choice(("files", "crawl")))
+@index_dir_option
+def forget_command(collection: str, index_dir: str | None) -> None:
+    """Remove every article of COLLECTION (files or crawl) from the index.
+
+    The other collection stays. Forgetting "crawl" also deletes the crawl state, so the next
+    crawl starts afresh.
+    """
+    from .build import remove_collection
+    from .crawl import forget_crawl
+
+    index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
+    forgot_state = False
+    try:
+        if collection == "crawl":
+            report, forgot_state = forget_crawl(index_dir)
+        else:
+            report = remove_collection(index_dir, collection)
+    except TimkiemError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if report is None:
+        click.echo(f"The index holds no {collection} articles.", err=True)
+    else:
+        click.echo(
+            f"Removed {_count(report.removed, 'article')} of {collection}; the index now holds "
+            f"{_count(report.indexed, 'article')}.",
+            err=True,
+        )
+    if forgot_state:
+        click.echo("Deleted the crawl state: the next crawl fetches every page in full.", err=True)
 
 
 if __name__ == "__main__":
