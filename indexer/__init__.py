@@ -15,6 +15,7 @@ from .analytics import (
     normalize_query,
     read_stats,
 )
+from .applier import Applier, apply_pending
 from .article import Article, Skipped
 from .build import BuildReport, build_index, index_exists
 from .errors import (
@@ -26,6 +27,8 @@ from .errors import (
 )
 from .extract import iter_articles
 from .facets import SORTS, UNKNOWN_YEAR, UNKNOWN_YEAR_LABEL, Filters, check_sort, make_filters
+from .journal import Journal, JournalUnreadableError, Task, journal_path
+from .posted import PostedArticleError, check_id, posted_articles
 from .search import ArticleView, Engine, Hit, Ranking, SearchPage
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "UNKNOWN_YEAR_LABEL",
     "AnalyticsMissingError",
     "AnalyticsUnreadableError",
+    "Applier",
     "Article",
     "ArticleView",
     "BuildReport",
@@ -43,21 +47,29 @@ __all__ = [
     "IndexLockedError",
     "IndexMissingError",
     "IndexVersionError",
+    "Journal",
+    "JournalUnreadableError",
+    "PostedArticleError",
     "QueryError",
     "Ranking",
     "SearchLog",
     "SearchPage",
     "Skipped",
     "Stats",
+    "Task",
     "TimkiemError",
+    "apply_pending",
     "build_index",
+    "check_id",
     "check_sort",
     "empty_stats",
     "index_exists",
     "iter_articles",
+    "journal_path",
     "local_time",
     "log_path",
     "make_filters",
     "normalize_query",
+    "posted_articles",
     "read_stats",
 ]

@@ -81,6 +81,8 @@ _COLUMNS = "id, type, status, articles, error, enqueued_at, started_at, finished
 
 
 class JournalUnreadableError(TimkiemError):
+    status = 503  # the API cannot take writes until the journal can be written
+
     def __init__(self, path: Path, reason: object) -> None:
         super().__init__(
             f"Cannot use the write journal {path} ({reason}). Check that the index directory "
