@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The collection of articles indexed from files (``timkiem index``); crawled pages and
+# articles written through the API live in collections of their own (see ``build``).
+FILES = "files"
+
 
 @dataclass(slots=True)
 class Article:
@@ -22,6 +26,7 @@ class Article:
     path: str = ""  # the file it came from, as given to the indexer
     line: int | None = None  # line number inside a JSON Lines file
     url: str | None = None  # canonical / original URL when known
+    collection: str = FILES  # which ingest owns it: "files", "crawl", "api" …
 
 
 @dataclass(slots=True)

@@ -28,9 +28,9 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from .analysis import syllable_terms, syllables
-from .article import Article, Skipped
+from .article import FILES, Article, Skipped
 from .columns import COLUMNS_FILE, ColumnsWriter
 from .duplicates import load_signatures, word_signature, write_groups
 from .errors import IndexLockedError, IndexMissingError, IndexVersionError, NoArticlesError
@@ -79,6 +79,7 @@ class BuildReport:
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
+    carried: int = 0  # articles of other collections a rebuild carried over
     updated_in_place: bool = False  # an update of the live index rather than a rebuild
     skipped: list[Skipped] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)  # ids seen more than once
@@ -146,6 +147,7 @@ def article_fields(article: Article) -> dict[str, Any]:
         "line": article.line,
         "url": article.url,
         "hash": content_hash(article),
+        "collection": article.collection,
     }
     if article.date:
         doc["date"] = article.date
@@ -252,15 +254,54 @@ def _group_counts(groups: Any) -> tuple[int, int]:
     return int(np.count_nonzero(sizes > 1)), int(sizes[sizes > 1].sum())
 
 
-def _existing_articles(ix: Any, columns: ColumnsWriter) -> dict[str, tuple[int, str]]:
-    """id → (document number, content hash) of every live article of an index; their dates
-    and sources go to ``columns``."""
-    out: dict[str, tuple[int, str]] = {}
+def _existing_articles(ix: Any, columns: ColumnsWriter) -> dict[str, tuple[int, str, str]]:
+    """id → (document number, content hash, collection) of every live article of an index;
+    their dates and sources go to ``columns``."""
+    out: dict[str, tuple[int, str, str]] = {}
     with ix.reader() as reader:
         for docnum, stored in reader.iter_docs():
-            out[stored["id"]] = (docnum, stored.get("hash", ""))
+            out[stored["id"]] = (
+                docnum,
+                stored.get("hash", ""),
+                stored.get("collection", FILES),
+            )
             columns.add(docnum, stored.get("date"), stored.get("source"))
     return out
+
+
+def _stored_article(stored: dict[str, Any]) -> Article:
+    """The Article a document was built from (every Article field is stored)."""
+    return Article(
+        id=stored["id"],
+        title=stored.get("title_text") or "",
+        body=stored.get("body_text") or "",
+        date=stored.get("date"),
+        author=stored.get("author"),
+        source=stored.get("source"),
+        path=stored.get("path") or "",
+        line=stored.get("line"),
+        url=stored.get("url"),
+        collection=stored.get("collection", FILES),
+    )
+
+
+def _other_collections(live: Path, collection: str) -> Iterator[Article]:
+    """The live generation's articles of every collection but ``collection``, rebuilt from
+    their stored fields, so that a rebuild of one collection keeps the others as they were.
+    They are analysed again rather than copied as segments: the new generation is then the
+    one a build of all its articles from scratch would give (statistics, vocabulary,
+    suggestions and near-copy groups included)."""
+    ix = whoosh_index.open_dir(str(live))
+    try:
+        with ix.reader() as reader:
+            names = [t.decode("utf-8") for t in reader.lexicon("collection")]
+            for name in names:
+                if name == collection:
+                    continue
+                for docnum in reader.postings("collection", name).all_ids():
+                    yield _stored_article(reader.stored_fields(docnum))
+    finally:
+        ix.close()
 
 
 def build_index(
@@ -268,18 +309,30 @@ def build_index(
     index_dir: str | os.PathLike[str],
     *,
     rebuild: bool = True,
+    collection: str = FILES,
+    upsert: bool = False,
+    remove: Iterable[str] = (),
     progress: Callable[[Article | Skipped], None] | None = None,
     workers: int | None = None,
     segment_docs: int | None = None,
     spill_postings: int = SPILL_POSTINGS,
 ) -> BuildReport:
-    """Index ``articles`` into a new generation of ``index_dir`` and make it live.
+    """Index ``articles`` as collection ``collection`` into a new generation of ``index_dir``
+    and make it live.
 
-    With ``rebuild`` (or when there is no usable index yet) the new generation holds exactly
-    ``articles``. Without it, the live index is updated: the new generation starts as hard
-    links to the live one's files, articles whose content hash is unchanged are left alone,
-    new and changed ones are analysed and added, changed and vanished ones deleted. Either
-    way the live index is never modified, so an interrupted run changes nothing.
+    An index holds several collections (files, crawled pages, articles written through the
+    API); ``articles`` replace collection ``collection`` only, and the articles of the other
+    collections are kept whichever the mode. With ``rebuild`` (or when there is no usable
+    index yet) the new generation holds exactly ``articles`` plus the live generation's
+    articles of other collections, analysed again from their stored fields. Without it, the
+    live index is updated: the new generation starts as hard links to the live one's files,
+    articles whose content hash is unchanged are left alone, new and changed ones are
+    analysed and added, changed ones and the collection's vanished ones deleted. With
+    ``upsert`` (which implies an update) nothing vanishes: ``articles`` are added or replace
+    the ones with their id, and only the ids in ``remove`` (of this collection) are deleted;
+    an id both given and removed is kept, as given. Ids are one namespace across
+    collections: an article given here whose id another collection holds moves into this
+    one. Either way the live index is never modified, so an interrupted run changes nothing.
 
     Skipped sources are collected in the report; an article whose id was already seen in
     this run replaces the earlier one (the later source wins). Analysis runs on ``workers``
@@ -292,22 +345,25 @@ def build_index(
     started = time.perf_counter()
     if workers is None:
         workers = os.cpu_count() or 1
+    incremental = upsert or not rebuild
+    to_remove = set(remove)
     with write_lock(root):
         previous = None
         with suppress(FileNotFoundError):
             previous = (root / CURRENT_FILE).read_text(encoding="utf-8").strip()
         live = None
         phrase_counter = PhraseCounter()  # suggestion phrases → documents holding them
-        if not rebuild and previous:
+        if previous:
             with suppress(IndexMissingError, IndexVersionError):
                 live = generation_dir(root)
-        report.updated_in_place = live is not None
+        report.updated_in_place = incremental and live is not None
         name = _new_generation_name()
         # Drop unfinished builds of earlier runs; keep the live generation.
         _remove_old_generations(root, {previous} if previous else set())
         gen = root / name
         gen.mkdir()
-        if live is not None:
+        carried: set[str] = set()  # ids of other collections' articles a rebuild keeps
+        if live is not None and incremental:
             # Whoosh's files are only ever added to; timkiem's own files are written anew,
             # so they are not linked (writing through a link would change the live index).
             rewritten = {META_FILE, VOCABULARY_FILE, COLUMNS_FILE, SUGGESTIONS_FILE}
@@ -336,17 +392,29 @@ def build_index(
         def changed_only() -> Iterator[Article | Skipped]:
             for item in articles:
                 if isinstance(item, Article):
+                    if item.collection != collection:
+                        item = replace(item, collection=collection)
                     old = existing.get(item.id)
                     if item.id in seen:
                         report.duplicates.append(item.id)
                     seen.add(item.id)
-                    if old is not None and old[1] == content_hash(item):
+                    if old is not None and old[1:] == (content_hash(item), collection):
                         report.unchanged += 1
                         continue
                 yield item
 
+        def kept_from_live() -> Iterator[Article]:
+            # Runs once ``articles`` are exhausted: ``seen`` is complete, and an article given
+            # now wins over another collection's article with its id.
+            if live is None or incremental:
+                return
+            for item in _other_collections(live, collection):
+                if item.id not in seen:
+                    carried.add(item.id)
+                    yield item
+
         try:
-            for item, doc in _analysed(changed_only(), workers):
+            for item, doc in _analysed(chain(changed_only(), kept_from_live()), workers):
                 if progress is not None:
                     progress(item)
                 if isinstance(item, Skipped) or doc is None:
@@ -356,6 +424,8 @@ def build_index(
                     writer = BulkSegmentWriter(ix, spill_postings)
                 if item.id in docnums:
                     replaced.append(docnums[item.id])
+                elif item.id in carried:
+                    report.carried += 1
                 elif item.id in existing:
                     report.updated += 1
                     replaced.append(existing[item.id][0])
@@ -375,12 +445,18 @@ def build_index(
                     committed += writer.docnum
                     writer.commit(merge=False)
                     writer = None
-            if not seen:
+            if not seen and not (upsert and live is not None):
                 raise NoArticlesError(str(index_dir))
             if writer is not None:
                 writer.commit(merge=False)
                 writer = None
-            removed = [docnum for doc_id, (docnum, _) in existing.items() if doc_id not in seen]
+            removed = [
+                docnum
+                for doc_id, (docnum, _, owner) in existing.items()
+                if owner == collection
+                and doc_id not in seen
+                and (doc_id in to_remove or not upsert)
+            ]
             report.removed = len(removed)
             if replaced or removed:
                 # Whoosh cannot delete a document it has not committed yet: superseded and

@@ -17,7 +17,7 @@ from whoosh import fields, formats
 
 from . import analysis
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TEXT_FIELDS = ("title", "body")
 # Suffixes of the three term representations of a text field.
@@ -90,6 +90,9 @@ def make_schema() -> fields.Schema:
         line=fields.STORED(),
         url=fields.STORED(),
         hash=fields.STORED(),
+        # The ingest that owns the article (``Article.collection``): indexed too, so a build
+        # finds one collection's articles without reading every stored document.
+        collection=fields.ID(stored=True),
     )
     for text_field in TEXT_FIELDS:
         for rep, make_analyzer in REPRESENTATIONS.items():

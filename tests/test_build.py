@@ -140,3 +140,68 @@ def test_an_update_touches_only_what_changed(tmp_path: Path) -> None:
 def test_an_update_of_a_missing_index_builds_it(tmp_path: Path) -> None:
     report = build_index([article("a", "Bài")], tmp_path, rebuild=False)
     assert not report.updated_in_place and report.added == 1
+
+
+def _ids(engine: Engine, query: str) -> list[str]:
+    return sorted(h.id for h in engine.search(query, per_page=50).hits)
+
+
+def test_collections_live_side_by_side(tmp_path: Path) -> None:
+    build_index([article("f1", "Bài tệp một"), article("f2", "Bài tệp hai")], tmp_path)
+    engine = Engine(tmp_path)
+    posted = build_index(
+        [article("a1", "Bài gửi qua giao diện lập trình")], tmp_path, collection="api", upsert=True
+    )
+    assert posted.updated_in_place
+    assert (posted.added, posted.updated, posted.removed) == (1, 0, 0)
+    assert _ids(engine, "bài") == ["a1", "f1", "f2"]
+    # A rebuild of the files keeps the API's article, analysed again: it is found by its words.
+    rebuilt = build_index([article("f3", "Bài tệp ba")], tmp_path, workers=1)
+    assert (rebuilt.added, rebuilt.carried, rebuilt.indexed) == (1, 1, 2)
+    assert _ids(engine, "bài") == ["a1", "f3"]
+    assert _ids(engine, "giao diện lập trình") == ["a1"]
+    # So does an update of the files: the vanished file article goes, the API's stays.
+    updated = build_index([article("f4", "Bài tệp bốn")], tmp_path, rebuild=False)
+    assert (updated.added, updated.removed) == (1, 1)
+    assert _ids(engine, "bài") == ["a1", "f4"]
+    # And a full write of another collection leaves the files alone.
+    build_index([article("c1", "Trang thu thập")], tmp_path, collection="crawl")
+    assert _ids(engine, "bài") == ["a1", "f4"]
+    assert _ids(engine, "trang thu thập") == ["c1"]
+
+
+def test_upsert_adds_replaces_and_removes_only_what_it_is_told(tmp_path: Path) -> None:
+    build_index([article("f1", "Bài tệp về lúa gạo")], tmp_path)
+    build_index(
+        [article("a1", "Tin một"), article("a2", "Tin hai")],
+        tmp_path,
+        collection="api",
+        upsert=True,
+    )
+    engine = Engine(tmp_path)
+    report = build_index(
+        [article("a2", "Tin hai đã sửa")],
+        tmp_path,
+        collection="api",
+        upsert=True,
+        remove=["a1", "f1", "nothing"],  # f1 is another collection's: left alone
+    )
+    assert (report.added, report.updated, report.removed) == (0, 1, 1)
+    assert _ids(engine, "tin") == ["a2"]
+    assert _ids(engine, "đã sửa") == ["a2"]
+    assert _ids(engine, "lúa gạo") == ["f1"]
+    # Removing alone (no article given) is a build too.
+    gone = build_index([], tmp_path, collection="api", upsert=True, remove=["a2"])
+    assert gone.removed == 1 and gone.indexed == 1
+    assert engine.search("tin").total == 0
+    assert _ids(engine, "lúa gạo") == ["f1"]
+
+
+def test_an_unchanged_article_given_to_another_collection_moves(tmp_path: Path) -> None:
+    build_index([article("x", "Bài chung")], tmp_path, collection="api")
+    # The same article, now among the files: it moves, so a later files update owns it.
+    moved = build_index([article("x", "Bài chung")], tmp_path, rebuild=False)
+    assert (moved.updated, moved.unchanged) == (1, 0)
+    gone = build_index([], tmp_path, collection="api", upsert=True, remove=["x"])
+    assert gone.removed == 0
+    assert _ids(Engine(tmp_path), "bài chung") == ["x"]
