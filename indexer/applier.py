@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Article
-from .build import BuildReport, build_index
+from .build import BuildReport, build_index, index_exists
 from .errors import IndexLockedError, TimkiemError
 from .journal import Journal, PendingTask, Task
 
@@ -81,6 +81,8 @@ def fold(pending: list[PendingTask]) -> tuple[dict[str, Article], list[str]]:
 
 def _build(index_dir: Path, pending: list[PendingTask], build: Build) -> BuildReport:
     upserts, removed = fold(pending)
+    if not upserts and not index_exists(index_dir):
+        return BuildReport()  # deletes with no index yet: nothing to delete
     articles = []
     for article in upserts.values():
         article.collection = COLLECTION

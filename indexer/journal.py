@@ -77,7 +77,7 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_status ON tasks (status, id);
 """
-_COLUMNS = "id, type, status, articles, error, enqueued_at, started_at, finished_at"
+_COLUMNS = "id, type, status, articles, enqueued_at, started_at, finished_at, error"
 
 
 class JournalUnreadableError(TimkiemError):
