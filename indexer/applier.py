@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import multiprocessing
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -175,6 +177,21 @@ def _apply_one_by_one(
     return result
 
 
+# Exit statuses of the process that applies one batch.
+_EXIT_APPLIED = 0
+_EXIT_IDLE = 3
+_EXIT_LOCKED = 4
+
+
+def _apply_in_child(index_dir: str, max_articles: int) -> None:
+    """Body of the process that applies one batch; the outcome is its exit status."""
+    try:
+        result = apply_pending(Journal(index_dir), max_articles=max_articles)
+    except IndexLockedError:
+        sys.exit(_EXIT_LOCKED)
+    sys.exit(_EXIT_APPLIED if result.applied else _EXIT_IDLE)
+
+
 class Applier:
     """Applies a journal's tasks from one background thread, batch after batch.
 
@@ -182,18 +199,25 @@ class Applier:
     (tasks journaled by another process) and retries every ``retry_seconds`` while another
     writer holds the index. Tasks left unfinished by a crash are applied as soon as it
     starts.
+
+    With ``isolated`` each batch is built in a process of its own, so the build's CPU work
+    and memory stay out of the web server's process (its request threads never wait for the
+    interpreter lock behind an analysis) and a batch's memory is returned when it ends. If the
+    server dies meanwhile, that process still finishes its batch and records it.
     """
 
     def __init__(
         self,
         journal: Journal,
         *,
+        isolated: bool = False,
         poll_seconds: float = 2.0,
         retry_seconds: float = 0.5,
         max_articles: int = BATCH_ARTICLES,
         build: Build = build_index,
     ) -> None:
         self.journal = journal
+        self.isolated = isolated
         self.poll_seconds = poll_seconds
         self.retry_seconds = retry_seconds
         self.max_articles = max_articles
@@ -204,6 +228,10 @@ class Applier:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        if self.isolated:
+            # The fork server (started on first use) imports the indexer once; each batch's
+            # process then starts without importing it again.
+            multiprocessing.set_forkserver_preload(["indexer.applier"])
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="timkiem-writes", daemon=True)
             self._thread.start()
@@ -236,9 +264,7 @@ class Applier:
         while not self._stopping.is_set():
             self._wake.clear()  # before looking, so a notify during a build is not missed
             try:
-                result = apply_pending(
-                    self.journal, max_articles=self.max_articles, build=self.build
-                )
+                applied = self._apply_batch()
             except IndexLockedError:
                 delay = self.retry_seconds
             except Exception:  # keep serving; the tasks stay journaled and are tried again
@@ -247,7 +273,28 @@ class Applier:
             else:
                 with self._done:
                     self._done.notify_all()
-                if result.applied:
+                if applied:
                     continue  # more may be waiting
                 delay = self.poll_seconds
             self._wake.wait(delay)
+
+    def _apply_batch(self) -> bool:
+        """Apply one batch; whether there was one. Raises IndexLockedError."""
+        if not self.isolated:
+            result = apply_pending(self.journal, max_articles=self.max_articles, build=self.build)
+            return result.applied
+        if not self.journal.has_pending():
+            return False
+        ctx = multiprocessing.get_context("forkserver")
+        proc = ctx.Process(
+            target=_apply_in_child,
+            args=(str(self.journal.index_dir), self.max_articles),
+            name="timkiem-apply",
+        )
+        proc.start()
+        proc.join()
+        if proc.exitcode == _EXIT_LOCKED:
+            raise IndexLockedError(str(self.journal.index_dir))
+        if proc.exitcode not in (_EXIT_APPLIED, _EXIT_IDLE):
+            raise RuntimeError(f"the process applying a batch ended with status {proc.exitcode}")
+        return proc.exitcode == _EXIT_APPLIED

@@ -61,7 +61,7 @@ def init_app(app: Flask) -> None:
     if not _configured_token(app):
         return
     journal = Journal(app.config["INDEX_DIR"])
-    applier = Applier(journal)
+    applier = Applier(journal, isolated=True)
     app.extensions[_EXTENSION] = applier
     app.register_blueprint(bp)
     applier.start()  # applies at once whatever an earlier run journaled and did not apply
