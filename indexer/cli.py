@@ -418,7 +418,8 @@ def tasks_command(
 def serve_command(host: str, port: int, threads: int, index_dir: str) -> None:
     """Serve the search page, the JSON API and the widget (waitress).
 
-    If the index is missing it is built from seeds/ first.
+    If the index is missing it is built from seeds/ first. With TIMKIEM_WRITE_TOKEN set it
+    also serves the write API and applies its journaled writes.
     """
     import waitress
 
