@@ -16,6 +16,7 @@ from .analytics import (
     normalize_query,
     read_stats,
 )
+from .applier import Applier, apply_pending
 from .article import Article, Skipped
 from .build import BuildReport, build_index
 from .errors import (
@@ -29,6 +30,8 @@ from .errors import (
 from .extract import iter_articles
 from .facets import SORTS, UNKNOWN_YEAR, UNKNOWN_YEAR_LABEL, Filters, check_sort, make_filters
 from .generations import index_exists
+from .journal import Journal, JournalUnreadableError, Task, journal_path
+from .posted import PostedArticleError, check_id, posted_articles
 from .results import ArticleView, Hit, SearchPage
 from .scoring import Ranking
 from .search import MAX_PAGE, MAX_PER_PAGE, Engine
@@ -43,6 +46,7 @@ __all__ = [
     "UNKNOWN_YEAR_LABEL",
     "AnalyticsMissingError",
     "AnalyticsUnreadableError",
+    "Applier",
     "Article",
     "ArticleView",
     "BuildReport",
@@ -52,6 +56,9 @@ __all__ = [
     "IndexLockedError",
     "IndexMissingError",
     "IndexVersionError",
+    "Journal",
+    "JournalUnreadableError",
+    "PostedArticleError",
     "QueryError",
     "Ranking",
     "SearchLog",
@@ -60,16 +67,21 @@ __all__ = [
     "SettingError",
     "Skipped",
     "Stats",
+    "Task",
     "TimkiemError",
+    "apply_pending",
     "build_index",
+    "check_id",
     "check_sort",
     "empty_stats",
     "index_exists",
     "iter_articles",
+    "journal_path",
     "load_settings",
     "local_time",
     "log_path",
     "make_filters",
     "normalize_query",
+    "posted_articles",
     "read_stats",
 ]

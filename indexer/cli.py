@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .analytics import Stats, local_time, log_path, read_stats
+from .applier import apply_pending
 from .article import Article, Skipped
 from .build import BuildReport, build_index
 from .errors import TimkiemError
 from .extract import iter_articles
 from .facets import SORTS, UNKNOWN_YEAR, make_filters
 from .generations import index_exists
+from .journal import STATUSES, Journal, Task, journal_path
 from .search import Engine
 from .settings import BY_NAME, load_settings
 
@@ -347,6 +349,86 @@ def stats_command(days: int, limit: int, as_json: bool, index_dir: str | None) -
         click.echo("\nSearch logging is off (TIMKIEM_ANALYTICS=off): new searches are not logged.")
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def format_tasks(counts: dict[str, int], tasks: list[Task]) -> str:
+    """The one-screen summary ``timkiem tasks`` prints: counts, then the latest tasks."""
+    total = sum(counts.values())
+    parts = ", ".join(f"{counts[status]:,} {status}" for status in STATUSES)
+    lines = [f"{_plural(total, 'write task')}: {parts}."]
+    if tasks:
+        lines.append("")
+        lines += _table(
+            "Latest tasks",
+            ("task", "type", "articles", "status", "enqueued", "finished"),
+            [
+                (
+                    str(t.id),
+                    t.type,
+                    f"{t.articles:,}",
+                    t.status,
+                    _when(t.enqueued_at),
+                    _when(t.finished_at) if t.finished_at else "",
+                )
+                for t in tasks
+            ],
+        )
+    failed = [t for t in tasks if t.error]
+    if failed:
+        lines.append("")
+        lines += [f"Task {t.id} failed: {t.error}" for t in failed]
+    return "\n".join(lines)
+
+
+@main.command("tasks")
+@click.option("--status", type=click.Choice(STATUSES), help="Only tasks with this status.")
+@click.option(
+    "--limit", "-n", default=20, show_default=True, type=click.IntRange(1, 10_000), help="Tasks."
+)
+@click.option(
+    "--apply",
+    "apply_now",
+    is_flag=True,
+    help="Apply the unfinished tasks now (a server with the write API does it by itself).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts and tasks as JSON.")
+@index_dir_option
+def tasks_command(
+    status: str | None, limit: int, apply_now: bool, as_json: bool, index_dir: str
+) -> None:
+    """The write API's tasks: what was sent, and whether it is in the index yet.
+
+    Reads the journal the server keeps beside the index (journal.sqlite3), newest first.
+    """
+    if not journal_path(index_dir).exists():
+        raise click.ClickException(
+            f"No write tasks in {index_dir}. The write API (timkiem serve with "
+            "TIMKIEM_WRITE_TOKEN set) journals them there."
+        )
+    try:
+        journal = Journal(index_dir)
+        if apply_now:
+            succeeded = failed = 0
+            while True:
+                result = apply_pending(journal)
+                if not result.applied:
+                    break
+                succeeded += len(result.succeeded)
+                failed += len(result.failed)
+            click.echo(f"Applied {_plural(succeeded, 'task')}; {failed:,} failed.", err=True)
+        counts = journal.counts()
+        tasks = journal.tasks(status=status, limit=limit)
+    except TimkiemError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        listed = [t.to_dict() for t in tasks]
+        click.echo(json.dumps({"counts": counts, "tasks": listed}, ensure_ascii=False, indent=2))
+        return
+    click.echo(format_tasks(counts, tasks))
+
+
 @main.command("serve")
 @setting_option("HOST", "--host")
 @setting_option("PORT", "--port", type=click.IntRange(1, 65535))
@@ -357,7 +439,8 @@ def stats_command(days: int, limit: int, as_json: bool, index_dir: str | None) -
 def serve_command(host: str | None, port: int | None, threads: int, index_dir: str | None) -> None:
     """Serve the search page, the JSON API and the widget (waitress).
 
-    If the index is missing it is built from seeds/ first.
+    If the index is missing it is built from seeds/ first. With TIMKIEM_WRITE_TOKEN set it
+    also serves the write API and applies its journaled writes.
     """
     import waitress
 

@@ -99,6 +99,18 @@ SETTINGS: tuple[Setting, ...] = (
         "The secret /admin/stats asks for (Authorization: Bearer TOKEN, or ?token=TOKEN); "
         "without one the page stays off.",
     ),
+    Setting(
+        "WRITE_TOKEN",
+        "",
+        "The secret of the write API (POST /api/articles, DELETE /api/articles/ID, "
+        "GET /api/tasks/ID; Authorization: Bearer TOKEN); without one the write API is off "
+        "and those paths answer 404.",
+    ),
+    Setting(
+        "WRITE_MAX_BYTES",
+        10_000_000,
+        "Largest request body the write API accepts, in bytes; a larger one gets 413.",
+    ),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

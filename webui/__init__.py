@@ -16,7 +16,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.load_settings(test_config))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from . import admin, analytics, api, engine, errors, opensearch, views, widget
+    from . import admin, analytics, api, engine, errors, opensearch, views, widget, write_api
 
     engine.init_app(app)
     errors.init_app(app)
@@ -26,4 +26,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(opensearch.bp)
     widget.init_app(app)
+    write_api.init_app(app)
     return app
