@@ -16,8 +16,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.load(test_config))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from . import admin, analytics, api, engine, opensearch, views, widget
+    from . import admin, analytics, api, engine, hosts, opensearch, security, views, widget
 
+    hosts.init_app(app)
+    security.init_app(app)
     engine.init_app(app)
     analytics.init_app(app)
     app.register_blueprint(views.bp)
