@@ -26,6 +26,7 @@ from flask import (
 
 from . import security
 from .hosts import absolute_url_for, base_url
+from .params import whole_number
 
 bp = Blueprint("widget", __name__)
 
@@ -178,19 +179,6 @@ def _is_safe_url(value: str) -> bool:
     return value.startswith("/") and not value.startswith("//") and "\\" not in value
 
 
-def whole_number(value: str, low: int, high: int) -> int | None:
-    """``value`` as a whole number between ``low`` and ``high``: ASCII digits only (``²``,
-    ``①`` and ``٣`` are digits to ``str.isdigit`` but not numbers here), else None.
-
-    >>> whole_number("3", 1, 20), whole_number("²", 1, 20), whole_number("500", 1, 20)
-    (3, None, None)
-    """
-    if not (0 < len(value) <= 6 and value.isascii() and value.isdigit()):
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
-
-
 def embed_attributes(args: Mapping[str, str]) -> dict[str, str]:
     """The ``/embed`` query parameters that are valid widget options, as element attributes.
 
@@ -206,8 +194,8 @@ def embed_attributes(args: Mapping[str, str]) -> dict[str, str]:
         if not value:
             continue
         if option.kind == "int":
-            number = whole_number(value, option.low, option.high)
-            if number is not None:
+            number = whole_number(value)  # ASCII digits only: "²", "①", "٣" are dropped
+            if number is not None and option.low <= number <= option.high:
                 attrs[option.name] = str(number)
         elif option.kind == "choice":
             if value in option.choices:
