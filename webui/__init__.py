@@ -16,7 +16,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.load(test_config))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from . import admin, analytics, api, engine, hosts, opensearch, security, views, widget
+    from . import (
+        admin,
+        analytics,
+        api,
+        engine,
+        hosts,
+        opensearch,
+        ratelimit,
+        security,
+        views,
+        widget,
+    )
 
     hosts.init_app(app)
     security.init_app(app)
@@ -27,4 +38,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(opensearch.bp)
     widget.init_app(app)
+    ratelimit.init_app(app, admin.bp)
     return app
