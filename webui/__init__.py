@@ -21,7 +21,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         analytics,
         api,
         engine,
+        health,
         hosts,
+        metrics,
         opensearch,
         ratelimit,
         security,
@@ -31,12 +33,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     hosts.init_app(app)
     security.init_app(app)
+    metrics.init_app(app)  # before the rate limits: a refused request is counted too
     engine.init_app(app)
     analytics.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(opensearch.bp)
+    app.register_blueprint(health.bp)
     widget.init_app(app)
     ratelimit.init_app(app, admin.bp)
     return app

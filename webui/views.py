@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from indexer import IndexMissingError, IndexVersionError, QueryError
 
-from . import analytics
+from . import analytics, metrics
 from .engine import get_engine
 from .links import PageLinks, dmy
 from .params import search_params
@@ -48,6 +48,7 @@ def search_page() -> str | tuple[str, int]:
     except (IndexMissingError, IndexVersionError) as exc:
         return render_template("search.html", q=params.q, error=str(exc)), 503
     analytics.record(result, "page")
+    metrics.record_search(result, "page")
     hits = [(hit, Markup(hit.snippet)) for hit in result.hits]  # snippets are escaped + <mark>
     links = PageLinks(params, current_app.config["PER_PAGE"])
     return render_template("search.html", q=params.q, result=result, hits=hits, links=links)
