@@ -87,7 +87,7 @@ def storage_uri(app: Flask) -> str:
     configured = str(app.config.get("RATE_LIMIT_STORAGE") or "").strip()
     if configured:
         return configured
-    return "sqlite:///" + os.path.abspath(Path(app.config["INDEX_DIR"]) / STORAGE_FILE)
+    return "sqlite://" + os.path.abspath(Path(app.config["INDEX_DIR"]) / STORAGE_FILE)
 
 
 def _exempt() -> bool:
