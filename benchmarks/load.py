@@ -6,6 +6,8 @@ running server on this machine), measures the time from process start to the fir
 ``--seconds`` on a fixed mix of keyword queries (1–4 words of random headlines, half without
 accents) and prints requests/s, errors, p50/p95/p99 latency and the server's VmRSS/VmHWM.
 Loopback only, bounded in time and in requests; the server it started is stopped at the end.
+The server it starts runs with ``TIMKIEM_RATE_LIMIT=off`` unless the environment sets it (every
+client shares one address); with ``--url``, start the server so.
 
     python benchmarks/load.py --index-dir /tmp/tk-20k --docs 20000 --seconds 60
 """
@@ -16,6 +18,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import os
 import shlex
 import shutil
 import socket
@@ -202,7 +205,12 @@ def running_server(cmd: list[str]) -> Iterator[tuple[subprocess.Popen, float, Pa
         log_path = Path(tmp) / "server.log"
         with open(log_path, "wb") as log_fh:
             started = time.perf_counter()
-            proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log_fh, stderr=subprocess.STDOUT)
+            # Every client is on 127.0.0.1: the per-address rate limits would measure
+            # themselves. TIMKIEM_RATE_LIMIT in the environment still wins (to load-test them).
+            env = {"TIMKIEM_RATE_LIMIT": "off", **os.environ}
+            proc = subprocess.Popen(
+                cmd, cwd=REPO_ROOT, stdout=log_fh, stderr=subprocess.STDOUT, env=env
+            )
             try:
                 yield proc, started, log_path
             finally:

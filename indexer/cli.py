@@ -85,12 +85,16 @@ class _Progress:
             click.echo("", err=True)
 
 
-def run_build(sources: tuple[str, ...], index_dir: str, *, rebuild: bool = True) -> BuildReport:
-    """Index ``sources`` with progress on stderr; print the summary."""
+def run_build(
+    sources: tuple[str, ...], index_dir: str, *, rebuild: bool = True, source: str | None = None
+) -> BuildReport:
+    """Index ``sources`` with progress on stderr; print the summary. ``source`` names the
+    site of the articles that name none."""
     progress = _Progress(enabled=sys.stderr.isatty())
     click.echo(f"Indexing {', '.join(sources)} into {index_dir} …", err=True)
+    articles = iter_articles(sources, source=source)
     try:
-        report = build_index(iter_articles(sources), index_dir, rebuild=rebuild, progress=progress)
+        report = build_index(articles, index_dir, rebuild=rebuild, progress=progress)
     finally:
         progress.done()
     kind = "Updated the index" if report.updated_in_place else "Built the index"
@@ -131,8 +135,17 @@ def main() -> None:
 @main.command("index")
 @click.argument("sources", nargs=-1)
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
+@click.option(
+    "--source",
+    "source",
+    metavar="NAME",
+    help="Site name shown as the source of articles that name none (a page's own "
+    "og:site_name, a portal name in its header, a .timkiem-source file in its folder win).",
+)
 @index_dir_option
-def index_command(sources: tuple[str, ...], rebuild: bool, index_dir: str | None) -> None:
+def index_command(
+    sources: tuple[str, ...], rebuild: bool, source: str | None, index_dir: str | None
+) -> None:
     """Index SOURCES (files, folders, globs; default: seeds/).
 
     SOURCES are the whole collection: on an existing index only new and changed articles
@@ -143,7 +156,7 @@ def index_command(sources: tuple[str, ...], rebuild: bool, index_dir: str | None
     """
     index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
     try:
-        report = run_build(sources or DEFAULT_SOURCES, index_dir, rebuild=rebuild)
+        report = run_build(sources or DEFAULT_SOURCES, index_dir, rebuild=rebuild, source=source)
     except TimkiemError as exc:
         raise click.ClickException(str(exc)) from exc
     if report.skipped:

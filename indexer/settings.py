@@ -111,6 +111,49 @@ SETTINGS: tuple[Setting, ...] = (
         10_000_000,
         "Largest request body the write API accepts, in bytes; a larger one gets 413.",
     ),
+    Setting(
+        "PUBLIC_URL",
+        "",
+        "The address readers reach timkiem at, such as https://tim.example.gov.vn (with the "
+        "path, if it is served under one). Absolute links (the OpenSearch description, the "
+        "widget snippets) are built from it; without it they come from the request's Host "
+        "header, and such answers are never stored by shared caches.",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        "",
+        "Addresses or networks of the reverse proxies in front of timkiem, comma-separated "
+        "(such as 127.0.0.1 or 10.0.0.0/8). Their X-Forwarded-For, -Proto, -Host and -Prefix "
+        "headers are believed (the client's address for the rate limits comes from them); "
+        "anyone else's are ignored. Empty: no proxy is trusted.",
+    ),
+    Setting(
+        "RATE_LIMIT",
+        "20 per second; 300 per minute",
+        "Requests one client address may make to the pages and the API (static files, "
+        "widget.js and the health checks are not counted), separated by ';'; over it the "
+        "answer is 429 with Retry-After. off disables every rate limit.",
+    ),
+    Setting(
+        "RATE_LIMIT_ADMIN",
+        "5 per minute; 30 per hour",
+        "Wrong admin tokens one client address may send to /admin/stats; past it every "
+        "request to /admin/ answers 429 until the period is over. off disables it.",
+    ),
+    Setting(
+        "RATE_LIMIT_STORAGE",
+        "",
+        "Where the rate-limit counters live, as a storage URI: empty for a SQLite file "
+        "ratelimit.sqlite3 in the index directory (shared by every server process on the "
+        "machine), sqlite:///PATH for another file, memory:// for this process only, or "
+        "redis://HOST:6379 or memcached://HOST:11211 for servers on several machines.",
+    ),
+    Setting(
+        "METRICS",
+        False,
+        "Serve Prometheus metrics at /metrics: on or off. With several server processes set "
+        "PROMETHEUS_MULTIPROC_DIR to an empty directory, as prometheus_client asks.",
+    ),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

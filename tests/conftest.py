@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from indexer import Engine, build_index, iter_articles
 # One Chromium for every browser test module (two session fixtures would start Playwright
 # twice, which its sync API refuses): registered here, by name (browser, page).
 from tests.browser import browser_fixture, page_fixture  # noqa: F401
+
+# Tests make requests much faster than a reader: rate limits are off unless a test turns them
+# on (test_ratelimit.py does, and checks that they are on by default).
+os.environ.setdefault("TIMKIEM_RATE_LIMIT", "off")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

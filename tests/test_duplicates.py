@@ -46,7 +46,8 @@ def lightly_edited(text: str) -> str:
 
 def write_copies(root: Path, *, exact: bool = True, edited: bool = True) -> Path:
     """Seeds under portal-a/, near-copies of one of them under portal-b/ and portal-c/, and
-    an article that only shares its opening paragraph under portal-d/."""
+    an article that only shares its opening paragraph under portal-d/; each folder names its
+    site in a .timkiem-source file."""
     shutil.copytree(SEEDS, root / "portal-a", dirs_exist_ok=True)
     text = ORIGINAL.read_text(encoding="utf-8")
     for name, wanted, body in (
@@ -65,6 +66,9 @@ def write_copies(root: Path, *, exact: bool = True, edited: bool = True) -> Path
     overlap = root / "portal-d" / f"{OVERLAP}.txt"
     overlap.parent.mkdir(exist_ok=True)
     overlap.write_text(f"Tin vắn dân vận tháng Tám\n\n{opening}\n\n{half}\n", encoding="utf-8")
+    for portal in ("portal-a", "portal-b", "portal-c", "portal-d"):
+        if (root / portal).is_dir():  # each folder is one site, named as the operator does
+            (root / portal / ".timkiem-source").write_text(portal, encoding="utf-8")
     return root
 
 

@@ -135,7 +135,7 @@ def test_schema_org_markup(tmp_path: Path) -> None:
     assert article.body == (
         "Mưa lớn kéo dài gây ngập nhiều nơi ở các tỉnh miền Trung trong hai ngày qua."
     )
-    assert article.source == tmp_path.name  # the page names no site: the folder does
+    assert article.source is None  # the page names no site; a folder name is not one
 
 
 def test_truncated_html_keeps_what_arrived(tmp_path: Path) -> None:

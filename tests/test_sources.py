@@ -55,13 +55,8 @@ def test_folder_is_walked_recursively_in_sorted_order(corpus: Path) -> None:
     ]
     assert all(isinstance(i, Article) for i in items)
     assert [i.id for i in items if isinstance(i, Article)] == ["a", "b", "trang", "j1"]
-    # The site name when the page names none is the folder that holds the file.
-    assert [i.source for i in items if isinstance(i, Article)] == [
-        "corpus",
-        "corpus",
-        "Báo Mẫu",
-        "html",
-    ]
+    # Only a page that names its site has a source: never the folder that holds the file.
+    assert [i.source for i in items if isinstance(i, Article)] == [None, None, "Báo Mẫu", None]
 
 
 def test_paths_are_kept_as_given(corpus: Path) -> None:

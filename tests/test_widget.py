@@ -246,10 +246,46 @@ def test_embed_escapes_option_text(client: FlaskClient) -> None:
     assert "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def csp_directives(resp) -> dict[str, str]:
+    policy = resp.headers["Content-Security-Policy"]
+    return dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+
 def test_embed_may_be_framed_by_the_allowed_sites_only(client, narrow_client) -> None:
-    assert "Content-Security-Policy" not in client.get("/embed").headers
-    csp = narrow_client.get("/embed").headers["Content-Security-Policy"]
-    assert csp == f"frame-ancestors 'self' {ALLOWED} https://tinh.example.vn"
+    anywhere = client.get("/embed")
+    assert "frame-ancestors" not in csp_directives(anywhere)  # any site, as CORS_ORIGINS=*
+    assert "X-Frame-Options" not in anywhere.headers
+    narrow = narrow_client.get("/embed")
+    assert csp_directives(narrow)["frame-ancestors"] == (
+        f"'self' {ALLOWED} https://tinh.example.vn"
+    )
+    assert "X-Frame-Options" not in narrow.headers
+    # Every other page refuses to be framed.
+    assert csp_directives(client.get("/widget"))["frame-ancestors"] == "'none'"
+
+
+def test_embed_form_may_go_to_the_results_page_given(client: FlaskClient) -> None:
+    resp = client.get("/embed", query_string={"results-page": "https://bao.example.vn/tim?x=1"})
+    assert csp_directives(resp)["form-action"] == "'self' https://bao.example.vn"
+    assert csp_directives(client.get("/embed"))["form-action"] == "'self'"
+
+
+@pytest.mark.parametrize("value", ["²", "①", "٣", "３", "1²", "-1", "+3", "0", "21", "9" * 400])
+def test_embed_ignores_numbers_that_are_not_plain_in_range(client, value: str) -> None:
+    resp = client.get("/embed", query_string={"results": value})
+    assert resp.status_code == 200
+    tag = re.search(r"<timkiem-search[^>]*>", resp.get_data(as_text=True))
+    assert tag is not None and "results=" not in tag.group(0)
+
+
+def test_embed_never_searches_another_server(client: FlaskClient) -> None:
+    html = client.get(
+        "/embed", query_string={"api": "http://other-server.example/", "results": "3"}
+    ).get_data(as_text=True)
+    tag = re.search(r"<timkiem-search[^>]*>", html)
+    assert tag is not None
+    assert "api=" not in tag.group(0) and 'results="3"' in tag.group(0)
+    assert "other-server" not in html
 
 
 # --- /widget ------------------------------------------------------------------------------

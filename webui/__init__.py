@@ -16,8 +16,26 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.load_settings(test_config))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from . import admin, analytics, api, engine, errors, opensearch, views, widget, write_api
+    from . import (
+        admin,
+        analytics,
+        api,
+        engine,
+        errors,
+        health,
+        hosts,
+        metrics,
+        opensearch,
+        ratelimit,
+        security,
+        views,
+        widget,
+        write_api,
+    )
 
+    hosts.init_app(app)
+    security.init_app(app)
+    metrics.init_app(app)  # before the rate limits: a refused request is counted too
     engine.init_app(app)
     errors.init_app(app)
     analytics.init_app(app)
@@ -25,6 +43,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(opensearch.bp)
+    app.register_blueprint(health.bp)
     widget.init_app(app)
     write_api.init_app(app)
+    ratelimit.init_app(app, admin.bp, write_api.bp)
     return app

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from indexer import QueryError
 
-from . import analytics
+from . import analytics, metrics
 from .engine import get_engine
 from .params import search_params
 
@@ -21,6 +21,7 @@ def search() -> Response:
     params = search_params(request.args, current_app.config["PER_PAGE"])
     page = get_engine().search(params.q, **params.search_kwargs())
     analytics.record(page, "api")
+    metrics.record_search(page, "api")
     response = jsonify(page.to_dict())
     # Short enough that a new index generation shows within a minute.
     response.cache_control.public = True

@@ -127,7 +127,7 @@ def _retry_url(exc: Exception) -> str | None:
     return url_for("views.search_page", **args.to_dict(flat=False))
 
 
-def _page(status: int, explanation: Explanation, retry_url: str | None = None) -> Response:
+def error_page(status: int, explanation: Explanation, retry_url: str | None = None) -> Response:
     html = render_template(
         "error.html",
         status=status,
@@ -150,7 +150,7 @@ def handle_timkiem_error(exc: TimkiemError) -> Response:
     explanation = BY_ERROR.get(type(exc)) or BY_STATUS.get(status) or BY_STATUS[500]
     if isinstance(exc, QueryError):
         explanation = Explanation(explanation.heading, explain_query_error(exc))
-    return _page(status, explanation, _retry_url(exc))
+    return error_page(status, explanation, _retry_url(exc))
 
 
 def handle_http_error(exc: HTTPException) -> Response:
@@ -168,7 +168,7 @@ def handle_http_error(exc: HTTPException) -> Response:
         else:
             fallback = BY_STATUS[500] if status >= 500 else BY_STATUS[400]
             explanation = BY_STATUS.get(status, fallback)
-        response = _page(status, explanation)
+        response = error_page(status, explanation)
     response.headers.extend(headers)
     return response
 

@@ -6,7 +6,9 @@ Every page links it with ``<link rel="search" type="application/opensearchdescri
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template
+
+from .hosts import absolute_url_for
 
 bp = Blueprint("opensearch", __name__)
 
@@ -16,15 +18,16 @@ SHORT_NAME_CHARS = 16  # OpenSearch 1.1: ShortName is at most 16 characters
 
 @bp.get("/opensearch.xml")
 def description() -> Response:
-    """The OpenSearch 1.1 description, with absolute URLs of this server."""
-    home = url_for("views.search_page", _external=True)
-    suggest = url_for("api.suggest", _external=True)
+    """The OpenSearch 1.1 description, with absolute URLs of this server (``PUBLIC_URL``;
+    without it the description is built from the request's host and cached privately)."""
+    home = absolute_url_for("views.search_page")
+    suggest = absolute_url_for("api.suggest")
     xml = render_template(
         "opensearch.xml",
         short_name=current_app.config["SITE_NAME"][:SHORT_NAME_CHARS],
         search_url=home + "?q={searchTerms}",
         suggest_url=suggest + "?q={searchTerms}&format=opensearch",
-        self_url=url_for("opensearch.description", _external=True),
+        self_url=absolute_url_for("opensearch.description"),
         home=home,
     )
     response = Response(xml, mimetype=MIMETYPE)

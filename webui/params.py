@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,17 +37,31 @@ class NumberError(QueryError):
         self.high = high
 
 
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")
+
+
+def whole_number(raw: str) -> int | None:
+    """``raw`` as a whole number written in ASCII digits (a minus sign allowed), else None.
+
+    ``int()`` also reads ``"٣"``, ``"３"``, ``" 3 "`` and ``"1_000"``; a parameter does not.
+
+    >>> whole_number("12"), whole_number("-1"), whole_number("٣"), whole_number("1_000")
+    (12, -1, None, None)
+    """
+    return int(raw) if _WHOLE_NUMBER.fullmatch(raw) else None
+
+
 def int_param(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     """A whole-number parameter between ``low`` and ``high``; ``default`` when absent."""
     raw = args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
+    value = whole_number(raw)
+    if value is None:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
         raise NumberError(
-            f"{name} must be a whole number, got {raw!r}", param=name, low=low, high=high
-        ) from None
+            f"{name} must be a whole number, got {shown!r}", param=name, low=low, high=high
+        )
     if not low <= value <= high:
         raise NumberError(
             f"{name} must be between {low} and {high}, got {value}", param=name, low=low, high=high

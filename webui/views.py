@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup
 
-from . import analytics
+from . import analytics, metrics
 from .engine import get_engine
 from .links import PageLinks, dmy
 from .params import search_params
@@ -40,6 +40,7 @@ def search_page() -> str:
         return render_template("search.html", q=params.q, result=None)
     result = get_engine().search(params.q, **params.search_kwargs())
     analytics.record(result, "page")
+    metrics.record_search(result, "page")
     hits = [(hit, Markup(hit.snippet)) for hit in result.hits]  # snippets are escaped + <mark>
     links = PageLinks(params, current_app.config["PER_PAGE"])
     return render_template("search.html", q=params.q, result=result, hits=hits, links=links)

@@ -22,8 +22,11 @@ from flask import (
     render_template,
     request,
     send_file,
-    url_for,
 )
+
+from . import security
+from .hosts import absolute_url_for, base_url
+from .params import whole_number
 
 bp = Blueprint("widget", __name__)
 
@@ -48,6 +51,9 @@ class Option:
     help: str
     choices: tuple[str, ...] = ()
     kind: str = "text"  # text, int, url or choice
+    low: int = 1  # the range of an int option
+    high: int = 20
+    embed: bool = True  # also a parameter of /embed
 
 
 # The options table: the /widget page documents it and /embed accepts it; a test checks that
@@ -65,8 +71,10 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "api",
         "máy chủ của widget.js",
-        "Địa chỉ máy chủ timkiem, khi khác nơi tải widget.js.",
+        "Địa chỉ máy chủ timkiem, khi khác nơi tải widget.js (không dùng với iframe /embed: "
+        "trang đó luôn tìm trên máy chủ của chính nó).",
         kind="url",
+        embed=False,
     ),
     Option(
         "theme",
@@ -175,16 +183,20 @@ def embed_attributes(args: Mapping[str, str]) -> dict[str, str]:
     """The ``/embed`` query parameters that are valid widget options, as element attributes.
 
     Invalid values are dropped (the widget then uses its default), so a crafted link to
-    /embed cannot turn an option into a ``javascript:`` link on this host.
+    /embed cannot turn an option into a ``javascript:`` link on this host. There is no
+    ``api`` option here: the page searches its own server, never one a link names.
     """
     attrs: dict[str, str] = {"target": "_top"}  # inside an iframe, open articles in the page
     for option in OPTIONS:
+        if not option.embed:
+            continue
         value = (args.get(option.name) or "").strip()
         if not value:
             continue
         if option.kind == "int":
-            if value.isdigit() and 1 <= int(value) <= 20:
-                attrs[option.name] = value
+            number = whole_number(value)  # ASCII digits only: "²", "①", "٣" are dropped
+            if number is not None and option.low <= number <= option.high:
+                attrs[option.name] = str(number)
         elif option.kind == "choice":
             if value in option.choices:
                 attrs[option.name] = value
@@ -198,25 +210,25 @@ def embed_attributes(args: Mapping[str, str]) -> dict[str, str]:
 
 @bp.get("/embed")
 def embed() -> Response:
-    """A page holding only the widget, for an ``<iframe>`` where scripts are not allowed."""
-    response = Response(
-        render_template("embed.html", attrs=embed_attributes(request.args)),
-        mimetype="text/html",
-    )
-    allowed = allowed_origins(current_app.config.get("CORS_ORIGINS", "*"))
-    if allowed is not None:  # the sites allowed to use the search may also frame it
-        response.headers["Content-Security-Policy"] = "frame-ancestors " + " ".join(
-            ["'self'", *sorted(allowed)]
-        )
-    return response
+    """A page holding only the widget, for an ``<iframe>`` where scripts are not allowed.
+
+    The sites allowed to use the search (``CORS_ORIGINS``) may frame it; the no-JavaScript
+    form may be sent to the ``results-page`` given.
+    """
+    attrs = embed_attributes(request.args)
+    security.allow_framing(allowed_origins(current_app.config.get("CORS_ORIGINS", "*")))
+    results_page = urlsplit(attrs.get("results-page", ""))
+    if results_page.scheme and results_page.netloc:
+        security.allow("form-action", f"{results_page.scheme}://{results_page.netloc}")
+    return Response(render_template("embed.html", attrs=attrs), mimetype="text/html")
 
 
 @bp.get("/widget")
 def guide() -> str:
     """The page for site owners: the snippet to copy, the options, theming and a live demo."""
     allowed = allowed_origins(current_app.config.get("CORS_ORIGINS", "*"))
-    script_url = url_for("widget.script", _external=True)
-    embed_url = url_for("widget.embed", _external=True)
+    script_url = absolute_url_for("widget.script")
+    embed_url = absolute_url_for("widget.embed")
     return render_template(
         "widget_page.html",
         script_snippet=(
@@ -231,6 +243,8 @@ def guide() -> str:
         theme_vars=THEME_VARS,
         allowed=allowed,
         script_size=SCRIPT.stat().st_size,
+        server_url=base_url(),
+        search_api_url=absolute_url_for("api.search"),
     )
 
 

@@ -380,7 +380,7 @@ def extract_htmlpage(
 ) -> Article | Skipped:
     """Title, date, author, URL, site name and article text of one HTML page.
 
-    ``source`` is the fallback site name (the folder name) when the page names none.
+    ``source`` is the site name when the page names none (the operator's, see ``sitename``).
     Returns ``Skipped(path, "no article body found")`` when the page holds no article text.
     """
     soup = _parse(text)

@@ -97,7 +97,7 @@ def record_to_article(
     """One JSON record → Article, or Skipped with the reason.
 
     ``line`` is the record's line in a JSON Lines file, ``item`` its 1-based position in a
-    JSON array (only one is given); ``source`` is the fallback site name (the folder).
+    JSON array (only one is given); ``source`` is the site name when a record names none.
     """
     where = f"item {item}: " if item is not None else ""
     if not isinstance(record, dict):

@@ -11,6 +11,10 @@ the extractor for its kind:
 any of these + ``.gz``                 the same, decompressed on the fly
 =====================================  ============================================
 
+Each article's source (the site name readers see) is the one the file gives, else the name
+in the nearest ``.timkiem-source`` file (see ``sitename``), else the ``source`` passed in;
+never the folder's or the file's name.
+
 Nothing here raises for bad input: a missing path, an empty, binary, undecodable or huge
 file, a broken JSON line, each becomes one ``Skipped`` with the reason, and the rest goes on.
 """
@@ -32,6 +36,7 @@ from ..article import Article, Skipped
 from .decode import DecodeError, decode_bytes
 from .htmlpage import declared_charset, extract_htmlpage
 from .jsonl import iter_json
+from .sitename import clean_name, folder_source
 from .textpage import extract_textpage
 from .tidy import safe_id
 
@@ -100,49 +105,72 @@ def _walk(root: str) -> Iterator[str | Skipped]:
         yield path
 
 
-def iter_articles(sources: Iterable[str | os.PathLike[str]]) -> Iterator[Article | Skipped]:
+class _Run:
+    """What one walk over the sources shares: ids given so far, folder names read, and the
+    operator's source name for articles that name none."""
+
+    def __init__(self, source: str | None) -> None:
+        self.stems: dict[str, str] = {}
+        self.folders: dict[tuple[str, str], str | None] = {}
+        self.source = clean_name(source)
+
+    def source_for(self, path: str, root: str) -> str | None:
+        """The operator's name for the articles of ``path``: the nearest ``.timkiem-source``
+        up to ``root`` (the folder given), else the run's ``source``."""
+        folder = os.path.dirname(os.path.abspath(path))
+        return folder_source(folder, root, self.folders) or self.source
+
+
+def iter_articles(
+    sources: Iterable[str | os.PathLike[str]], *, source: str | None = None
+) -> Iterator[Article | Skipped]:
     """Every article found in ``sources`` (files, folders, glob patterns), in order.
 
     Yields ``Article`` for each article and ``Skipped`` for each file or record that could
     not be used; it never raises for bad input. For example
     ``iter_articles(["seeds/000_222d88ab3d04865c.txt"])`` yields one Article titled
     "Tiếp tục phối hợp chặt chẽ, hiệu quả trong công tác dân vận", dated 2022-04-05.
+    ``source`` names the site of the articles that do not name their own (and have no
+    ``.timkiem-source`` above them).
     """
-    stems: dict[str, str] = {}
-    for source in sources:
-        given = os.fspath(source)
+    run = _Run(source)
+    for item in sources:
+        given = os.fspath(item)
         if isinstance(given, bytes):
             given = os.fsdecode(given)
-        yield from _iter_source(given, stems)
+        yield from _iter_source(given, run)
 
 
-def _iter_source(given: str, stems: dict[str, str]) -> Iterator[Article | Skipped]:
+def _iter_source(given: str, run: _Run) -> Iterator[Article | Skipped]:
     if os.path.isdir(given):
-        yield from _iter_folder(given, stems)
+        yield from _iter_folder(given, run)
     elif os.path.exists(given):
-        yield from _extract(given, stems)
+        yield from _extract(given, run, os.path.dirname(os.path.abspath(given)))
     elif glob.has_magic(given):
         matches = sorted(glob.glob(given, recursive=True))
         if not matches:
             yield Skipped(given, "no files match this pattern")
         for match in matches:
             if os.path.isdir(match):
-                yield from _iter_folder(match, stems)
+                yield from _iter_folder(match, run)
             elif not _skip_name(os.path.basename(match)):
-                yield from _extract(match, stems)
+                yield from _extract(match, run, os.path.dirname(os.path.abspath(match)))
     else:
         yield Skipped(given, NO_SUCH_PATH)
 
 
-def _iter_folder(folder: str, stems: dict[str, str]) -> Iterator[Article | Skipped]:
+def _iter_folder(folder: str, run: _Run) -> Iterator[Article | Skipped]:
+    root = os.path.abspath(folder)
     for item in _walk(folder):
         if isinstance(item, Skipped):
             yield item
         else:
-            yield from _extract(item, stems)
+            yield from _extract(item, run, root)
 
 
-def extract_file(path: str | os.PathLike[str]) -> list[Article | Skipped]:
+def extract_file(
+    path: str | os.PathLike[str], *, source: str | None = None
+) -> list[Article | Skipped]:
     """All articles of one file (a JSON Lines file gives many), as a list.
 
     >>> extract_file("missing.txt")
@@ -151,12 +179,7 @@ def extract_file(path: str | os.PathLike[str]) -> list[Article | Skipped]:
     given = os.fspath(path)
     if not os.path.exists(given):
         return [Skipped(given, NO_SUCH_PATH)]
-    return list(_extract(given, {}))
-
-
-def _folder_name(path: str) -> str | None:
-    """The name of the folder holding ``path`` ("seeds"): the source of last resort."""
-    return os.path.basename(os.path.dirname(os.path.abspath(path))) or None
+    return list(_extract(given, _Run(source), os.path.dirname(os.path.abspath(given))))
 
 
 class _TooLarge(Exception):
@@ -203,7 +226,7 @@ def _unique_stem(stem: str, path: str, stems: dict[str, str]) -> str:
     return unique
 
 
-def _extract(path: str, stems: dict[str, str]) -> Iterator[Article | Skipped]:
+def _extract(path: str, run: _Run, root: str) -> Iterator[Article | Skipped]:
     """Articles of one existing file; every failure becomes a Skipped."""
     name = os.path.basename(path)
     kind, compressed, stem = file_kind(name)
@@ -218,11 +241,11 @@ def _extract(path: str, stems: dict[str, str]) -> Iterator[Article | Skipped]:
             return
     except OSError:
         pass  # reported with the reason when the file is read below
-    stem = _unique_stem(stem, path, stems)
-    folder = _folder_name(path)
+    stem = _unique_stem(stem, path, run.stems)
+    fallback = run.source_for(path, root)  # the operator's name, when the file gives none
     try:
         if kind in ("json", "jsonl"):
-            yield from _extract_json(path, kind, compressed, stem, folder)
+            yield from _extract_json(path, kind, compressed, stem, fallback)
             return
         data = _read_whole(path, compressed)
         declared = declared_charset(data) if kind == "html" else None
@@ -235,11 +258,11 @@ def _extract(path: str, stems: dict[str, str]) -> Iterator[Article | Skipped]:
                 # An extension-less JSON export: read it as JSON.
                 stream = io.BufferedReader(io.BytesIO(text.encode("utf-8")))  # type: ignore[arg-type]
                 yield from iter_json(
-                    stream, path=path, stem=stem, source=folder, limit=MAX_FILE_BYTES, lines=True
+                    stream, path=path, stem=stem, source=fallback, limit=MAX_FILE_BYTES, lines=True
                 )
                 return
         extract = extract_htmlpage if kind == "html" else extract_textpage
-        yield extract(text, article_id=stem, path=path, source=folder)
+        yield extract(text, article_id=stem, path=path, source=fallback)
     except _TooLarge as e:
         yield Skipped(path, f"file too large ({e}, limit {MAX_FILE_BYTES / 2**20:.0f} MB)")
     except DecodeError as e:
@@ -259,7 +282,7 @@ def _extract(path: str, stems: dict[str, str]) -> Iterator[Article | Skipped]:
 
 
 def _extract_json(
-    path: str, kind: str, compressed: bool, stem: str, folder: str | None
+    path: str, kind: str, compressed: bool, stem: str, fallback: str | None
 ) -> Iterator[Article | Skipped]:
     with ExitStack() as stack:
         stream: IO[bytes]
@@ -270,5 +293,10 @@ def _extract_json(
         else:
             stream = stack.enter_context(open(path, "rb", buffering=1 << 20))
         yield from iter_json(
-            stream, path=path, stem=stem, source=folder, limit=MAX_FILE_BYTES, lines=kind == "jsonl"
+            stream,
+            path=path,
+            stem=stem,
+            source=fallback,
+            limit=MAX_FILE_BYTES,
+            lines=kind == "jsonl",
         )

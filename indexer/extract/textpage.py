@@ -30,6 +30,7 @@ from .chrome import (
     parse_byline,
 )
 from .dates import date_line, find_date
+from .sitename import site_name_line
 from .tidy import join_paragraphs, tidy_line, tidy_text, word_count
 
 __all__ = ["NO_BODY", "extract_textpage", "headline_from_lead", "tidy_title"]
@@ -150,7 +151,9 @@ def _classify(line: str) -> str:
 def extract_textpage(
     text: str, *, article_id: str, path: str, source: str | None = None
 ) -> Article | Skipped:
-    """Headline, date, byline and article text of one scraped page (already decoded).
+    """Headline, date, byline, site name and article text of one scraped page (already
+    decoded). The site name is the portal's own name in the page's header ("Cổng thông tin
+    điện tử huyện Phong Điền"), else ``source``.
 
     Returns ``Skipped(path, "no article body found")`` when nothing is left once the chrome
     is gone.
@@ -176,6 +179,15 @@ def extract_textpage(
         None,
     )
     date = _line_date(lines[date_index]) if date_index is not None else None
+
+    # The portal's own name heads the page, above the headline; it is never the headline.
+    site_index = next((i for i in texts if i < header_end and site_name_line(lines[i])), None)
+    site = site_name_line(lines[site_index]) if site_index is not None else None
+    if site_index is not None:
+        kinds[site_index] = "chrome"
+        texts = [i for i in texts if i != site_index]
+        if not texts:
+            return Skipped(path, NO_BODY)
 
     # The headline is above the date line on most sites, below it on some ("Thời sự /
     # Thứ ba, 5/4/2022 / headline"); with no date line, it is in the header.
@@ -240,7 +252,7 @@ def extract_textpage(
         body=join_paragraphs(paragraphs),
         date=date,
         author=author,
-        source=source,
+        source=site or source,
         path=path,
     )
 

@@ -14,13 +14,15 @@ const STRINGS = {
     label: "Tìm kiếm", placeholder: "Tìm kiếm bài viết…", list: "Kết quả tìm kiếm", loading: "Đang tìm…",
     count: (n) => n.toLocaleString("vi") + " kết quả", for: "cho", none: "Không tìm thấy kết quả cho",
     all: "Xem tất cả kết quả", offline: "Không kết nối được máy chủ tìm kiếm",
-    failed: "Máy chủ tìm kiếm gặp lỗi", retry: "Thử lại", sugs: "Gợi ý",
+    failed: "Máy chủ tìm kiếm gặp lỗi", busy: "Máy chủ đang bận, xin thử lại sau ít giây",
+    retry: "Thử lại", sugs: "Gợi ý",
   },
   en: {
     label: "Search", placeholder: "Search articles…", list: "Search results", loading: "Searching…",
     count: (n) => n.toLocaleString("en") + (n === 1 ? " result" : " results"), for: "for", none: "No results for",
     all: "See all results", offline: "Cannot reach the search server",
-    failed: "The search server had a problem", retry: "Try again", sugs: "Suggestions",
+    failed: "The search server had a problem", busy: "The search server is busy, try again shortly",
+    retry: "Try again", sugs: "Suggestions",
   },
 };
 
@@ -302,6 +304,7 @@ class TimkiemSearch extends HTMLElement {
       if (!this.list.children.length) this.show(q, this.t.loading);
       try {
         const res = await fetch(url, { signal: ctl.signal, credentials: "omit" });
+        if (res.status === 429) throw new Error("busy"); // rate-limited: Retry-After says when
         data = await res.json();
         if (!res.ok || !Array.isArray(data && data.results)) throw new Error("HTTP " + res.status);
         this.cache.set(url.href, data);
@@ -311,7 +314,8 @@ class TimkiemSearch extends HTMLElement {
         this.box.className = "tk error";
         // fetch fails with a TypeError when the server is unreachable or refuses our origin.
         const t = this.t;
-        return this.show(q, /TypeError|AbortError/.test(err.name) ? t.offline : t.failed, true);
+        const why = err.message === "busy" ? t.busy : t.failed;
+        return this.show(q, /TypeError|AbortError/.test(err.name) ? t.offline : why, true);
       } finally {
         clearTimeout(timeout);
       }
