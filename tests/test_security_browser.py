@@ -76,7 +76,7 @@ def test_search_page_and_autocomplete_under_the_policy(watched: Watched, site: s
     box.press_sequentially("dan v", delay=30)
     options = page.locator("#q-suggestions [role=option]")
     expect(options.first).to_be_visible()
-    assert options.first.text_content() == "dân vận"
+    expect(options.first).to_have_text("dân vận")
     box.press("ArrowDown")
     with page.expect_navigation():
         box.press("Enter")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import time
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
@@ -122,8 +123,6 @@ def too_many_requests(exc: RateLimitExceeded) -> tuple[Response, int] | tuple[st
     limiter = get_limiter()
     seconds = 1
     if limiter is not None and limiter.current_limit is not None:
-        import time
-
         seconds = max(1, int(limiter.current_limit.reset_at - time.time()))
     if request.path.startswith("/api/") or request.path.endswith(".json"):
         return jsonify({"error": MESSAGE.format(seconds=seconds), "status": 429}), 429
