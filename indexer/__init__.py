@@ -32,6 +32,7 @@ from .facets import SORTS, UNKNOWN_YEAR, UNKNOWN_YEAR_LABEL, Filters, check_sort
 from .generations import index_exists
 from .journal import Journal, JournalUnreadableError, Task, journal_path
 from .posted import PostedArticleError, check_id, posted_articles
+from .postings import CacheLookups
 from .results import ArticleView, Hit, SearchPage
 from .scoring import Ranking
 from .search import MAX_PAGE, MAX_PER_PAGE, Engine
@@ -50,6 +51,7 @@ __all__ = [
     "Article",
     "ArticleView",
     "BuildReport",
+    "CacheLookups",
     "Engine",
     "Filters",
     "Hit",

@@ -17,6 +17,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -48,21 +49,48 @@ Postings = tuple[np.ndarray, np.ndarray]  # document numbers (ascending), term f
 EMPTY: Postings = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
+@dataclass
+class Lookups:
+    """How often a cache had what was asked of it: counted for the life of the process,
+    across index generations (each generation has caches of its own)."""
+
+    hits: int = 0
+    misses: int = 0
+
+
+@dataclass
+class CacheLookups:
+    """The hits and misses of an engine's two caches: decoded postings lists and pages of
+    results."""
+
+    postings: Lookups = field(default_factory=Lookups)
+    results: Lookups = field(default_factory=Lookups)
+
+
 class LRU(Generic[K, V]):
     """A thread-safe least-recently-used map holding at most ``budget`` by ``weigh``
-    (by default one per item)."""
+    (by default one per item), counting its hits and misses in ``lookups``."""
 
-    def __init__(self, budget: int, weigh: Callable[[V], int] = lambda _: 1) -> None:
+    def __init__(
+        self,
+        budget: int,
+        weigh: Callable[[V], int] = lambda _: 1,
+        lookups: Lookups | None = None,
+    ) -> None:
         self._budget = budget
         self._weigh = weigh
         self._used = 0
         self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
+        self.lookups = lookups if lookups is not None else Lookups()
 
     def get(self, key: K) -> V | None:
         with self._lock:
             value = self._items.get(key)
-            if value is not None:
+            if value is None:
+                self.lookups.misses += 1
+            else:
+                self.lookups.hits += 1
                 self._items.move_to_end(key)
             return value
 
@@ -152,12 +180,19 @@ class OpenGeneration:
     mask, and the files timkiem keeps beside the Whoosh index (vocabulary, columns, groups
     of near-copies; autocomplete and the speller on first use).
 
-    ``b_for(text_field)`` is BM25's length normalisation of a text field ("title", "body").
+    ``b_for(text_field)`` is BM25's length normalisation of a text field ("title", "body");
+    ``lookups`` counts the caches' hits and misses (the engine's, across generations).
     """
 
     def __init__(
-        self, gen: Path, b_for: Callable[[str], float], cache_bytes: int, result_cache: int
+        self,
+        gen: Path,
+        b_for: Callable[[str], float],
+        cache_bytes: int,
+        result_cache: int,
+        lookups: CacheLookups | None = None,
     ) -> None:
+        lookups = lookups or CacheLookups()
         self.generation = gen.name
         self.ix = whoosh_index.open_dir(str(gen))
         self.searcher = self.ix.searcher()
@@ -175,9 +210,11 @@ class OpenGeneration:
                     self.alive[offset + docnum] = False
         # Whoosh's files are read with seek-then-read on shared handles: one reader at a time.
         self.lock = threading.Lock()
-        self.cache: LRU[tuple[str, str], Postings] = LRU(cache_bytes, _postings_bytes)
+        self.cache: LRU[tuple[str, str], Postings] = LRU(
+            cache_bytes, _postings_bytes, lookups.postings
+        )
         # Pages of repeated queries; a new generation is opened anew, so a fresh cache.
-        self.results: LRU[tuple[Any, ...], SearchPage] = LRU(result_cache)
+        self.results: LRU[tuple[Any, ...], SearchPage] = LRU(result_cache, lookups=lookups.results)
         self.vocabulary = Vocabulary.load(gen)
         columns = Columns.load(gen)
         if columns is None or len(columns) != self.n_all:

@@ -23,7 +23,7 @@ from .facets import Filters, check_sort, narrow, top
 from .generations import current_stamp, generation_dir
 from .highlight import highlight_all
 from .interpret import interpret
-from .postings import OpenGeneration
+from .postings import CacheLookups, OpenGeneration
 from .proximity import rerank
 from .query import ParsedQuery, QueryWord, parse
 from .related import distinctive_words, related_query
@@ -62,6 +62,7 @@ class Engine:
         self._result_cache = result_cache
         self._lock = threading.Lock()
         self._open: OpenGeneration | None = None
+        self.lookups = CacheLookups()  # cache hits and misses since the engine started
         self._current_stamp: tuple[int, int] | None = None
         self.current()
 
@@ -79,7 +80,7 @@ class Engine:
                 # The old generation is not closed: requests in flight may still read it;
                 # its files are released when the last reference goes.
                 self._open = OpenGeneration(
-                    path, self.ranking.b_for, self._cache_bytes, self._result_cache
+                    path, self.ranking.b_for, self._cache_bytes, self._result_cache, self.lookups
                 )
             self._current_stamp = stamp
             return self._open

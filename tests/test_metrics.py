@@ -78,6 +78,26 @@ def test_requests_searches_and_the_index_are_counted(index_dir: Path) -> None:
     assert all(name.startswith("timkiem_") for name, _ in found)
 
 
+def lookups(found: dict, cache: str, result: str) -> float:
+    return found.get(("timkiem_cache_lookups_total", (("cache", cache), ("result", result))), 0)
+
+
+def test_cache_hits_and_misses_are_counted(index_dir: Path) -> None:
+    client = client_for(index_dir, METRICS=True)
+    client.get("/api/search?q=phong điền")  # a new query: its page and postings are read
+    found = samples(client.get("/metrics").get_data(as_text=True))
+    assert lookups(found, "results", "miss") == 1
+    assert lookups(found, "results", "hit") == 0
+    assert lookups(found, "postings", "miss") > 0
+    postings_seen = lookups(found, "postings", "miss") + lookups(found, "postings", "hit")
+    client.get("/api/search?q=phong điền")  # the same page again: from the results cache
+    found = samples(client.get("/metrics").get_data(as_text=True))
+    assert lookups(found, "results", "hit") == 1
+    assert lookups(found, "results", "miss") == 1
+    again = lookups(found, "postings", "miss") + lookups(found, "postings", "hit")
+    assert again == postings_seen  # a cached page reads no postings
+
+
 def test_refused_requests_are_counted_too(index_dir: Path) -> None:
     client = client_for(index_dir, METRICS=True, RATE_LIMIT="1 per day")
     client.get("/api/suggest?q=d")

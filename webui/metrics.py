@@ -8,7 +8,9 @@ Every name starts with ``timkiem_``:
 - ``timkiem_search_results{surface}``: a histogram of the result counts of searches made
   through the page (``page``) and the API (``api``);
 - ``timkiem_index_articles`` and ``timkiem_index_info{generation}``: the live index, read
-  when the metrics are scraped.
+  when the metrics are scraped;
+- ``timkiem_cache_lookups_total{cache, result}``: lookups in the engine's caches of decoded
+  postings lists (``postings``) and of result pages (``results``), ``hit`` or ``miss``.
 
 Several server processes (gunicorn workers, say) each count their own requests. With
 ``PROMETHEUS_MULTIPROC_DIR`` set to an empty directory in their environment, prometheus_client
@@ -19,6 +21,7 @@ process's (its multiprocess mode). Without it, one process is assumed (``timkiem
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 
@@ -28,7 +31,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
-from indexer import SearchPage, TimkiemError
+from indexer import CacheLookups, SearchPage, TimkiemError
 
 from .engine import get_engine
 
@@ -101,9 +104,30 @@ class Metrics:
             buckets=RESULT_BUCKETS,
             registry=self.registry,
         )
+        self.cache_lookups = Counter(
+            "timkiem_cache_lookups_total",
+            "Lookups in the search engine's caches (postings, results), by hit or miss.",
+            ["cache", "result"],
+            registry=self.registry,
+        )
+        # The engine counts its caches' lookups; what was already added to the counters.
+        self._lookups_seen: dict[tuple[str, str], int] = {}
+        self._lookups_lock = threading.Lock()
         if self.registry is not None:
             self.registry.register(IndexCollector(app))
             ProcessCollector(namespace="timkiem", registry=self.registry)
+
+    def count_cache_lookups(self, lookups: CacheLookups) -> None:
+        """Add the engine's cache lookups since the last call to the counters (a counter per
+        process, so they add up in multiprocess mode)."""
+        with self._lookups_lock:
+            for cache in ("postings", "results"):
+                counts = getattr(lookups, cache)
+                for result, total in (("hit", counts.hits), ("miss", counts.misses)):
+                    new = total - self._lookups_seen.get((cache, result), 0)
+                    if new > 0:
+                        self.cache_lookups.labels(cache, result).inc(new)
+                        self._lookups_seen[(cache, result)] = total
 
     def scrape_registry(self) -> CollectorRegistry:
         """What a scrape shows: this process's registry, or every process's files."""
@@ -120,10 +144,12 @@ def get_metrics() -> Metrics | None:
 
 
 def record_search(result: SearchPage, surface: str) -> None:
-    """Count one search's results (``surface``: "page" or "api"); nothing when metrics are off."""
+    """Count one search's results (``surface``: "page" or "api") and the cache lookups it
+    made; nothing when metrics are off."""
     metrics = get_metrics()
     if metrics is not None:
         metrics.results.labels(surface).observe(result.total)
+        metrics.count_cache_lookups(get_engine().lookups)
 
 
 def _start_timer() -> None:
