@@ -42,7 +42,7 @@ from .columns import Columns
 from .duplicates import DuplicateGroups, group_page
 from .facets import Filters, Grouping, check_sort, narrow, top
 from .highlight import highlight_all, snippet
-from .interpret import Vocabulary, interpret
+from .interpret import EXACT_PAIR_DOCS, PairForms, Vocabulary, interpret
 from .proximity import Proximity, QueryTerms, rerank
 from .query import Clause, ParsedQuery, QueryWord, parse
 from .rare import RARE_FIELDS, bucket_and_tag
@@ -319,6 +319,7 @@ class _Snapshot:
         # Pages of repeated queries; a new generation gets a new snapshot, so a fresh cache.
         self.results: _LRU[tuple[Any, ...], SearchPage] = _LRU(result_cache)
         self.vocabulary = Vocabulary.load(gen)
+        self.pair_forms = PairForms()
         columns = Columns.load(gen)
         if columns is None or len(columns) != self.n_all:
             columns = Columns.from_postings(self.n_all, self._field_postings)
@@ -423,6 +424,9 @@ class _Snapshot:
     def stored_fields(self, docnum: int) -> dict[str, Any]:
         with self.lock:
             return self.reader.stored_fields(docnum)
+
+    def body_text(self, docnum: int) -> str:
+        return self.stored_fields(docnum).get("body_text") or ""
 
     def close(self) -> None:
         self._finalizer()
@@ -685,16 +689,22 @@ class Engine:
         """Articles holding "fa fb", the accented forms of the folded pair "a b".
 
         Frequent pairs of content words are counted exactly, side by side, from the phrases
-        counted at build time ("bong da": "bóng đá" in 1,503 articles). Other forms are
+        counted at build time ("bong da": "bóng đá" in 1,503 articles), and so are the other
+        pairs that few articles hold, in those articles' text. Other forms are
         estimated: articles holding the folded pair and both accented forms anywhere, but
         never more than the folded pair's articles the exact counts leave over (so "bóng
         đã", which the estimate would find wherever "bóng đá" and "đã" are, gets almost
         none, while "người đã" keeps what "người da" leaves).
         """
-        pair = snap.postings(FOLDED_BIGRAMS_BODY, a.folded + BIGRAM_SEPARATOR + b.folded)[0]
+        key = a.folded + BIGRAM_SEPARATOR + b.folded
+        pair = snap.postings(FOLDED_BIGRAMS_BODY, key)[0]
         if not len(pair):
             return 0
-        forms = snap.suggester.phrase_docs(a.folded + BIGRAM_SEPARATOR + b.folded) or {}
+        forms = snap.suggester.phrase_docs(key)
+        if forms is None and len(pair) <= EXACT_PAIR_DOCS:
+            form = fa + BIGRAM_SEPARATOR + fb
+            return snap.pair_forms.count(key, form, pair.tolist(), snap.body_text)
+        forms = forms or {}
         exact = forms.get(fa + BIGRAM_SEPARATOR + fb)
         if exact is not None:
             return exact
