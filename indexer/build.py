@@ -155,8 +155,9 @@ def article_fields(article: Article) -> dict[str, Any]:
     folded: dict[str, list[str]] = {}
     found: set[str] = set()
     for name, text in (("title", article.title), ("body", article.body)):
-        sylls = syllables(nfc(text))
-        found |= phrases(sylls)
+        text = nfc(text)
+        sylls = syllables(text)
+        found |= phrases(text, sylls)
         terms = syllable_terms(sylls)
         doc[term_field(name, ACCENTED)] = terms.accented
         doc[term_field(name, FOLDED)] = terms.folded
@@ -402,7 +403,7 @@ def build_index(
         columns.columns(n_all).save(gen)
         groups = write_groups(gen, n_all, old_signatures, signatures, replaced + removed)
         report.duplicate_groups, report.grouped = _group_counts(groups)
-        write_suggestions(gen, forms, phrase_counter.top(forms))
+        write_suggestions(gen, forms, phrase_counter.top())
         del phrase_counter
         meta = {
             "format": SCHEMA_VERSION,
