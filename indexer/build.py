@@ -60,6 +60,7 @@ from .suggest import (
     read_phrase_counts,
     write_suggestions,
 )
+from .wordseg import word_starts
 
 CURRENT_FILE = "CURRENT"
 META_FILE = "timkiem.json"
@@ -157,7 +158,7 @@ def article_fields(article: Article) -> dict[str, Any]:
     for name, text in (("title", article.title), ("body", article.body)):
         text = nfc(text)
         sylls = syllables(text)
-        found |= phrases(text, sylls)
+        found |= phrases(sylls, word_starts(text, sylls))
         terms = syllable_terms(sylls)
         doc[term_field(name, ACCENTED)] = terms.accented
         doc[term_field(name, FOLDED)] = terms.folded

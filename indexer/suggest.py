@@ -37,7 +37,6 @@ from .normalize import (
     tone_of,
 )
 from .stopwords import STOPWORDS
-from .wordseg import word_starts
 
 SUGGESTIONS_FILE = "suggestions.tsv"
 MAX_SUGGESTIONS = 8
@@ -56,16 +55,19 @@ FUNCTION_WORDS = STOPWORDS | {"và", "ở", "hay", "thì", "mà", "bị", "như"
 _FOLDED_FUNCTION_WORDS = {fold(w): w for w in sorted(FUNCTION_WORDS, reverse=True)}
 
 
-def phrases(text: str, sylls: list[Syllable]) -> set[str]:
-    """The accented 2–3-syllable phrases of one text (``sylls`` are ``syllables(text)``):
-    whole words only, crossing neither punctuation nor a function word.
+def phrases(sylls: list[Syllable], starts: list[bool]) -> set[str]:
+    """The accented 2–3-syllable phrases of one text: whole words only (``starts`` tells
+    which syllables begin a word, see ``wordseg``), crossing neither punctuation nor a
+    function word.
 
     >>> from indexer.analysis import syllables
+    >>> from indexer.wordseg import word_starts
     >>> text = "Ban Dân vận Tỉnh ủy, giai đoạn mới"
-    >>> sorted(phrases(text, syllables(text)))
+    >>> sylls = syllables(text)
+    >>> sorted(phrases(sylls, word_starts(text, sylls)))
     ['ban dân vận', 'dân vận', 'giai đoạn', 'giai đoạn mới', 'tỉnh ủy']
     """
-    starts = [*word_starts(text, sylls), True]
+    starts = [*starts, True]
     out: set[str] = set()
     for begin, end in _runs(sylls):
         # Each n-syllable part beginning and ending at a word boundary: "dân vận", not

@@ -82,24 +82,6 @@ def test_a_long_question_still_returns_the_best_matches(engine: Engine) -> None:
     assert ids(engine, question)[0] == DAN_VAN_CHINH_QUYEN
 
 
-@pytest.mark.parametrize("query", ["", "   ", "-", '"', "OR", "-dân"])
-def test_empty_or_operator_only_queries_give_an_empty_page(engine: Engine, query: str) -> None:
-    page = engine.search(query)
-    assert page.total == 0 and page.hits == []
-
-
-@pytest.mark.parametrize(
-    "query", ['"dân vận', "title: dân", "foo:bar dân", "((dân", "dân OR OR vận"]
-)
-def test_unparseable_queries_are_searched_as_words(engine: Engine, query: str) -> None:
-    assert engine.search(query).total > 0
-
-
-def test_very_long_queries_are_cut_not_refused(engine: Engine) -> None:
-    page = engine.search("dân vận " * 500)
-    assert page.total > 0
-
-
 def test_pagination_is_stable_and_complete(engine: Engine) -> None:
     all_ids = ids(engine, "công tác", per_page=100)
     paged = [i for p in (1, 2, 3) for i in ids(engine, "công tác", page=p, per_page=2)]

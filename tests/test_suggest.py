@@ -12,6 +12,7 @@ import pytest
 from indexer import Engine, QueryError
 from indexer.analysis import syllables
 from indexer.suggest import PhraseCounter, Suggester, phrases
+from indexer.wordseg import word_starts
 from tests.words_corpus import (  # noqa: F401 - fixtures registered by name
     words_client_fixture,
     words_engine_fixture,
@@ -114,7 +115,8 @@ def test_oversized_prefix_is_refused(words_engine: Engine) -> None:
     ],
 )
 def test_phrases_of_a_text(text: str, expected: set[str]) -> None:
-    assert phrases(text, syllables(text)) == expected
+    sylls = syllables(text)
+    assert phrases(sylls, word_starts(text, sylls)) == expected
 
 
 def test_phrase_counter_keeps_frequent_phrases_within_its_capacity() -> None:
