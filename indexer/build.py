@@ -60,7 +60,7 @@ from .suggest import (
     read_phrase_counts,
     write_suggestions,
 )
-from .wordseg import word_starts
+from .wordseg import SEGMENTER_MODULE, word_starts
 
 CURRENT_FILE = "CURRENT"
 META_FILE = "timkiem.json"
@@ -231,6 +231,8 @@ def _analysed(
     # forkserver, not fork: a forked worker would inherit the writer lock's file descriptor
     # and hold the lock after the indexer itself was killed.
     ctx = multiprocessing.get_context("forkserver")
+    # The word segmentation model loads once per run, in the server the workers fork from.
+    ctx.set_forkserver_preload(["__main__", SEGMENTER_MODULE])
     items = iter(articles)
     with ctx.Pool(workers) as pool:
         pending = None

@@ -14,6 +14,7 @@ loads them.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -21,13 +22,12 @@ from typing import Any
 from .analysis import Syllable
 
 CONTINUES = "I_W"  # pyvi's label of a syllable that continues the word before it
+SEGMENTER_MODULE = "pyvi.ViTokenizer"  # loads the model when imported (about 2 CPU s)
 
 
 @cache
 def _tokenizer() -> Any:
-    from pyvi.ViTokenizer import ViTokenizer
-
-    return ViTokenizer
+    return importlib.import_module(SEGMENTER_MODULE).ViTokenizer
 
 
 def _may_join(before: str, syllable: str) -> bool:
