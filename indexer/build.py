@@ -58,6 +58,7 @@ from .suggest import (
     read_phrase_counts,
     write_suggestions,
 )
+from .wordseg import SEGMENTER_MODULE, word_starts
 
 ANALYSIS_BATCH = 512  # articles handed to the analysis processes at a time
 SIGNATURE_KEY = "_signature"
@@ -126,8 +127,9 @@ def article_fields(article: Article) -> dict[str, Any]:
     folded: dict[str, list[str]] = {}
     found: set[str] = set()
     for name, text in (("title", article.title), ("body", article.body)):
-        sylls = syllables(nfc(text))
-        found |= phrases(sylls)
+        text = nfc(text)
+        sylls = syllables(text)
+        found |= phrases(sylls, word_starts(text, sylls))
         terms = syllable_terms(sylls)
         doc[term_field(name, ACCENTED)] = terms.accented
         doc[term_field(name, FOLDED)] = terms.folded
@@ -151,6 +153,8 @@ def _analysed(
     # forkserver, not fork: a forked worker would inherit the writer lock's file descriptor
     # and hold the lock after the indexer itself was killed.
     ctx = multiprocessing.get_context("forkserver")
+    # The word segmentation model loads once per run, in the server the workers fork from.
+    ctx.set_forkserver_preload(["__main__", SEGMENTER_MODULE])
     items = iter(articles)
     with ctx.Pool(workers) as pool:
         pending = None
@@ -432,7 +436,7 @@ def build_index(
         columns.columns(n_all).save(gen)
         groups = write_groups(gen, n_all, old_signatures, signatures, replaced + removed)
         report.duplicate_groups, report.grouped = _group_counts(groups)
-        write_suggestions(gen, forms, phrase_counter.top(forms))
+        write_suggestions(gen, forms, phrase_counter.top())
         del phrase_counter
         write_meta(gen, report.indexed)
         publish(root, name)

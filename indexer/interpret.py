@@ -7,24 +7,30 @@ likely accented form adds exact-form evidence, so "dan van" ranks "dân vận" a
 
 Restoration uses the corpus's own statistics: which accented forms a folded syllable takes
 (``Vocabulary``, written at build time) and, for adjacent words, how often two candidate
-forms occur in the articles that hold the folded pair (``pair_count``, from postings).
+forms occur in the articles that hold the folded pair (``pair_count``, from postings; for a
+pair that few articles hold, counted side by side in their text by ``PairForms``).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 
-from .normalize import decode_telex, decode_vni, fold
+from .analysis import BIGRAM_SEPARATOR, syllables
+from .normalize import decode_telex, decode_vni, fold, nfc
 from .query import ParsedQuery, QueryWord
 
 VOCABULARY_FILE = "vocabulary.json"
 MAX_FORMS = 4  # candidate accented forms tried per folded syllable
 DECODE_RATIO = 50  # a decoded word must be this many times as common as the word typed
+EXACT_PAIR_DOCS = 10  # a folded pair held by at most this many articles is counted in them
+PAIR_FORMS_KEPT = 4096  # folded pairs whose counted forms are kept for later queries
 
 
 @dataclass
@@ -77,6 +83,52 @@ class Vocabulary:
     def count_folded(self, folded: str) -> int:
         """Documents holding any kept form of this folded syllable."""
         return sum(n for _, n in self.forms.get(folded, ()))
+
+
+def adjacent_forms(folded_pair: str, texts: Iterable[str]) -> Counter[str]:
+    """Articles holding each accented form of a folded pair side by side (never across
+    punctuation): ("phong dien", ["Huyện Phong Điền cử đại diện."]) → {"phong điền": 1}."""
+    first, second = folded_pair.split(BIGRAM_SEPARATOR)
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(
+            {
+                a.word + BIGRAM_SEPARATOR + b.word
+                for a, b in pairwise(syllables(nfc(text)))
+                if b.joined and a.folded == first and b.folded == second
+            }
+        )
+    return counts
+
+
+class PairForms:
+    """Exact counts of the accented forms of folded pairs that few articles hold, read from
+    those articles' text once and kept for later queries.
+
+    The counts made at build time cover frequent phrases only. For the others, counting the
+    articles that hold the folded pair and both forms anywhere cannot tell "phong điền" from
+    "phong diện" in an article about Phong Điền that also names an "đại diện"; the text can.
+    """
+
+    def __init__(self, kept: int = PAIR_FORMS_KEPT) -> None:
+        self._kept = kept
+        self._counts: dict[str, Counter[str]] = {}
+        self._lock = threading.Lock()
+
+    def count(
+        self, folded_pair: str, form: str, docnums: Iterable[int], text_of: Callable[[int], str]
+    ) -> int:
+        """Articles among ``docnums`` (those holding ``folded_pair``) holding the accented
+        pair ``form``; ``text_of(docnum)`` gives an article's text."""
+        with self._lock:
+            counts = self._counts.get(folded_pair)
+        if counts is None:
+            counts = adjacent_forms(folded_pair, (text_of(d) for d in docnums))
+            with self._lock:
+                if len(self._counts) >= self._kept:
+                    del self._counts[next(iter(self._counts))]  # the oldest
+                self._counts[folded_pair] = counts
+        return counts[form]
 
 
 def _decode(word: QueryWord, vocab: Vocabulary) -> QueryWord | None:

@@ -32,7 +32,7 @@ from whoosh.util.numeric import byte_to_length
 from .columns import Columns
 from .duplicates import DuplicateGroups
 from .facets import Grouping
-from .interpret import Vocabulary
+from .interpret import PairForms, Vocabulary
 from .rare import RARE_FIELDS, bucket_and_tag
 from .rare import candidates as rare_candidates
 from .rare import confirmed as rare_confirmed
@@ -216,6 +216,7 @@ class OpenGeneration:
         # Pages of repeated queries; a new generation is opened anew, so a fresh cache.
         self.results: LRU[tuple[Any, ...], SearchPage] = LRU(result_cache, lookups=lookups.results)
         self.vocabulary = Vocabulary.load(gen)
+        self.pair_forms = PairForms()  # exact counts of rare pairs' accented forms, as read
         columns = Columns.load(gen)
         if columns is None or len(columns) != self.n_all:
             columns = Columns.from_postings(self.n_all, self._field_postings)
@@ -322,6 +323,9 @@ class OpenGeneration:
     def stored_fields(self, docnum: int) -> dict[str, Any]:
         with self.lock:
             return self.reader.stored_fields(docnum)
+
+    def body_text(self, docnum: int) -> str:
+        return self.stored_fields(docnum).get("body_text") or ""
 
     def docnum(self, doc_id: str) -> int | None:
         """The document number of the live article with this id, or None."""

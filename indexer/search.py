@@ -22,7 +22,7 @@ from .duplicates import group_page
 from .facets import Filters, check_sort, narrow, top
 from .generations import current_stamp, generation_dir
 from .highlight import highlight_all
-from .interpret import interpret
+from .interpret import EXACT_PAIR_DOCS, interpret
 from .postings import CacheLookups, OpenGeneration
 from .proximity import rerank
 from .query import ParsedQuery, QueryWord, parse
@@ -233,7 +233,8 @@ class Engine:
         """Articles holding "fa fb", the accented forms of the folded pair "a b".
 
         Frequent pairs of content words are counted exactly, side by side, from the phrases
-        counted at build time ("bong da": "bóng đá" in 1,503 articles). Other forms are
+        counted at build time ("bong da": "bóng đá" in 1,503 articles), and so are the other
+        pairs that few articles hold, in those articles' text. Other forms are
         estimated: articles holding the folded pair and both accented forms anywhere, but
         never more than the folded pair's articles the exact counts leave over (so "bóng
         đã", which the estimate would find wherever "bóng đá" and "đã" are, gets almost
@@ -243,7 +244,10 @@ class Engine:
         pair = gen.postings(FOLDED_BIGRAMS_BODY, folded_pair)[0]
         if not len(pair):
             return 0
-        forms = gen.suggester.phrase_docs(folded_pair) or {}
+        forms = gen.suggester.phrase_docs(folded_pair)
+        if forms is None and len(pair) <= EXACT_PAIR_DOCS:
+            return gen.pair_forms.count(folded_pair, bigram(fa, fb), pair.tolist(), gen.body_text)
+        forms = forms or {}
         exact = forms.get(bigram(fa, fb))
         if exact is not None:
             return exact

@@ -1,7 +1,9 @@
 """Autocomplete: completions of what a reader has typed so far, from the corpus's own words.
 
 Suggestions are the corpus's syllables and its frequent phrases of two or three syllables
-(accented, never across punctuation), ranked by the number of articles holding them. They are
+(accented, whole words as word segmentation finds them, never across punctuation), ranked by
+the number of articles holding them, so a completion never ends inside a word ("dân vận giai"
+of "giai đoạn"). They are
 matched on folded forms, so "dan v" completes to "dân vận"; accents the reader did type must
 agree ("dân v" never offers "dần vân" first), and Telex or VNI keys are decoded ("daan",
 "dân vaajn").
@@ -43,8 +45,6 @@ PHRASE_SYLLABLES = (2, 3)
 PHRASE_CAPACITY = 400_000  # phrases counted at once while building (about 60 MB)
 KEEP_PHRASES = 150_000  # phrases written to the index, most frequent first
 MIN_PHRASE_DOCS = 2  # a phrase of one article is no suggestion
-BOUND_SHARE = 0.7  # a syllable this often beside one same neighbour is half of a word …
-BOUND_MIN_DOCS = 20  # … judged only when it is common enough for the share to mean something
 KEEP_WORDS = 60_000  # syllables written, most frequent first
 SCAN = 2_000  # a prefix range up to this size is checked whole, a larger one by its top entries
 TOP_OF_RANGE = 300
@@ -55,30 +55,45 @@ FUNCTION_WORDS = STOPWORDS | {"và", "ở", "hay", "thì", "mà", "bị", "như"
 _FOLDED_FUNCTION_WORDS = {fold(w): w for w in sorted(FUNCTION_WORDS, reverse=True)}
 
 
-def phrases(sylls: list[Syllable]) -> set[str]:
-    """The accented 2–3-syllable phrases of one text, crossing neither punctuation nor a
-    function word: "Ban Dân vận, tỉnh" → {"ban dân", "dân vận", "ban dân vận"}."""
+def phrases(sylls: list[Syllable], starts: list[bool]) -> set[str]:
+    """The accented 2–3-syllable phrases of one text: whole words only (``starts`` tells
+    which syllables begin a word, see ``wordseg``), crossing neither punctuation nor a
+    function word.
+
+    >>> from indexer.analysis import syllables
+    >>> from indexer.wordseg import word_starts
+    >>> text = "Ban Dân vận Tỉnh ủy, giai đoạn mới"
+    >>> sylls = syllables(text)
+    >>> sorted(phrases(sylls, word_starts(text, sylls)))
+    ['ban dân vận', 'dân vận', 'giai đoạn', 'giai đoạn mới', 'tỉnh ủy']
+    """
+    starts = [*starts, True]
     out: set[str] = set()
-    run: list[str] = []
-    for s in [*sylls, Syllable(0, 0, "", "", False)]:
-        if not s.joined or not s.word.isalpha():
-            _run_phrases(run, out)
-            run = []
-        if s.word.isalpha():
-            run.append(s.word)
+    for begin, end in _runs(sylls):
+        # Each n-syllable part beginning and ending at a word boundary: "dân vận", not
+        # "vận tỉnh" nor "dân vận tỉnh" before "ủy".
+        for n in PHRASE_SYLLABLES:
+            for i in range(begin, end - n + 1):
+                if starts[i] and starts[i + n]:
+                    out.add(" ".join(s.word for s in sylls[i : i + n]))
     return out
 
 
-def _run_phrases(run: list[str], out: set[str]) -> None:
-    # Function words split runs: "công tác của tỉnh" gives "công tác" only.
-    start = 0
-    for end in range(len(run) + 1):
-        if end == len(run) or run[end] in FUNCTION_WORDS:
-            part = run[start:end]
-            for n in PHRASE_SYLLABLES:
-                for i in range(len(part) - n + 1):
-                    out.add(" ".join(part[i : i + n]))
-            start = end + 1
+def _runs(sylls: list[Syllable]) -> list[tuple[int, int]]:
+    """(begin, end) of the runs of syllables a phrase may hold: words, not numbers nor
+    function words, split by neither punctuation nor either of those."""
+    runs = []
+    begin: int | None = None
+    for i, s in enumerate(sylls):
+        usable = s.word.isalpha() and s.word not in FUNCTION_WORDS
+        if begin is not None and not (usable and s.joined):
+            runs.append((begin, i))
+            begin = None
+        if usable and begin is None:
+            begin = i
+    if begin is not None:
+        runs.append((begin, len(sylls)))
+    return runs
 
 
 class PhraseCounter:
@@ -115,38 +130,9 @@ class PhraseCounter:
         cut = int(np.partition(values, len(values) - keep)[len(values) - keep])
         self.counts = {p: n for p, n in self.counts.items() if n > cut}
 
-    def top(
-        self,
-        words: Mapping[str, int],
-        n: int = KEEP_PHRASES,
-        min_docs: int = MIN_PHRASE_DOCS,
-    ) -> dict[str, int]:
-        """The ``n`` most frequent phrases that are not cut out of a longer word.
-
-        A syllable that nearly always has the same neighbour ("giai" before "đoạn") is half
-        of a word: a phrase ending before the neighbour ("dân vận giai") or starting after it
-        ("đoạn 2021") is dropped. ``words`` holds the documents of each syllable.
-        """
-        after: dict[str, int] = {}  # syllable → articles of its most frequent next syllable
-        before: dict[str, int] = {}
-        for p, c in self.counts.items():
-            parts = p.split(" ")
-            if len(parts) == 2:
-                after[parts[0]] = max(after.get(parts[0], 0), c)
-                before[parts[1]] = max(before.get(parts[1], 0), c)
-
-        def bound(word: str, side: dict[str, int]) -> bool:
-            docs = words.get(word, 0)
-            return docs >= BOUND_MIN_DOCS and side.get(word, 0) >= BOUND_SHARE * docs
-
-        kept = []
-        for p, c in self.counts.items():
-            if c < min_docs:
-                continue
-            first, last = p.split(" ", 1)[0], p.rsplit(" ", 1)[-1]
-            if bound(last, after) or bound(first, before):
-                continue
-            kept.append((p, c))
+    def top(self, n: int = KEEP_PHRASES, min_docs: int = MIN_PHRASE_DOCS) -> dict[str, int]:
+        """The ``n`` most frequent phrases held by at least ``min_docs`` articles."""
+        kept = [(p, c) for p, c in self.counts.items() if c >= min_docs]
         kept.sort(key=lambda item: (-item[1], item[0]))
         return dict(kept[:n])
 

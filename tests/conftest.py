@@ -22,6 +22,22 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
+
+def shared_data(*parts: str) -> Path:
+    """A file or folder of the real data kept beside the project (``../shared/data``).
+
+    When it is missing the test is skipped with the reason, except under ``CI=true``, where
+    it fails: there a skip would hide that the test never ran.
+    """
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        reason = f"shared data not present: {path}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
 # Seed ids by what the articles are about (file stems).
 PHOI_HOP_2022 = "000_222d88ab3d04865c"
 DAN_VAN_CHINH_QUYEN = "001_998b4d35eb2d74ad"

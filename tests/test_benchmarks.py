@@ -326,27 +326,7 @@ def test_tantivy_peer_matches_without_accents(tmp_path: Path) -> None:
 # -- end to end ---------------------------------------------------------------------------
 
 
-def _engine_ready(tmp_path: Path) -> str | None:
-    """Why the end-to-end run cannot work yet, or None."""
-    try:
-        import indexer
-    except ImportError as exc:
-        return f"indexer does not import yet: {exc}"
-    missing = [n for n in ("Engine", "build_index", "iter_articles") if not hasattr(indexer, n)]
-    if missing:
-        return f"indexer has no {', '.join(missing)} yet"
-    probe = tmp_path / "probe.jsonl"
-    probe.write_text(json.dumps({"_id": "p", "title": "t", "text": "x"}) + "\n", "utf-8")
-    try:
-        list(indexer.iter_articles([probe]))
-    except NotImplementedError:
-        return "indexer.iter_articles is not implemented yet"
-    return None
-
-
 def test_relevance_json_end_to_end(tmp_path: Path) -> None:
-    if why := _engine_ready(tmp_path):
-        pytest.skip(why)
     corpus = [
         {"_id": "d1", "title": "Uống rượu vang đỏ", "text": "Rượu vang đỏ có thể giảm huyết áp."},
         {"_id": "d2", "title": "Bệnh tiểu đường", "text": "Người bệnh tiểu đường nên ăn rau."},

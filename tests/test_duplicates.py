@@ -1,17 +1,12 @@
-"""Near-duplicates grouped in results, and related articles ("Bài liên quan").
-
-The tests write near-copies of a seed article the way portals republish one: the same file
-under another portal's folder, and a copy with a few words changed and a line added.
-"""
+"""Near-duplicates: signatures, groups, one result per group in search (the copies are
+written by ``tests.copies_corpus``); related articles are in ``test_related``."""
 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from indexer import Engine, build_index, iter_articles
 from indexer.duplicates import (
@@ -24,69 +19,17 @@ from indexer.duplicates import (
     similarity,
 )
 from indexer.normalize import fold
-from tests.conftest import BAC_KAN, DAN_VAN_CHINH_QUYEN, PHONG_DIEN, SEEDS
-
-ORIGINAL = SEEDS / f"{DAN_VAN_CHINH_QUYEN}.txt"
-EXACT = "ban-sao"  # the original under another portal's folder
-EDITED = "sua-nhe"  # a few words changed, a line added
-OVERLAP = "mo-dau-giong"  # the original's opening paragraph, then another article
-
-
-def seed_article(doc_id: str):
-    return next(a for a in iter_articles([SEEDS]) if a.id == doc_id)
-
-
-def lightly_edited(text: str) -> str:
-    """What a second portal does to a press release: a few words, a credit line."""
-    text = text.replace("hội nghị", "hội thảo", 2).replace("2018", "2019", 1)
-    text = text.replace("đồng chí", "ông", 1).replace("các địa phương", "địa phương", 1)
-    credit = "dân vận chính quyền (theo Cổng thông tin điện tử tỉnh)./."
-    return text.replace("dân vận chính quyền./.", credit)
-
-
-def write_copies(root: Path, *, exact: bool = True, edited: bool = True) -> Path:
-    """Seeds under portal-a/, near-copies of one of them under portal-b/ and portal-c/, and
-    an article that only shares its opening paragraph under portal-d/; each folder names its
-    site in a .timkiem-source file."""
-    shutil.copytree(SEEDS, root / "portal-a", dirs_exist_ok=True)
-    text = ORIGINAL.read_text(encoding="utf-8")
-    for name, wanted, body in (
-        (EXACT, exact, text),
-        (EDITED, edited, lightly_edited(text)),
-    ):
-        path = root / ("portal-b" if name == EXACT else "portal-c") / f"{name}.txt"
-        if wanted:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(body, encoding="utf-8")
-        else:
-            path.unlink(missing_ok=True)
-    original, other = seed_article(DAN_VAN_CHINH_QUYEN), seed_article(PHONG_DIEN)
-    opening = original.body.split("\n\n")[0]
-    half = "\n\n".join(other.body.split("\n\n")[:2])
-    overlap = root / "portal-d" / f"{OVERLAP}.txt"
-    overlap.parent.mkdir(exist_ok=True)
-    overlap.write_text(f"Tin vắn dân vận tháng Tám\n\n{opening}\n\n{half}\n", encoding="utf-8")
-    for portal in ("portal-a", "portal-b", "portal-c", "portal-d"):
-        if (root / portal).is_dir():  # each folder is one site, named as the operator does
-            (root / portal / ".timkiem-source").write_text(portal, encoding="utf-8")
-    return root
-
-
-@pytest.fixture(scope="module")
-def copies_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    src = write_copies(tmp_path_factory.mktemp("copies_src"))
-    index_dir = tmp_path_factory.mktemp("copies_index")
-    report = build_index(iter_articles([src]), index_dir, workers=1)
-    assert report.indexed == 8, report
-    return index_dir
-
-
-@pytest.fixture
-def copies_client(copies_index: Path):
-    from webui import create_app
-
-    return create_app({"TESTING": True, "INDEX_DIR": str(copies_index)}).test_client()
-
+from tests.conftest import BAC_KAN, DAN_VAN_CHINH_QUYEN
+from tests.copies_corpus import (  # noqa: F401 - fixtures registered by name
+    EDITED,
+    EXACT,
+    OVERLAP,
+    copies_client_fixture,
+    copies_index_fixture,
+    lightly_edited,
+    seed_article,
+    write_copies,
+)
 
 # -- signatures and groups ---------------------------------------------------------------
 
@@ -237,59 +180,3 @@ def test_seed_articles_are_not_grouped(engine: Engine) -> None:
     page = engine.search("công tác", per_page=10)
     assert page.total == 5
     assert all(h.duplicates == [] for h in page.hits)
-
-
-# -- related articles --------------------------------------------------------------------
-
-
-def test_api_related_shape(copies_client) -> None:
-    response = copies_client.get(f"/api/related/{BAC_KAN}")
-    assert response.status_code == 200
-    data = response.get_json()
-    assert set(data) == {"id", "results"} and data["id"] == BAC_KAN
-    keys = {"id", "title", "date", "author", "source", "path", "url", "snippet", "score"}
-    assert all(set(r) == keys | {"duplicates"} for r in data["results"])
-    # Every other article is about "công tác dân vận"; the three copies are one result.
-    ids = [r["id"] for r in data["results"]]
-    assert len(ids) == 5 and BAC_KAN not in ids
-    copies = [r for r in data["results"] if r["id"] in {DAN_VAN_CHINH_QUYEN, EXACT, EDITED}]
-    assert len(copies) == 1 and len(copies[0]["duplicates"]) == 2
-
-
-def test_related_ranks_the_article_sharing_most_text_first(copies_client) -> None:
-    data = copies_client.get(f"/api/related/{DAN_VAN_CHINH_QUYEN}").get_json()
-    assert data["results"][0]["id"] == OVERLAP
-
-
-def test_related_never_lists_the_article_or_its_copies(copies_client) -> None:
-    for doc_id in (DAN_VAN_CHINH_QUYEN, EXACT, EDITED):
-        data = copies_client.get(f"/api/related/{doc_id}").get_json()
-        listed = {r["id"] for r in data["results"]} | {
-            d for r in data["results"] for d in r["duplicates"]
-        }
-        assert data["results"], doc_id
-        assert not listed & {DAN_VAN_CHINH_QUYEN, EXACT, EDITED}, doc_id
-
-
-def test_related_is_open_to_other_sites_like_search(copies_client) -> None:
-    response = copies_client.get(f"/api/related/{BAC_KAN}", headers={"Origin": "https://x.vn"})
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
-
-
-def test_related_of_an_unknown_article_is_404(copies_client) -> None:
-    response = copies_client.get("/api/related/khong-co-bai-nay")
-    assert response.status_code == 404
-    assert response.get_json() == {
-        "error": "no article with id 'khong-co-bai-nay'",
-        "status": 404,
-    }
-
-
-def test_article_view_shows_related_articles(copies_client) -> None:
-    html = copies_client.get(f"/article/{EXACT}").get_data(as_text=True)
-    assert "Bài liên quan" in html
-    section = html[html.index("Bài liên quan") :]
-    linked = re.findall(r'href="/article/([^"?]+)"', section)
-    assert linked[0] == OVERLAP and BAC_KAN in linked
-    assert not set(linked) & {DAN_VAN_CHINH_QUYEN, EXACT, EDITED}
-    assert len(linked) <= 5

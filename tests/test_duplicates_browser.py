@@ -12,12 +12,12 @@ from tests.browser import (
     live_server,
 )
 from tests.conftest import BAC_KAN
-from tests.test_duplicates import EXACT, copies_index  # noqa: F401 - the index fixture
+from tests.copies_corpus import EXACT, copies_index_fixture  # noqa: F401 - by name
 from webui import create_app
 
 
 @pytest.fixture(scope="module")
-def url(copies_index: Path) -> Iterator[str]:  # noqa: F811
+def url(copies_index: Path) -> Iterator[str]:
     app = create_app({"TESTING": True, "INDEX_DIR": str(copies_index)})
     with live_server(app) as base:
         yield base

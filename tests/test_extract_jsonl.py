@@ -12,8 +12,7 @@ import pytest
 from indexer.article import Article, Skipped
 from indexer.extract import extract_file, iter_articles
 from indexer.extract import sources as sources_module
-
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+from tests.conftest import shared_data
 
 
 def jsonl(*records: object) -> str:
@@ -257,9 +256,8 @@ def test_not_a_gzip_file(tmp_path: Path) -> None:
     assert skipped.reason.startswith("not a valid gzip file")
 
 
-@pytest.mark.skipif(not (SHARED_DATA / "vntc").is_dir(), reason="shared data not present")
 def test_real_vntc_file_first_records() -> None:
-    path = SHARED_DATA / "vntc" / "vntc_10topics.jsonl.gz"
+    path = shared_data("vntc", "vntc_10topics.jsonl.gz")
     head = list(itertools.islice(iter_articles([path]), 200))
     assert all(isinstance(a, Article) for a in head)
     articles = [a for a in head if isinstance(a, Article)]
@@ -268,9 +266,8 @@ def test_real_vntc_file_first_records() -> None:
     assert len({a.id for a in articles}) == len(articles)
 
 
-@pytest.mark.skipif(not (SHARED_DATA / "vinewsqa").is_dir(), reason="shared data not present")
 def test_real_vinewsqa_corpus() -> None:
-    items = list(iter_articles([SHARED_DATA / "vinewsqa" / "corpus.jsonl"]))
+    items = list(iter_articles([shared_data("vinewsqa", "corpus.jsonl")]))
     assert len(items) == 500
     assert all(isinstance(a, Article) for a in items)
     first = items[0]

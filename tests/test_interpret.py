@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer import Article, Engine, build_index
+from indexer.interpret import adjacent_forms
 
 TEAMS = ["Hà Nội", "Hải Phòng", "Nam Định", "Thanh Hóa", "Đà Nẵng", "Huế"]
 
@@ -55,3 +56,18 @@ def test_unaccented_words_get_the_accents_they_have_side_by_side(
     engine: Engine, query: str, interpreted: str
 ) -> None:
     assert engine.search(query).interpreted == interpreted
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["Huyện Phong Điền cử đại diện."], {"phong điền": 1}),
+        (["Phong Điền, Phong Điền.", "Phòng điện; phong điền"], {"phong điền": 2, "phòng điện": 1}),
+        (["Phong. Điền", "phong-điền"], {"phong điền": 1}),  # never across punctuation
+        (["Đại diện"], {}),
+    ],
+)
+def test_adjacent_forms_counts_articles_holding_each_form_side_by_side(
+    texts: list[str], expected: dict[str, int]
+) -> None:
+    assert adjacent_forms("phong dien", texts) == expected

@@ -6,19 +6,18 @@ ranking (for any way of typing) fails here; `benchmarks/relevance.py` gives the 
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
 
+from benchmarks.common import load_qrels, load_queries
+from benchmarks.metrics import evaluate
 from benchmarks.variants import make_variant
 from indexer import Engine, build_index, iter_articles
 from indexer.proximity import Proximity
 from indexer.scoring import Ranking
-from tests.conftest import SHARED_DATA
+from tests.conftest import shared_data
 
-VINEWSQA = SHARED_DATA / "vinewsqa"
 QUESTIONS = 600  # the first questions of the file: fixed, about a fifth of the set
 
 # Variant → MRR@10 floor, about 0.02 under what this slice measured when set (0.8488,
@@ -34,12 +33,9 @@ FLOORS = {
 
 @pytest.fixture(scope="module")
 def vinewsqa_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (VINEWSQA / "corpus.jsonl").exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the shared ViNewsQA data is missing from {VINEWSQA}")
-        pytest.skip("shared ViNewsQA data not present beside the project")
+    corpus = shared_data("vinewsqa", "corpus.jsonl")
     index_dir = tmp_path_factory.mktemp("vinewsqa")
-    build_index(iter_articles([VINEWSQA / "corpus.jsonl"]), index_dir)
+    build_index(iter_articles([corpus]), index_dir)
     return index_dir
 
 
@@ -48,48 +44,52 @@ def vinewsqa_engine(vinewsqa_index: Path) -> Engine:
     return Engine(vinewsqa_index)
 
 
-def _questions() -> list[tuple[str, str, str]]:
-    relevant: dict[str, str] = {}
-    for row in (VINEWSQA / "qrels.tsv").read_text(encoding="utf-8").splitlines()[1:]:
-        qid, doc, score = row.split("\t")
-        if int(score) > 0:
-            relevant[qid] = doc
-    out = []
-    with open(VINEWSQA / "queries.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            q = json.loads(line)
-            if q["_id"] in relevant:
-                out.append((q["_id"], q["text"], relevant[q["_id"]]))
-            if len(out) == QUESTIONS:
-                break
-    return out
+@pytest.fixture(scope="module")
+def questions() -> tuple[dict[str, str], dict[str, set[str]]]:
+    """The slice: the first ``QUESTIONS`` questions of the file that have a relevant
+    article (query id → text), and their relevant articles, read as the benchmark reads them."""
+    qrels = load_qrels(shared_data("vinewsqa", "qrels.tsv"))
+    texts = load_queries(shared_data("vinewsqa", "queries.jsonl"))
+    judged = [qid for qid in texts if qrels.get(qid)][:QUESTIONS]
+    return {qid: texts[qid] for qid in judged}, {qid: qrels[qid] for qid in judged}
 
 
-def mrr_at_10(engine: Engine, variant: str) -> float:
-    total = 0.0
-    questions = _questions()
-    for qid, text, doc in questions:
-        hits = engine.search(make_variant(variant, text, key=qid), per_page=10, snippets=False)
-        ids = [h.id for h in hits.hits]
-        if doc in ids:
-            total += 1.0 / (ids.index(doc) + 1)
-    return total / len(questions)
+def mrr_at_10(
+    engine: Engine, variant: str, questions: tuple[dict[str, str], dict[str, set[str]]]
+) -> float:
+    texts, qrels = questions
+    rankings = {
+        qid: [
+            h.id
+            for h in engine.search(
+                make_variant(variant, text, key=qid), per_page=10, snippets=False
+            ).hits
+        ]
+        for qid, text in texts.items()
+    }
+    return evaluate(rankings, qrels)["MRR@10"]
 
 
 @pytest.mark.parametrize("variant", list(FLOORS))
-def test_ranking_stays_above_its_floor(vinewsqa_engine: Engine, variant: str) -> None:
-    score = mrr_at_10(vinewsqa_engine, variant)
+def test_ranking_stays_above_its_floor(
+    vinewsqa_engine: Engine, questions: tuple[dict[str, str], dict[str, set[str]]], variant: str
+) -> None:
+    score = mrr_at_10(vinewsqa_engine, variant, questions)
     assert score >= FLOORS[variant], f"MRR@10 {score:.4f} for {variant} queries"
 
 
-def test_unaccented_questions_rank_nearly_as_well_as_accented(vinewsqa_engine: Engine) -> None:
-    accented = mrr_at_10(vinewsqa_engine, "as-written")
-    assert mrr_at_10(vinewsqa_engine, "unaccented") >= accented - 0.02
+def test_unaccented_questions_rank_nearly_as_well_as_accented(
+    vinewsqa_engine: Engine, questions: tuple[dict[str, str], dict[str, set[str]]]
+) -> None:
+    accented = mrr_at_10(vinewsqa_engine, "as-written", questions)
+    assert mrr_at_10(vinewsqa_engine, "unaccented", questions) >= accented - 0.02
 
 
-def test_the_proximity_stage_earns_its_place(vinewsqa_index: Path) -> None:
+def test_the_proximity_stage_earns_its_place(
+    vinewsqa_index: Path, questions: tuple[dict[str, str], dict[str, set[str]]]
+) -> None:
     """Re-scoring the best articles by the closeness of the question's words is worth more
     than noise: this slice measured 0.8488 with it and 0.8260 without."""
     flat = Engine(vinewsqa_index, ranking=Ranking(proximity=Proximity(depth=0)))
-    with_stage = mrr_at_10(Engine(vinewsqa_index), "as-written")
-    assert with_stage >= mrr_at_10(flat, "as-written") + 0.01
+    with_stage = mrr_at_10(Engine(vinewsqa_index), "as-written", questions)
+    assert with_stage >= mrr_at_10(flat, "as-written", questions) + 0.01

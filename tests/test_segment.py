@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
@@ -74,46 +73,3 @@ def test_stock_whoosh_reads_the_postings(tmp_path: Path) -> None:
         assert reader.doc_frequency("body", "không có") == 0
         stored = searcher.stored_fields(searcher.document_number(id="a5"))
         assert stored["body_text"] == docs[5].body
-
-
-RARE_DOCS = [
-    Article(
-        id="thac", title="Khám phá thác Đa Mi", body="Đoàn khám phá thác nước. Phá thác? Không."
-    ),
-    Article(id="xa", title="Thác lớn", body="Thác nước lớn, phá kỷ lục khám phá của đoàn."),
-    Article(id="hai", title="Hội nghị", body="Hội nghị dân vận. Dân vận khéo, dân vận khéo."),
-    Article(id="ba", title="Dân vận", body="Công tác dân vận khéo ở xã."),
-]
-RARE_QUERIES = (
-    '"phá thác"',
-    "phá thác",
-    '"khám phá thác"',
-    '"thác phá"',
-    'title:"thác đa"',
-    '"nước lớn"',
-    "dan van kheo",
-    '"kỷ lục khám"',
-    '-"phá thác" thác',
-)
-
-
-def test_one_article_bigrams_in_buckets_rank_as_their_own_terms(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    build_index(RARE_DOCS, tmp_path / "buckets", workers=1)
-    with monkeypatch.context() as patch:
-        patch.setattr("indexer.segment.RARE_FIELDS", {})
-        build_index(RARE_DOCS, tmp_path / "terms", workers=1)
-    ix = whoosh_index.open_dir(str(generation_dir(tmp_path / "buckets")))
-    with ix.reader() as reader:
-        # The one-article pairs are not terms of their own...
-        assert "pha thac" not in {t.decode() for t in reader.lexicon("body_2f")}
-        assert list(reader.lexicon("body_2r"))
-        # ...while pairs of two articles are.
-        assert "dan van" in {t.decode() for t in reader.lexicon("body_2f")}
-    buckets, terms = Engine(tmp_path / "buckets"), Engine(tmp_path / "terms")
-    for q in RARE_QUERIES:
-        got = [(h.id, h.score) for h in buckets.search(q).hits]
-        assert got == [(h.id, h.score) for h in terms.search(q).hits], q
-    assert [h.id for h in buckets.search('"phá thác"').hits] == ["thac"]
-    assert buckets.search('"thác phá"').total == 0

@@ -50,6 +50,14 @@ def test_no_suggestion(words_engine: Engine, query: str) -> None:
     assert words_engine.search(query).suggestion is None
 
 
+def test_a_pair_standing_in_one_article_beats_a_commoner_syllable(engine: Engine) -> None:
+    """On the seeds "Phong Điền" stands in one article, which also names an "đại diện":
+    "diện" is the commoner syllable, but only "phong điền" stands side by side."""
+    assert engine.search("phong dienn").suggestion == "phong điền"
+    assert engine.search("phong dien").interpreted == "phong điền"
+    assert engine.search("dai dien").interpreted == "đại diện"
+
+
 def test_exact_search_never_suggests(words_engine: Engine) -> None:
     assert words_engine.search("phong dienn", exact=True).suggestion is None
 
