@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import os
 import random
 import shlex
 import shutil
@@ -186,6 +187,21 @@ def memory_kb(pid: int) -> dict[str, int]:
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a server and its worker processes so far, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/stat", encoding="ascii") as fh:
+                # Fields after the command name, which is in parentheses and may hold spaces.
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def search_path(query: str) -> str:
     """The API request of one query: "/api/search?q=b%C3%A1c+s%C4%A9"."""
     return "/api/search?" + urllib.parse.urlencode({"q": query})
@@ -340,15 +356,24 @@ def run_load(
 def measure_load(
     args: argparse.Namespace, port: int, paths: list[str], pid: int | None, result: dict
 ) -> None:
-    """Memory before, the load phase, memory after: into ``result``."""
+    """Memory before, the load phase, memory after, and the CPU time the server spent on the
+    load (all its processes): into ``result``."""
     if pid:
         result["memory_kb_after_start"] = memory_kb(pid)
+        cpu_before = cpu_seconds(pid)
     log(f"Load: {args.clients} clients for {args.seconds:g} s …")
     result["load"] = run_load(
         args.host, port, paths, args.clients, args.seconds, args.max_requests, args.distinct
     )
     if pid:
         result["memory_kb_after_load"] = memory_kb(pid)
+        spent = cpu_seconds(pid) - cpu_before
+        load = result["load"]
+        result["server_cpu"] = {
+            "seconds": round(spent, 2),
+            "cores": round(spent / load["seconds"], 2),
+            "ms_per_request": round(1000 * spent / load["ok"], 2) if load["ok"] else None,
+        }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -429,6 +454,12 @@ def print_report(r: dict[str, Any]) -> None:
         f"latency ms: p50 {fmt_ms(lat['p50'])}, p95 {fmt_ms(lat['p95'])}, "
         f"p99 {fmt_ms(lat['p99'])}, mean {fmt_ms(lat['mean'])}"
     )
+    cpu = r.get("server_cpu")
+    if cpu:
+        print(
+            f"server CPU during the load: {cpu['seconds']:.1f} s, {cpu['cores']:.2f} cores on "
+            f"average, {cpu['ms_per_request']} ms per answered request"
+        )
     for when in ("after_start", "after_load"):
         mem = r.get(f"memory_kb_{when}")
         if mem:

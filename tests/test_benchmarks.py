@@ -12,6 +12,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -520,3 +521,25 @@ def test_load_memory_counts_the_whole_process_tree() -> None:
     assert with_child["processes"] >= 2
     own = int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0])
     assert with_child["VmRSS"] >= own + alone["VmRSS"] * 0.9
+
+
+def test_load_cpu_time_counts_the_whole_process_tree() -> None:
+    """The CPU a server spent counts its worker processes: a child that has burnt 0.3 s of
+    CPU shows at least that, and so does this process's tree."""
+    from benchmarks.load import cpu_seconds
+
+    burn = "import time\nwhile time.process_time() < 0.3: pass\nprint('done', flush=True)\n"
+    child = subprocess.Popen(
+        [sys.executable, "-c", burn + "time.sleep(60)"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "done\n"
+        tick = 1 / os.sysconf("SC_CLK_TCK")
+        own = time.process_time()
+        burnt = cpu_seconds(child.pid)
+        assert burnt >= 0.3 - tick
+        assert cpu_seconds(os.getpid()) >= own + burnt - 2 * tick
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()  # type: ignore[union-attr]
