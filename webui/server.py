@@ -43,8 +43,11 @@ def can_fork() -> bool:
 
 
 def default_workers() -> int:
-    """One worker per core."""
-    return os.cpu_count() or 1
+    """One worker per core this process may run on (a container's CPU set, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def open_engine(app: Flask) -> None:
