@@ -4,12 +4,16 @@ Starts ``timkiem serve --index-dir DIR --host 127.0.0.1 --port P`` (or uses ``--
 running server on this machine), measures the time from process start to the first answered
 ``/api/search`` query, then runs ``--clients`` concurrent keep-alive clients for
 ``--seconds`` on a fixed mix of keyword queries (1–4 words of random headlines, half without
-accents) and prints requests/s, errors, p50/p95/p99 latency and the server's VmRSS/VmHWM.
-Loopback only, bounded in time and in requests; the server it started is stopped at the end.
+accents; ``--distinct``: each sent once at most, in a shuffled order, so none is answered from
+a cache) and prints requests/s, errors, p50/p95/p99 latency and the memory of the server's
+process tree (VmRSS and VmHWM summed over its worker processes, and Pss, which splits the
+pages they share). Loopback only, bounded in time and in requests; the server it started is
+stopped at the end.
 The server it starts runs with ``TIMKIEM_RATE_LIMIT=off`` unless the environment sets it (every
 client shares one address); with ``--url``, start the server so.
 
     python benchmarks/load.py --index-dir /tmp/tk-20k --docs 20000 --seconds 60
+    python benchmarks/load.py --index-dir /tmp/tk-85k --keywords 5000 --distinct
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import contextlib
 import http.client
 import json
 import os
+import random
 import shlex
 import shutil
 import socket
@@ -51,6 +56,7 @@ from benchmarks.common import (
     select_docs,
     selection_key,
 )
+from benchmarks.peak_memory import process_tree
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MAX_SECONDS = 600
@@ -88,6 +94,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--keywords", type=int, default=100, help="keyword queries (x2: unaccented)"
     )
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="send each query at most once, in a seeded random order (so a query and its "
+        "unaccented twin are rarely close): every request searches, none is answered from a "
+        "cache; the run stops when the queries run out",
+    )
     parser.add_argument("--port", type=int, default=0, help="port for the server (0: a free one)")
     parser.add_argument(
         "--startup-timeout", type=float, default=300, help="seconds to wait for the first answer"
@@ -123,6 +136,8 @@ def command_args(args: argparse.Namespace) -> list[str]:
         out += ["--docs", str(args.docs)]
     out += ["--seconds", f"{args.seconds:g}", "--clients", str(args.clients)]
     out += ["--keywords", str(args.keywords), "--seed", str(args.seed)]
+    if args.distinct:
+        out.append("--distinct")
     out += ["--max-requests", str(args.max_requests)]
     if args.data_dir != DATA_DIR:
         out += ["--data-dir", str(args.data_dir)]
@@ -150,17 +165,43 @@ def server_command(index_dir: str, port: int) -> list[str]:
 
 
 def memory_kb(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM (peak resident) of a process, in kB, from /proc."""
+    """Memory of a server and its worker processes, in kB, from /proc: VmRSS and VmHWM (peak
+    resident) summed over the process tree, Pss (resident, pages shared between processes
+    split among them: the tree's real footprint) and the number of processes."""
     out: dict[str, int] = {}
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                key, _, value = line.partition(":")
-                if key in ("VmRSS", "VmHWM"):
-                    out[key] = int(value.split()[0])
-    except OSError:
-        pass
+    pids = process_tree(pid)
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/status", encoding="ascii") as fh:
+                for line in fh:
+                    key, _, value = line.partition(":")
+                    if key in ("VmRSS", "VmHWM"):
+                        out[key] = out.get(key, 0) + int(value.split()[0])
+            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as fh:
+                for line in fh:
+                    key, _, value = line.partition(":")
+                    if key == "Pss":
+                        out["Pss"] = out.get("Pss", 0) + int(value.split()[0])
+        except OSError:
+            continue
+    if out:
+        out["processes"] = len(pids)
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a server and its worker processes so far, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/stat", encoding="ascii") as fh:
+                # Fields after the command name, which is in parentheses and may hold spaces.
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def search_path(query: str) -> str:
@@ -238,8 +279,13 @@ class Client(threading.Thread):
     def run(self) -> None:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
         i = self.offset
-        self.shared.start.wait()
-        while time.perf_counter() < self.shared.deadline and next(self.shared.budget, 0) > 0:
+        shared = self.shared
+        shared.start.wait()
+        while time.perf_counter() < shared.deadline and next(shared.budget, 0) > 0:
+            if shared.order is not None:  # --distinct: the next query nobody has sent
+                i = next(shared.order, None)
+                if i is None:
+                    break
             path = self.paths[i % len(self.paths)]
             i += 1
             started = time.perf_counter()
@@ -266,19 +312,28 @@ class Client(threading.Thread):
 class _Shared:
     """What the clients share: the start signal, the deadline, the request budget."""
 
-    def __init__(self, max_requests: int) -> None:
+    def __init__(self, max_requests: int, distinct: int | None = None) -> None:
         self.start = threading.Event()
         self.deadline = 0.0
         # A countdown every thread draws from (next() on it is atomic under the GIL): the
         # run stops after max_requests requests.
         self.budget = iter(range(max_requests, 0, -1))
+        # With distinct queries: the index of the next query to send, shared the same way.
+        self.order = iter(range(distinct)) if distinct is not None else None
 
 
 def run_load(
-    host: str, port: int, paths: list[str], clients: int, seconds: float, cap: int
+    host: str,
+    port: int,
+    paths: list[str],
+    clients: int,
+    seconds: float,
+    cap: int,
+    distinct: bool = False,
 ) -> dict[str, Any]:
-    """``clients`` threads sending ``paths`` in turn for ``seconds`` (at most ``cap`` requests)."""
-    shared = _Shared(cap)
+    """``clients`` threads sending ``paths`` in turn for ``seconds`` (at most ``cap`` requests);
+    with ``distinct`` each path is sent once at most, in the order given."""
+    shared = _Shared(cap, len(paths) if distinct else None)
     step = max(1, len(paths) // clients)
     threads = [Client(host, port, paths, k * step, shared) for k in range(clients)]
     for t in threads:
@@ -308,13 +363,24 @@ def run_load(
 def measure_load(
     args: argparse.Namespace, port: int, paths: list[str], pid: int | None, result: dict
 ) -> None:
-    """Memory before, the load phase, memory after: into ``result``."""
+    """Memory before, the load phase, memory after, and the CPU time the server spent on the
+    load (all its processes): into ``result``."""
     if pid:
         result["memory_kb_after_start"] = memory_kb(pid)
+        cpu_before = cpu_seconds(pid)
     log(f"Load: {args.clients} clients for {args.seconds:g} s …")
-    result["load"] = run_load(args.host, port, paths, args.clients, args.seconds, args.max_requests)
+    result["load"] = run_load(
+        args.host, port, paths, args.clients, args.seconds, args.max_requests, args.distinct
+    )
     if pid:
         result["memory_kb_after_load"] = memory_kb(pid)
+        spent = cpu_seconds(pid) - cpu_before
+        load = result["load"]
+        result["server_cpu"] = {
+            "seconds": round(spent, 2),
+            "cores": round(spent / load["seconds"], 2),
+            "ms_per_request": round(1000 * spent / load["ok"], 2) if load["ok"] else None,
+        }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -331,8 +397,14 @@ def main(argv: list[str] | None = None) -> int:
     docs = select_docs(load_docs(sources), n_docs, first=qa_ids, seed=args.seed)
     queries = keyword_queries(list(docs.values()), args.keywords, args.seed)
     paths = [search_path(q.text) for q in queries]
+    if args.distinct:
+        random.Random(f"distinct:{args.seed}").shuffle(paths)
 
-    result: dict[str, Any] = {"clients": args.clients, "queries": len(paths)}
+    result: dict[str, Any] = {
+        "clients": args.clients,
+        "queries": len(paths),
+        "distinct": args.distinct,
+    }
     if args.url:
         wait_first_answer(
             args.host, args.port, paths[0], None, args.startup_timeout, time.perf_counter()
@@ -381,18 +453,29 @@ def print_report(r: dict[str, Any]) -> None:
         )
     print(
         f"load: {r['clients']} clients, {load['seconds']:.0f} s, {r['queries']} keyword queries "
-        f"in turn: {load['requests_per_second']:,.1f} requests/s, {load['ok']:,} answered, "
+        f"{'each at most once' if r.get('distinct') else 'in turn'}: "
+        f"{load['requests_per_second']:,.1f} requests/s, {load['ok']:,} answered, "
         f"{load['errors']:,} errors {load['error_kinds'] or ''}"
     )
     print(
         f"latency ms: p50 {fmt_ms(lat['p50'])}, p95 {fmt_ms(lat['p95'])}, "
         f"p99 {fmt_ms(lat['p99'])}, mean {fmt_ms(lat['mean'])}"
     )
+    cpu = r.get("server_cpu")
+    if cpu:
+        print(
+            f"server CPU during the load: {cpu['seconds']:.1f} s, {cpu['cores']:.2f} cores on "
+            f"average, {cpu['ms_per_request']} ms per answered request"
+        )
     for when in ("after_start", "after_load"):
         mem = r.get(f"memory_kb_{when}")
         if mem:
             rss, hwm = mem.get("VmRSS", 0) / 1024, mem.get("VmHWM", 0) / 1024
-            print(f"server memory {when.replace('_', ' ')}: VmRSS {rss:.0f} MB, VmHWM {hwm:.0f} MB")
+            pss, n = mem.get("Pss", 0) / 1024, mem.get("processes", 1)
+            print(
+                f"server memory {when.replace('_', ' ')} ({n} process{'es' if n > 1 else ''}): "
+                f"VmRSS {rss:.0f} MB, VmHWM {hwm:.0f} MB, Pss {pss:.0f} MB"
+            )
     print("command: " + r["command"])
 
 

@@ -20,7 +20,7 @@ import time
 INTERVAL = 0.5  # seconds between samples
 
 
-def _tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
     """``pid`` and every process below it (Linux /proc)."""
     out = [pid]
     try:
@@ -34,7 +34,7 @@ def _tree(pid: int) -> list[int]:
         except OSError:
             continue
         for child in children:
-            out += _tree(child)
+            out += process_tree(child)
     return out
 
 
@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
     proc = subprocess.Popen(argv)
     peak = 0
     while proc.poll() is None:
-        peak = max(peak, sum(_rss_kb(p) for p in _tree(proc.pid)))
+        peak = max(peak, sum(_rss_kb(p) for p in process_tree(proc.pid)))
         time.sleep(INTERVAL)
     seconds = time.perf_counter() - started
     print(

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -446,3 +448,78 @@ def test_second_stage_describes_the_missed_questions(capsys: pytest.CaptureFixtu
     assert "as-written: questions missed with their article among the re-scored: 1;" in out
     assert "lacks a content word of the question in 1 (50% of their weight" in out
     assert "holds every one in 1" in out
+
+
+# -- load.py ------------------------------------------------------------------------------
+
+
+def test_distinct_load_sends_every_query_once_and_stops() -> None:
+    """``load.py --distinct``: 16 clients share the queries, none sent twice, none skipped."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from benchmarks.load import run_load
+
+    received: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the load clients use it
+
+        def do_GET(self) -> None:
+            received.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    paths = [f"/api/search?q=q{i}" for i in range(300)]
+    with ThreadingHTTPServer(("127.0.0.1", 0), Handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            result = run_load("127.0.0.1", server.server_port, paths, 16, 120, 10_000, True)
+        finally:
+            server.shutdown()
+    assert sorted(received) == sorted(paths)
+    assert (result["ok"], result["errors"]) == (300, 0)
+
+
+def test_load_memory_counts_the_whole_process_tree() -> None:
+    """A server's worker processes count: a process with a child weighs itself plus it."""
+    from benchmarks.load import memory_kb
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        alone = memory_kb(child.pid)
+        with_child = memory_kb(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+    assert alone["processes"] == 1 and alone["VmRSS"] > 0 and alone["Pss"] > 0
+    assert with_child["processes"] >= 2
+    own = int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0])
+    assert with_child["VmRSS"] >= own + alone["VmRSS"] * 0.9
+
+
+def test_load_cpu_time_counts_the_whole_process_tree() -> None:
+    """The CPU a server spent counts its worker processes: a child that has burnt 0.3 s of
+    CPU shows at least that, and so does this process's tree."""
+    from benchmarks.load import cpu_seconds
+
+    burn = "import time\nwhile time.process_time() < 0.3: pass\nprint('done', flush=True)\n"
+    child = subprocess.Popen(
+        [sys.executable, "-c", burn + "time.sleep(60)"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "done\n"
+        tick = 1 / os.sysconf("SC_CLK_TCK")
+        own = time.process_time()
+        burnt = cpu_seconds(child.pid)
+        assert burnt >= 0.3 - tick
+        assert cpu_seconds(os.getpid()) >= own + burnt - 2 * tick
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()  # type: ignore[union-attr]
