@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
 import time
@@ -445,21 +446,33 @@ def tasks_command(
 @main.command("serve")
 @setting_option("HOST", "--host")
 @setting_option("PORT", "--port", type=click.IntRange(1, 65535))
+@setting_option("WORKERS", "--workers", type=click.IntRange(0, 64))
 @click.option(
-    "--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per worker process.",
 )
 @index_dir_option
-def serve_command(host: str | None, port: int | None, threads: int, index_dir: str | None) -> None:
-    """Serve the search page, the JSON API and the widget (waitress).
+def serve_command(
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    threads: int,
+    index_dir: str | None,
+) -> None:
+    """Serve the search page, the JSON API and the widget.
 
-    If the index is missing it is built from seeds/ first. With TIMKIEM_WRITE_TOKEN set it
-    also serves the write API and applies its journaled writes.
+    With several workers (by default one per core) gunicorn forks worker processes, each
+    with its own engine; with one, waitress serves from a single process. If the index is
+    missing it is built from seeds/ first. With TIMKIEM_WRITE_TOKEN set it also serves the
+    write API and applies its journaled writes.
     """
-    import waitress
-
     from webui import create_app
+    from webui.server import default_workers, serve
 
-    flags = {"INDEX_DIR": index_dir, "HOST": host, "PORT": port}
+    flags = {"INDEX_DIR": index_dir, "HOST": host, "PORT": port, "WORKERS": workers}
     config = settings(**flags)
     index_dir = config["INDEX_DIR"]
     if not index_exists(index_dir):
@@ -473,11 +486,33 @@ def serve_command(host: str | None, port: int | None, threads: int, index_dir: s
             run_build(DEFAULT_SOURCES, index_dir)
         except TimkiemError as exc:
             raise click.ClickException(str(exc)) from exc
+    workers = config["WORKERS"] or default_workers()
+    if workers > 1 and config["METRICS"]:
+        _share_metrics_between_workers()
     # Only the flags given override the app's own reading of the same settings.
-    app = create_app({k: v for k, v in flags.items() if v is not None})
+    given = {k: v for k, v in flags.items() if v is not None}
     host, port = config["HOST"], config["PORT"]
-    click.echo(f"Serving timkiem on http://{host}:{port}/ (index: {index_dir}); Ctrl+C stops.")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="timkiem")
+    click.echo(
+        f"Serving timkiem on http://{host}:{port}/ (index: {index_dir}; "
+        f"{_count(workers, 'worker process', 'worker processes')} × "
+        f"{_count(threads, 'thread')}); Ctrl+C stops."
+    )
+    serve(lambda: create_app(given), host=host, port=port, workers=workers, threads=threads)
+
+
+def _share_metrics_between_workers() -> None:
+    """Metrics of several worker processes add up only through a directory they share
+    (prometheus_client's multiprocess mode): an empty one of our own unless the operator
+    set PROMETHEUS_MULTIPROC_DIR."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    import atexit
+    import shutil
+    import tempfile
+
+    shared = tempfile.mkdtemp(prefix="timkiem-metrics-")
+    atexit.register(shutil.rmtree, shared, ignore_errors=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = shared
 
 
 def _count(n: int, word: str, plural: str | None = None) -> str:

@@ -218,7 +218,8 @@ def test_serve_reads_index_dir_host_and_port_from_the_settings(
 ) -> None:
     config = config_site(tmp_path, seed_index, extra="PORT = 8123\n")
     monkeypatch.chdir(tmp_path)  # no seeds/ here: serve cannot build an index of its own
-    runner = CliRunner(env=settings_free_env(TIMKIEM_CONFIG=str(config), **env))
+    one_process = {"TIMKIEM_WORKERS": "1", **env}
+    runner = CliRunner(env=settings_free_env(TIMKIEM_CONFIG=str(config), **one_process))
     result = runner.invoke(main, ["serve", *args])
     assert result.exit_code == 0, result.output
     [call] = fake_waitress.calls
@@ -261,3 +262,35 @@ def test_serve_with_a_config_file_searches_its_index_from_any_directory(
         server.wait(timeout=30)
     assert data["results"][0]["id"] == BAC_KAN
     assert not (elsewhere / "index_data").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "workers"),
+    [
+        ({}, [], "cores"),  # default: one worker per core
+        ({"TIMKIEM_WORKERS": "1"}, [], 1),
+        ({"TIMKIEM_WORKERS": "1"}, ["--workers", "3"], 3),  # the flag over the environment
+    ],
+)
+def test_serve_starts_one_worker_per_core_unless_told(
+    tmp_path: Path,
+    seed_index: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    args: list[str],
+    workers: int | str,
+) -> None:
+    import webui.server
+
+    calls: list[dict] = []
+    monkeypatch.setattr(webui.server, "serve", lambda factory, **kw: calls.append(kw))
+    config = config_site(tmp_path, seed_index)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner(env=settings_free_env(TIMKIEM_CONFIG=str(config), **env))
+    result = runner.invoke(main, ["serve", *args])
+    assert result.exit_code == 0, result.output
+    expected = webui.server.default_workers() if workers == "cores" else workers
+    [call] = calls
+    assert call["workers"] == expected
+    noun = "worker process" if expected == 1 else "worker processes"
+    assert f"{expected} {noun} × 8 threads" in result.output
