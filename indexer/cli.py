@@ -6,31 +6,37 @@ settings table (``indexer.settings``), the same way as by the web app.
 
 from __future__ import annotations
 
-import html
 import json
 import os
-import re
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .analytics import Stats, local_time, log_path, read_stats
+from .analytics import log_path, read_stats
 from .applier import apply_pending
-from .article import Article, Skipped
 from .build import BuildReport, build_index
 from .errors import TimkiemError
 from .extract import iter_articles
 from .facets import SORTS, UNKNOWN_YEAR, make_filters
 from .generations import index_exists
-from .journal import STATUSES, Journal, Task, journal_path
+from .journal import STATUSES, Journal, journal_path
 from .search import Engine
 from .settings import BY_NAME, load_settings
+from .terminal import (
+    BuildProgress,
+    CrawlProgress,
+    count,
+    format_build,
+    format_crawl,
+    format_stats,
+    format_tasks,
+    terminal_snippet,
+)
 
 if TYPE_CHECKING:  # the crawler (httpx …) is imported by the crawl command only
-    from .crawl import CrawlReport
+    pass
 
 DEFAULT_SOURCES = ("seeds",)
 
@@ -55,68 +61,19 @@ def settings(**flags: Any) -> dict[str, Any]:
         raise click.ClickException(str(exc)) from exc
 
 
-class _Progress:
-    """A one-line progress display on stderr: articles, rate, skipped."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.count = 0
-        self.skipped = 0
-        self.started = time.perf_counter()
-        self._last = 0.0
-
-    def __call__(self, item: Article | Skipped) -> None:
-        if isinstance(item, Skipped):
-            self.skipped += 1
-            click.echo(f"\rskipped {item}", err=True)
-        else:
-            self.count += 1
-        now = time.perf_counter()
-        if self.enabled and now - self._last > 0.25:
-            self._last = now
-            rate = self.count / max(now - self.started, 1e-9)
-            click.echo(
-                f"\r  {self.count:,} articles  {rate:,.0f}/s  {self.skipped} skipped",
-                err=True,
-                nl=False,
-            )
-
-    def done(self) -> None:
-        if self.enabled and self._last:
-            click.echo("", err=True)
-
-
 def run_build(
     sources: tuple[str, ...], index_dir: str, *, rebuild: bool = True, source: str | None = None
 ) -> BuildReport:
     """Index ``sources`` with progress on stderr; print the summary. ``source`` names the
     site of the articles that name none."""
-    progress = _Progress(enabled=sys.stderr.isatty())
+    progress = BuildProgress(enabled=sys.stderr.isatty())
     click.echo(f"Indexing {', '.join(sources)} into {index_dir} …", err=True)
     articles = iter_articles(sources, source=source)
     try:
         report = build_index(articles, index_dir, rebuild=rebuild, progress=progress)
     finally:
         progress.done()
-    kind = "Updated the index" if report.updated_in_place else "Built the index"
-    click.echo(
-        f"{kind} in {report.seconds:.1f} s ({report.articles_per_second:,.0f} articles/s): "
-        f"{report.indexed:,} articles; {report.added:,} added, {report.updated:,} updated, "
-        f"{report.removed:,} removed, {report.unchanged:,} unchanged, "
-        f"{len(report.skipped):,} skipped; {len(report.duplicates):,} duplicate ids "
-        "(the later kept).",
-        err=True,
-    )
-    if report.duplicate_groups:
-        click.echo(
-            f"Near-copies: {report.grouped:,} articles in {report.duplicate_groups:,} "
-            "group(s), each group one search result.",
-            err=True,
-        )
-    if report.skipped:
-        click.echo("Skipped:", err=True)
-        for item in report.skipped:
-            click.echo(f"  {item}", err=True)
+    click.echo(format_build(report), err=True)
     return report
 
 
@@ -162,14 +119,6 @@ def index_command(
         raise click.ClickException(str(exc)) from exc
     if report.skipped:
         sys.exit(1)
-
-
-_MARK_RE = re.compile(r"<mark>(.*?)</mark>")
-
-
-def _terminal_snippet(snippet: str) -> str:
-    styled = _MARK_RE.sub(lambda m: click.style(m.group(1), bold=True, fg="yellow"), snippet)
-    return html.unescape(styled)
 
 
 @main.command("search")
@@ -230,7 +179,7 @@ def search_command(
         click.echo(f"{rank:>2}. " + click.style(hit.title, bold=True) + f"  [{hit.id}]")
         if meta:
             click.echo(f"    {meta}")
-        click.echo(f"    {_terminal_snippet(hit.snippet)}")
+        click.echo(f"    {terminal_snippet(hit.snippet)}")
         click.echo(f"    {hit.path}")
     if result.hits:
         click.echo("")
@@ -238,91 +187,6 @@ def search_command(
         if counts:  # the 10 largest buckets, as the page shows them
             listed = ", ".join(f"{c['label']} ({c['count']:,})" for c in counts[:10])
             click.echo(f"{name}: {listed}")
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _table(title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    """A titled text table: the first column left-aligned (and cut), the others right."""
-    if not rows:
-        return [title, "  (none)"]
-    cells = [(_cut(r[0], 40), *r[1:]) for r in rows]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
-    out = [title]
-    for line in [headers, *cells]:
-        first = line[0].ljust(widths[0])
-        rest = "  ".join(c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True))
-        out.append(f"  {first}  {rest}".rstrip())
-    return out
-
-
-def _with_interpretation(query: str, interpreted: str | None) -> str:
-    return f"{query} → {interpreted}" if interpreted else query
-
-
-def _when(stamp: str) -> str:
-    moment = local_time(stamp)
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else stamp
-
-
-def _window(stats: Stats) -> str:
-    if stats.days == 1:
-        return f"today ({stats.until})"
-    return f"in the last {stats.days} days ({stats.since} – {stats.until})"
-
-
-def format_stats(stats: Stats) -> str:
-    """The one-screen summary ``timkiem stats`` prints."""
-    if not stats.searches:
-        return f"No searches {_window(stats)}."
-    zero_share = 100 * stats.zero_result_searches / stats.searches
-    lines = [
-        f"{stats.searches:,} searches {_window(stats)}: {stats.distinct_queries:,} distinct "
-        "queries, "
-        f"{stats.zero_result_searches:,} with no results ({zero_share:.0f}%); "
-        f"median {stats.median_ms:.1f} ms, 95th percentile {stats.p95_ms:.1f} ms.",
-    ]
-    busiest = stats.busiest
-    if busiest is not None and stats.days > 1:
-        lines.append(f"Busiest day: {busiest.day} ({busiest.searches:,} searches).")
-    lines.append("")
-    lines += _table(
-        "Top queries",
-        ("query", "searches", "avg results"),
-        [
-            (
-                _with_interpretation(r.query, r.interpreted),
-                f"{r.searches:,}",
-                f"{r.avg_results:.1f}",
-            )
-            for r in stats.top
-        ],
-    )
-    lines.append("")
-    lines += _table(
-        "Queries with no results",
-        ("query", "searches", "last searched"),
-        [
-            (
-                _with_interpretation(r.query, r.interpreted),
-                f"{r.searches:,}",
-                _when(r.last_searched),
-            )
-            for r in stats.zero_results
-        ],
-    )
-    lines.append("")
-    lines += _table(
-        "Slowest queries",
-        ("query", "searches", "max ms", "median ms"),
-        [
-            (r.query, f"{r.searches:,}", f"{r.max_ms:.1f}", f"{r.median_ms:.1f}")
-            for r in stats.slowest
-        ],
-    )
-    return "\n".join(lines)
 
 
 @main.command("stats")
@@ -363,39 +227,6 @@ def stats_command(days: int, limit: int, as_json: bool, index_dir: str | None) -
         click.echo("\nSearch logging is off (TIMKIEM_ANALYTICS=off): new searches are not logged.")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
-def format_tasks(counts: dict[str, int], tasks: list[Task]) -> str:
-    """The one-screen summary ``timkiem tasks`` prints: counts, then the latest tasks."""
-    total = sum(counts.values())
-    parts = ", ".join(f"{counts[status]:,} {status}" for status in STATUSES)
-    lines = [f"{_plural(total, 'write task')}: {parts}."]
-    if tasks:
-        lines.append("")
-        lines += _table(
-            "Latest tasks",
-            ("task", "type", "articles", "status", "enqueued", "finished"),
-            [
-                (
-                    str(t.id),
-                    t.type,
-                    f"{t.articles:,}",
-                    t.status,
-                    _when(t.enqueued_at),
-                    _when(t.finished_at) if t.finished_at else "",
-                )
-                for t in tasks
-            ],
-        )
-    failed = [t for t in tasks if t.error]
-    if failed:
-        lines.append("")
-        lines += [f"Task {t.id} failed: {t.error}" for t in failed]
-    return "\n".join(lines)
-
-
 @main.command("tasks")
 @click.option("--status", type=click.Choice(STATUSES), help="Only tasks with this status.")
 @click.option(
@@ -431,7 +262,7 @@ def tasks_command(
                     break
                 succeeded += len(result.succeeded)
                 failed += len(result.failed)
-            click.echo(f"Applied {_plural(succeeded, 'task')}; {failed:,} failed.", err=True)
+            click.echo(f"Applied {count(succeeded, 'task')}; {failed:,} failed.", err=True)
         counts = journal.counts()
         tasks = journal.tasks(status=status, limit=limit)
     except TimkiemError as exc:
@@ -494,8 +325,8 @@ def serve_command(
     host, port = config["HOST"], config["PORT"]
     click.echo(
         f"Serving timkiem on http://{host}:{port}/ (index: {index_dir}; "
-        f"{_count(workers, 'worker process', 'worker processes')} × "
-        f"{_count(threads, 'thread')}); Ctrl+C stops."
+        f"{count(workers, 'worker process', 'worker processes')} × "
+        f"{count(threads, 'thread')}); Ctrl+C stops."
     )
     serve(lambda: create_app(given), host=host, port=port, workers=workers, threads=threads)
 
@@ -513,71 +344,6 @@ def _share_metrics_between_workers() -> None:
     shared = tempfile.mkdtemp(prefix="timkiem-metrics-")
     atexit.register(shutil.rmtree, shared, ignore_errors=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = shared
-
-
-def _count(n: int, word: str, plural: str | None = None) -> str:
-    """``3 pages``, ``1 page``: a count with its noun in the right number."""
-    return f"{n:,} {word if n == 1 else plural or word + 's'}"
-
-
-class _CrawlProgress:
-    """A one-line crawl progress display on stderr (a terminal only)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.shown = False
-        self.started = time.perf_counter()
-        self._last = 0.0
-
-    def __call__(self, report: CrawlReport) -> None:
-        now = time.perf_counter()
-        if not self.enabled or now - self._last < 0.25:
-            return
-        self._last = now
-        rate = report.page_requests / max(now - self.started, 1e-9)
-        click.echo(
-            f"\r  {_count(report.page_requests, 'page')}  {rate:,.1f}/s  {report.new:,} new  "
-            f"{report.updated:,} updated  {report.not_modified:,} not modified  "
-            f"{sum(report.skipped.values()):,} skipped ",
-            err=True,
-            nl=False,
-        )
-        self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            click.echo("", err=True)
-
-
-def format_crawl(report: CrawlReport) -> str:
-    """The one-screen summary ``timkiem crawl`` prints."""
-    requests = report.page_requests
-    lines = [
-        f"Crawled {_count(report.listings, 'sitemap or feed', 'sitemaps and feeds')} and "
-        f"{_count(requests, 'page')} in {report.seconds:.1f} s "
-        f"({report.pages_per_second:,.1f} pages/s; {_count(report.requests, 'request')} in all, "
-        "robots.txt and retries included).",
-        f"Pages: {report.fetched:,} fetched in full, {report.not_modified:,} not modified (304), "
-        f"{report.lastmod_unchanged:,} not requested (lastmod unchanged); "
-        f"{report.conditional:,} of {_count(requests, 'request')} conditional.",
-        f"Articles: {report.new:,} new, {report.updated:,} updated, {report.unchanged:,} "
-        f"unchanged, {report.removed:,} removed.",
-    ]
-    skipped = sum(report.skipped.values())
-    if skipped:
-        lines.append(f"Skipped {_count(skipped, 'page')}:")
-        for reason, n in report.skipped.most_common():
-            example = report.examples.get(reason, [""])[0]
-            lines.append(
-                f"  {reason}: {_count(n, 'page')}" + (f", e.g. {example}" if example else "")
-            )
-    if report.limit_reached:
-        lines.append("Stopped at --max-pages: the pages left are crawled next time.")
-    if report.build is not None:
-        lines.append(f"The index now holds {_count(report.build.indexed, 'article')}.")
-    else:
-        lines.append("Nothing changed: the index was left as it was.")
-    return "\n".join(lines)
 
 
 @main.command("crawl")
@@ -618,7 +384,7 @@ def crawl_command(
     from .crawl import CrawlOptions, crawl
 
     index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
-    progress = _CrawlProgress(enabled=sys.stderr.isatty())
+    progress = CrawlProgress(enabled=sys.stderr.isatty())
     options = CrawlOptions(max_pages=max_pages, delay=delay, depth=depth)
     try:
         report = crawl(urls, index_dir, options, progress=progress)
@@ -657,8 +423,8 @@ def forget_command(collection: str, index_dir: str | None) -> None:
         click.echo(f"The index holds no {collection} articles.", err=True)
     else:
         click.echo(
-            f"Removed {_count(report.removed, 'article')} of {collection}; the index now holds "
-            f"{_count(report.indexed, 'article')}.",
+            f"Removed {count(report.removed, 'article')} of {collection}; the index now holds "
+            f"{count(report.indexed, 'article')}.",
             err=True,
         )
     if forgot_state:

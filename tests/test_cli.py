@@ -70,7 +70,7 @@ def test_bad_files_are_reported_by_name_and_the_rest_is_indexed(tmp_path: Path) 
     index_dir = tmp_path / "ix"
     result = CliRunner().invoke(main, ["index", str(src), "--index-dir", str(index_dir)])
     assert result.exit_code == 1, result.output  # something was skipped
-    assert "1 articles; 1 added" in result.output
+    assert "1 article; 1 added" in result.output
     for name in ("empty.txt", "binary.txt"):
         assert name in result.output
     found = CliRunner().invoke(main, ["search", "dan van", "--index-dir", str(index_dir)])

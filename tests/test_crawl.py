@@ -271,9 +271,9 @@ def test_the_default_delay_is_polite() -> None:
 
 
 def test_progress_on_a_terminal_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    from indexer.cli import _CrawlProgress
+    from indexer.terminal import CrawlProgress
 
-    progress = _CrawlProgress(enabled=True)
+    progress = CrawlProgress(enabled=True)
     report = CrawlReport(page_requests=1, new=1)
     report.skip("HTTP 503", "http://127.0.0.1/a")
     progress(report)
@@ -282,7 +282,7 @@ def test_progress_on_a_terminal_is_one_line(capsys: pytest.CaptureFixture[str]) 
     assert line.startswith("\r  1 page  ")
     assert "1 new  0 updated  0 not modified  1 skipped" in line
     assert line.endswith("\n") and line.count("\n") == 1
-    quiet = _CrawlProgress(enabled=False)
+    quiet = CrawlProgress(enabled=False)
     quiet(report)
     quiet.done()
     assert capsys.readouterr().err == ""

@@ -172,7 +172,7 @@ def test_index_command_reports_the_groups(tmp_path: Path) -> None:
     src = write_copies(tmp_path / "src")
     result = CliRunner().invoke(main, ["index", str(src), "--index-dir", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
-    assert "Near-copies: 3 articles in 1 group(s), each group one search result." in (result.output)
+    assert "Near-copies: 3 articles in 1 group, each group one search result." in (result.output)
 
 
 def test_seed_articles_are_not_grouped(engine: Engine) -> None:
