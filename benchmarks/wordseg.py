@@ -32,7 +32,7 @@ from benchmarks.common import VINEWSQA_DIR, git_revision, log, reproduce_command
 from indexer import Article, build_index, iter_articles
 from indexer.analysis import syllables
 from indexer.normalize import nfc
-from indexer.suggest import MIN_PHRASE_DOCS, PhraseCounter, phrases
+from indexer.phrases import MIN_PHRASE_DOCS, PhraseCounter, phrases
 from indexer.wordseg import word_starts
 
 EXAMPLES = 15

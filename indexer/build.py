@@ -49,20 +49,20 @@ from .generations import (
 )
 from .interpret import VOCABULARY_FILE, Vocabulary
 from .normalize import nfc
-from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, make_schema, term_field
-from .segment import SPILL_POSTINGS, BulkSegmentWriter
-from .suggest import (
-    SUGGESTIONS_FILE,
+from .phrases import (
+    PHRASE_COUNTS_FILE,
     PhraseCounter,
     phrases,
     read_phrase_counts,
-    write_suggestions,
+    write_phrase_counts,
 )
+from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, make_schema, term_field
+from .segment import SPILL_POSTINGS, BulkSegmentWriter
 from .wordseg import SEGMENTER_MODULE, word_starts
 
 ANALYSIS_BATCH = 512  # articles handed to the analysis processes at a time
 SIGNATURE_KEY = "_signature"
-PHRASES = "_phrases"  # key of a document's suggestion phrases (not a field)
+PHRASES = "_phrases"  # key of a document's phrases, for the phrase counts (not a field)
 
 
 @dataclass
@@ -303,7 +303,7 @@ def build_index(
     with write_lock(root):
         previous = live_name(root)
         live = None
-        phrase_counter = PhraseCounter()  # suggestion phrases → documents holding them
+        phrase_counter = PhraseCounter()  # phrases → documents holding them
         if previous:
             try:
                 live = generation_dir(root)
@@ -324,7 +324,7 @@ def build_index(
         if live is not None and incremental:
             # Whoosh's files are only ever added to; timkiem's own files are written anew,
             # so they are not linked (writing through a link would change the live index).
-            rewritten = {META_FILE, VOCABULARY_FILE, COLUMNS_FILE, SUGGESTIONS_FILE}
+            rewritten = {META_FILE, VOCABULARY_FILE, COLUMNS_FILE, PHRASE_COUNTS_FILE}
             for file in live.iterdir():
                 name_ok = file.name not in rewritten and not file.name.endswith("WRITELOCK")
                 if file.is_file() and name_ok:
@@ -436,7 +436,7 @@ def build_index(
         columns.columns(n_all).save(gen)
         groups = write_groups(gen, n_all, old_signatures, signatures, replaced + removed)
         report.duplicate_groups, report.grouped = _group_counts(groups)
-        write_suggestions(gen, forms, phrase_counter.top())
+        write_phrase_counts(gen, forms, phrase_counter.top())
         del phrase_counter
         write_meta(gen, report.indexed)
         publish(root, name)

@@ -29,16 +29,17 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from .autocomplete import Autocomplete
 from .columns import Columns
 from .duplicates import DuplicateGroups
 from .facets import Grouping
 from .interpret import PairForms, Vocabulary
+from .phrases import PhraseCounts
 from .rare import RARE_FIELDS, bucket_and_tag
 from .rare import candidates as rare_candidates
 from .rare import confirmed as rare_confirmed
 from .schema import REPRESENTATIONS, TEXT_FIELDS, term_field
 from .spelling import Speller
-from .suggest import Suggester
 
 if TYPE_CHECKING:
     from .results import SearchPage
@@ -225,7 +226,7 @@ class OpenGeneration:
         self.grouping = Grouping(self.duplicates.group, self.duplicates.grouped)
         self._gen = gen
         self._lazy_lock = threading.Lock()
-        self._suggester: Suggester | None = None
+        self._phrase_counts: PhraseCounts | None = None
         self._speller: Speller | None = None
         self.norms: dict[str, np.ndarray] = {}
         lengths_table = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -300,13 +301,19 @@ class OpenGeneration:
         return result
 
     @property
-    def suggester(self) -> Suggester:
-        """Autocomplete entries, read on first use (most searches never need them)."""
-        if self._suggester is None:
+    def phrase_counts(self) -> PhraseCounts:
+        """Counts of the frequent words and phrases, read on first use (most searches never
+        need them)."""
+        if self._phrase_counts is None:
             with self._lazy_lock:
-                if self._suggester is None:
-                    self._suggester = Suggester.load(self._gen)
-        return self._suggester
+                if self._phrase_counts is None:
+                    self._phrase_counts = PhraseCounts.load(self._gen)
+        return self._phrase_counts
+
+    @property
+    def autocomplete(self) -> Autocomplete:
+        """Completions of prefixes from the phrase counts."""
+        return Autocomplete(self.phrase_counts)
 
     @property
     def speller(self) -> Speller:

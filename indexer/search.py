@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import bigram, folded_syllables
+from .autocomplete import MAX_COMPLETIONS
 from .duplicates import group_page
 from .facets import Filters, check_sort, narrow, top
 from .generations import current_stamp, generation_dir
@@ -31,7 +32,6 @@ from .results import ArticleView, Copy, Hit, SearchPage
 from .schema import ACCENTED, FOLDED_BIGRAMS, term_field
 from .scoring import Ranking, Scored, proximity_terms, score
 from .spelling import FEW_RESULTS, did_you_mean
-from .suggest import MAX_SUGGESTIONS
 
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100
@@ -94,11 +94,11 @@ class Engine:
 
     # -- public API ---------------------------------------------------------------------
 
-    def suggest(self, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
+    def complete(self, prefix: str, limit: int = MAX_COMPLETIONS) -> list[str]:
         """Up to ``limit`` completions of a prefix being typed, accented, most frequent first:
-        ``suggest("dan v")`` → ``["dân vận", "dân vận khéo", …]``. Raises QueryError when the
+        ``complete("dan v")`` → ``["dân vận", "dân vận khéo", …]``. Raises QueryError when the
         prefix is too long."""
-        return self.current().suggester.complete(prefix, limit)
+        return self.current().autocomplete.complete(prefix, limit)
 
     def search(
         self,
@@ -244,7 +244,7 @@ class Engine:
         pair = gen.postings(FOLDED_BIGRAMS_BODY, folded_pair)[0]
         if not len(pair):
             return 0
-        forms = gen.suggester.phrase_docs(folded_pair)
+        forms = gen.phrase_counts.forms_of(folded_pair)
         if forms is None and len(pair) <= EXACT_PAIR_DOCS:
             return gen.pair_forms.count(folded_pair, bigram(fa, fb), pair.tolist(), gen.body_text)
         forms = forms or {}

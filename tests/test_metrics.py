@@ -103,8 +103,8 @@ def test_refused_requests_are_counted_too(index_dir: Path) -> None:
     client.get("/api/suggest?q=d")
     client.get("/api/suggest?q=d")
     found = samples(client.get("/metrics").get_data(as_text=True))
-    assert requests_total(found, "api.suggest", "200") == 1
-    assert requests_total(found, "api.suggest", "429") == 1
+    assert requests_total(found, "api.completions", "200") == 1
+    assert requests_total(found, "api.completions", "429") == 1
 
 
 def test_metrics_without_an_index(tmp_path: Path) -> None:

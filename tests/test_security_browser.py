@@ -74,7 +74,7 @@ def test_search_page_and_autocomplete_under_the_policy(watched: Watched, site: s
     page.goto(site + "/")
     box = page.locator("#q")
     box.press_sequentially("dan v", delay=30)
-    options = page.locator("#q-suggestions [role=option]")
+    options = page.locator("#q-completions [role=option]")
     expect(options.first).to_be_visible()
     expect(options.first).to_have_text("dân vận")
     box.press("ArrowDown")

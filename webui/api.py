@@ -42,21 +42,22 @@ def related(doc_id: str) -> Response:
 
 
 @bp.get("/suggest")
-def suggest() -> Response:
-    """Completions of the prefix ``q``: ``{"query", "suggestions"}``, or with
-    ``format=opensearch`` the OpenSearch suggestions array browsers read."""
+def completions() -> Response:
+    """Autocomplete: completions of the prefix ``q`` at the public ``/api/suggest`` URL,
+    ``{"query", "suggestions"}``, or with ``format=opensearch`` the OpenSearch suggestions
+    array browsers read."""
     q = request.args.get("q", "")
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "opensearch"):
         raise QueryError(f"format must be json or opensearch, got {fmt!r}", param="format")
-    suggestions = get_engine().suggest(q)
+    found = get_engine().complete(q)
     if fmt == "opensearch":
         response = current_app.response_class(
-            json.dumps([q, suggestions], ensure_ascii=False),
+            json.dumps([q, found], ensure_ascii=False),
             mimetype="application/x-suggestions+json",
         )
     else:
-        response = jsonify({"query": q, "suggestions": suggestions})
+        response = jsonify({"query": q, "suggestions": found})
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response

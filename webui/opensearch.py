@@ -21,12 +21,12 @@ def description() -> Response:
     """The OpenSearch 1.1 description, with absolute URLs of this server (``PUBLIC_URL``;
     without it the description is built from the request's host and cached privately)."""
     home = absolute_url_for("views.search_page")
-    suggest = absolute_url_for("api.suggest")
+    completions = absolute_url_for("api.completions")
     xml = render_template(
         "opensearch.xml",
         short_name=current_app.config["SITE_NAME"][:SHORT_NAME_CHARS],
         search_url=home + "?q={searchTerms}",
-        suggest_url=suggest + "?q={searchTerms}&format=opensearch",
+        completions_url=completions + "?q={searchTerms}&format=opensearch",
         self_url=absolute_url_for("opensearch.description"),
         home=home,
     )

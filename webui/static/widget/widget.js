@@ -15,14 +15,14 @@ const STRINGS = {
     count: (n) => n.toLocaleString("vi") + " kết quả", for: "cho", none: "Không tìm thấy kết quả cho",
     all: "Xem tất cả kết quả", offline: "Không kết nối được máy chủ tìm kiếm",
     failed: "Máy chủ tìm kiếm gặp lỗi", busy: "Máy chủ đang bận, xin thử lại sau ít giây",
-    retry: "Thử lại", sugs: "Gợi ý",
+    retry: "Thử lại", completions: "Gợi ý",
   },
   en: {
     label: "Search", placeholder: "Search articles…", list: "Search results", loading: "Searching…",
     count: (n) => n.toLocaleString("en") + (n === 1 ? " result" : " results"), for: "for", none: "No results for",
     all: "See all results", offline: "Cannot reach the search server",
     failed: "The search server had a problem", busy: "The search server is busy, try again shortly",
-    retry: "Try again", sugs: "Suggestions",
+    retry: "Try again", completions: "Suggestions",
   },
 };
 
@@ -65,8 +65,8 @@ button:focus-visible { outline: 2px solid var(--_accent); outline-offset: -3px; 
   max-height: var(--timkiem-panel-height, min(70vh, 560px)); overflow: hidden auto;
   background: var(--_bg); border: 1px solid var(--_border); border-radius: var(--_radius);
   box-shadow: var(--timkiem-shadow, var(--_shadow)); }
-.sugs { display: flex; flex-wrap: wrap; gap: 6px; margin: 0; padding: 10px 16px 2px; font-size: 14px; }
-.sugs button { min-height: 36px; padding: 0 12px; border-radius: 18px; font-size: 14px; }
+.completions { display: flex; flex-wrap: wrap; gap: 6px; margin: 0; padding: 10px 16px 2px; font-size: 14px; }
+.completions button { min-height: 36px; padding: 0 12px; border-radius: 18px; font-size: 14px; }
 .summary { margin: 0; padding: 10px 16px 4px; font-size: 13px; color: var(--_muted); }
 ul { list-style: none; margin: 0; padding: 4px 0; }
 ul:empty { display: none; }
@@ -161,8 +161,8 @@ class TimkiemSearch extends HTMLElement {
     this.summary = h("p", { class: "summary", hidden: "" });
     this.list = h("ul", { id: "tk-list", role: "listbox" });
     this.msg = h("div", { class: "msg", hidden: "" });
-    this.sugs = h("div", { class: "sugs", role: "group", hidden: "" });
-    this.panel = h("div", { class: "panel", hidden: "" }, this.sugs, this.summary, this.list, this.msg);
+    this.completions = h("div", { class: "completions", role: "group", hidden: "" });
+    this.panel = h("div", { class: "panel", hidden: "" }, this.completions, this.summary, this.list, this.msg);
     this.live = h("div", { class: "sr", role: "status", "aria-live": "polite" });
     this.box = h("div", { class: "tk" }, this.form, this.panel, this.live);
     root.append(this.box);
@@ -189,7 +189,7 @@ class TimkiemSearch extends HTMLElement {
     this.input.setAttribute("placeholder", this.getAttribute("placeholder") || t.placeholder);
     this.input.setAttribute("aria-label", t.label);
     this.list.setAttribute("aria-label", t.list);
-    this.sugs.setAttribute("aria-label", t.sugs);
+    this.completions.setAttribute("aria-label", t.completions);
   }
 
   disconnectedCallback() {
@@ -347,7 +347,7 @@ class TimkiemSearch extends HTMLElement {
   /** Completions of a query still being typed (up to 3 words), as buttons above the results;
    * a click searches the completion. Without them (an error, an old server) nothing changes. */
   async complete(q, seq) {
-    const sugs = this.sugs, url = new URL("api/suggest", this.host());
+    const completions = this.completions, url = new URL("api/suggest", this.host());
     url.searchParams.set("q", q);
     let list = this.cache.get(url.href);
     if (!list && q && q.split(/\s+/).length <= 3) {
@@ -359,7 +359,7 @@ class TimkiemSearch extends HTMLElement {
     }
     if (seq !== this.seq) return;
     const lower = q.toLowerCase();
-    sugs.replaceChildren(...(Array.isArray(list) ? list : []).filter((s) => s !== lower).slice(0, 4).map((s) => {
+    completions.replaceChildren(...(Array.isArray(list) ? list : []).filter((s) => s !== lower).slice(0, 4).map((s) => {
       const b = h("button", { type: "button" }, String(s));
       b.addEventListener("click", () => {
         this.input.value = s;
@@ -368,7 +368,7 @@ class TimkiemSearch extends HTMLElement {
       });
       return b;
     }));
-    sugs.hidden = !sugs.children.length;
+    completions.hidden = !completions.children.length;
   }
 
   option(id, a) {

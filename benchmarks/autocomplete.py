@@ -1,4 +1,4 @@
-"""Autocomplete latency: ``Engine.suggest`` (what ``/api/suggest`` calls) over a seeded set
+"""Autocomplete latency: ``Engine.complete`` (what ``/api/suggest`` calls) over a seeded set
 of prefixes, on an existing index (build it once with ``timkiem index``).
 
 Prefixes come from the headlines of the collection: the first 1–3 words of a seeded sample
@@ -12,7 +12,7 @@ one word (a letter dropped, doubled, replaced or swapped with the next); prints 
 ``Engine.search`` on them, how many got a suggestion and how many of those are the words
 before the typo.
 
-    python benchmarks/suggest.py --index-dir /tmp/tk-85k
+    python benchmarks/autocomplete.py --index-dir /tmp/tk-85k
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="suggest.py",
-        description="Autocomplete latency (Engine.suggest) over seeded prefixes of headlines, "
+        prog="autocomplete.py",
+        description="Autocomplete latency (Engine.complete) over seeded prefixes of headlines, "
         "typed with accents, without them and in Telex; cold start of the engine.",
     )
     parser.add_argument("--index-dir", required=True, help="An index built by timkiem index.")
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     engine = Engine(args.index_dir)
     opened = time.perf_counter()
-    engine.suggest(base[0])
+    engine.complete(base[0])
     cold = {"open_ms": (opened - started) * 1000, "first_ms": (time.perf_counter() - opened) * 1000}
 
     results = {}
@@ -123,14 +123,14 @@ def main(argv: list[str] | None = None) -> None:
         ms, answered = [], 0
         for p in typed[kind]:
             t0 = time.perf_counter()
-            got = engine.suggest(p)
+            got = engine.complete(p)
             ms.append((time.perf_counter() - t0) * 1000)
             answered += bool(got)
         results[kind] = {**latency_summary(ms), "answered": answered}
 
     print(f"index: {args.index_dir} ({engine.doc_count():,} articles), revision {git_revision()}")
     opened_ms, first_ms = fmt_ms(cold["open_ms"]), fmt_ms(cold["first_ms"])
-    print(f"cold start: open {opened_ms} ms + first suggest {first_ms} ms")
+    print(f"cold start: open {opened_ms} ms + first completion {first_ms} ms")
     print(f"{'kind':<12} {'n':>5} {'p50':>7} {'p95':>7} {'p99':>7} {'mean':>7}  answered")
     for kind, r in results.items():
         print(
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{fmt_ms(r['p99']):>7} {fmt_ms(r['mean']):>7}  {r['answered']}/{r['n']}"
         )
     for kind in KINDS:
-        log(f"e.g. {typed[kind][1]!r} → {engine.suggest(typed[kind][1])[:4]}")
+        log(f"e.g. {typed[kind][1]!r} → {engine.complete(typed[kind][1])[:4]}")
     pairs = typos(titles, args.typos, args.seed)
     ms, offered, right = [], 0, 0
     for meant, typed_query in pairs:

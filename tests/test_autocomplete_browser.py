@@ -25,11 +25,11 @@ def test_suggestions_under_the_search_box_by_keyboard(page: Page, words_url: str
     page.goto(words_url + "/")
     box = page.locator("#q")
     box.press_sequentially("dan v", delay=30)
-    options = page.locator("#q-suggestions [role=option]")
+    options = page.locator("#q-completions [role=option]")
     expect(options).to_have_text(["dân vận", "dân vận khéo", "dân vận năm"])
     expect(box).to_have_attribute("role", "combobox")
     expect(box).to_have_attribute("aria-expanded", "true")
-    expect(box).to_have_attribute("aria-controls", "q-suggestions")
+    expect(box).to_have_attribute("aria-controls", "q-completions")
     expect(page.get_by_role("status").filter(has_text="gợi ý")).to_have_text("3 gợi ý")
 
     box.press("ArrowDown")
@@ -39,7 +39,7 @@ def test_suggestions_under_the_search_box_by_keyboard(page: Page, words_url: str
     box.press("ArrowUp")
     expect(options.nth(0)).to_have_attribute("aria-selected", "true")
     box.press("Escape")
-    expect(page.locator("#q-suggestions")).to_be_hidden()
+    expect(page.locator("#q-completions")).to_be_hidden()
     expect(box).to_have_attribute("aria-expanded", "false")
     expect(box).to_have_value("dan v")  # Esc closes the list, it does not clear the box
 
@@ -55,7 +55,7 @@ def test_suggestions_under_the_search_box_by_keyboard(page: Page, words_url: str
 def test_a_click_on_a_suggestion_searches_it_and_telex_works(page: Page, words_url: str) -> None:
     page.goto(words_url + "/")
     page.locator("#q").press_sequentially("chuyeenr ddooi", delay=30)
-    option = page.locator("#q-suggestions [role=option]").filter(has_text="chuyển đổi số")
+    option = page.locator("#q-completions [role=option]").filter(has_text="chuyển đổi số")
     with page.expect_navigation():
         option.click()
     expect(page.locator("#q")).to_have_value("chuyển đổi số")
@@ -91,10 +91,10 @@ def test_the_widget_shows_completions_above_its_results(page: Page, words_url: s
         buttons = group.get_by_role("button")
         expect(buttons).to_have_text(["dân vận", "dân vận khéo", "dân vận năm"])
         # The completions stand above the results, which stay the listbox's options.
-        sugs_box = group.bounding_box()
+        completions_box = group.bounding_box()
         first = page.locator("timkiem-search [role=option]").first
         expect(first).to_be_visible()
-        assert sugs_box and (first.bounding_box() or {"y": 0})["y"] > sugs_box["y"]
+        assert completions_box and (first.bounding_box() or {"y": 0})["y"] > completions_box["y"]
 
         buttons.nth(1).click()
         expect(box).to_have_value("dân vận khéo")

@@ -1,4 +1,4 @@
-"""The building blocks of benchmarks/suggest.py: seeded prefixes and one-typo queries.
+"""The building blocks of benchmarks/autocomplete.py: seeded prefixes and one-typo queries.
 
 The benchmark itself prints figures and is never timed here.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 # ``benchmarks`` is a folder of scripts beside the package, not installed with it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.suggest import prefixes, typos
+from benchmarks.autocomplete import prefixes, typos
 from indexer.spelling import distance
 
 TITLES = [

@@ -1,16 +1,16 @@
-/* Suggestions under the search box of timkiem's own pages, as the reader types.
+/* Completions under the search box of timkiem's own pages, as the reader types.
  * Progressive enhancement: without this script the form is a plain search form. The box
  * follows the ARIA combobox pattern: ↑/↓ move through the list, Enter searches the chosen
- * suggestion, Esc closes the list. */
+ * completion, Esc closes the list. */
 (() => {
   "use strict";
-  const input = document.querySelector("input[data-suggest]");
+  const input = document.querySelector("input[data-autocomplete]");
   if (!input || !window.fetch) return;
   const form = input.form;
   const list = document.createElement("ul");
   const live = document.createElement("div");
-  list.id = "q-suggestions";
-  list.className = "suggestions";
+  list.id = "q-completions";
+  list.className = "completions";
   list.setAttribute("role", "listbox");
   list.setAttribute("aria-label", "Gợi ý");
   list.hidden = true;
@@ -45,10 +45,10 @@
     form.submit();
   }
 
-  function show(q, suggestions) {
-    list.replaceChildren(...suggestions.map((s, i) => {
+  function show(q, completions) {
+    list.replaceChildren(...completions.map((s, i) => {
       const li = document.createElement("li");
-      li.id = "q-suggestion-" + i;
+      li.id = "q-completion-" + i;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
       li.textContent = s; // text, never markup
@@ -57,39 +57,39 @@
       return li;
     }));
     active = -1;
-    const open = suggestions.length > 0 && document.activeElement === input;
+    const open = completions.length > 0 && document.activeElement === input;
     list.hidden = !open;
     input.setAttribute("aria-expanded", String(open));
-    live.textContent = open ? suggestions.length + " gợi ý" : "";
+    live.textContent = open ? completions.length + " gợi ý" : "";
   }
 
-  async function suggest() {
+  async function complete() {
     const q = input.value;
     const mine = ++seq;
     if (!q.trim()) return show(q, []);
-    let suggestions = cache.get(q);
-    if (!suggestions) {
-      const url = new URL(input.dataset.suggest, location.href);
+    let completions = cache.get(q);
+    if (!completions) {
+      const url = new URL(input.dataset.autocomplete, location.href);
       url.searchParams.set("q", q);
       try {
         const res = await fetch(url, { headers: { Accept: "application/json" } });
         if (!res.ok) return;
-        suggestions = (await res.json()).suggestions || [];
+        completions = (await res.json()).suggestions || [];
       } catch (_) {
-        return; // no suggestions: the form still works
+        return; // no completions: the form still works
       }
-      cache.set(q, suggestions);
+      cache.set(q, completions);
     }
-    if (mine === seq) show(q, suggestions); // an answer to an older prefix is dropped
+    if (mine === seq) show(q, completions); // an answer to an older prefix is dropped
   }
 
   input.addEventListener("input", (e) => {
     clearTimeout(timer);
     if (composing || e.isComposing) return; // an input method is still composing the word
-    timer = setTimeout(suggest, 120);
+    timer = setTimeout(complete, 120);
   });
   input.addEventListener("compositionstart", () => { composing = true; });
-  input.addEventListener("compositionend", () => { composing = false; timer = setTimeout(suggest, 120); });
+  input.addEventListener("compositionend", () => { composing = false; timer = setTimeout(complete, 120); });
   input.addEventListener("blur", close);
   input.addEventListener("keydown", (e) => {
     if (e.isComposing) return;

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from indexer import Engine, QueryError
-from indexer.analysis import syllables
-from indexer.suggest import PhraseCounter, Suggester, phrases
-from indexer.wordseg import word_starts
+from indexer.autocomplete import Autocomplete
 from tests.words_corpus import (  # noqa: F401 - fixtures registered by name
     words_client_fixture,
     words_engine_fixture,
@@ -52,11 +50,11 @@ OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
     ],
 )
 def test_completions(words_engine: Engine, prefix: str, expected: list[str]) -> None:
-    assert words_engine.suggest(prefix) == expected
+    assert words_engine.complete(prefix) == expected
 
 
 def test_at_most_eight_most_frequent_first(words_engine: Engine) -> None:
-    assert words_engine.suggest("dan") == [
+    assert words_engine.complete("dan") == [
         "dân",
         "dân vận",
         "dân vận khéo",
@@ -66,70 +64,42 @@ def test_at_most_eight_most_frequent_first(words_engine: Engine) -> None:
         "dần dần",
         "dần dần tăng",
     ]
-    assert len(words_engine.suggest("d")) == 8
-    assert words_engine.suggest("dan", limit=2) == ["dân", "dân vận"]
+    assert len(words_engine.complete("d")) == 8
+    assert words_engine.complete("dan", limit=2) == ["dân", "dân vận"]
 
 
 def test_completions_end_at_word_boundaries_on_the_seeds(engine: Engine) -> None:
     """The seeds write "dân vận giai đoạn", "Dân vận Tỉnh ủy", "công tác dân vận", "công tác
     cải cách", "phong trào thi đua": phrases cut at a syllable count ended inside a word."""
-    assert engine.suggest("dân vận") == ["dân vận", "dân vận khéo"]
+    assert engine.complete("dân vận") == ["dân vận", "dân vận khéo"]
     offered = {
         completion
         for prefix in ("dân vận", "dan van ", "công tác", "cong tac ", "phong trào", "phong")
-        for completion in engine.suggest(prefix)
+        for completion in engine.complete(prefix)
     }
     cut = {"dân vận giai", "dân vận tỉnh", "công tác dân", "công tác cải", "phong trào thi"}
     assert offered and not offered & cut
-    assert "giai đoạn" in engine.suggest("giai") and "tỉnh ủy" in engine.suggest("tinh u")
+    assert "giai đoạn" in engine.complete("giai") and "tỉnh ủy" in engine.complete("tinh u")
 
 
 def test_typed_accents_rank_forms_that_agree_first(words_engine: Engine) -> None:
-    got = words_engine.suggest("dần")
+    got = words_engine.complete("dần")
     assert got[:3] == ["dần", "dần dần", "dần dần tăng"]
     assert got.index("dần dần tăng") < got.index("dân")  # "dân" still matches, later
 
 
 def test_a_complete_word_is_not_completed_to_a_longer_one(words_engine: Engine) -> None:
-    assert "dần" not in words_engine.suggest("dan ")
-    assert words_engine.suggest("dan ")[0] == "dân vận"
+    assert "dần" not in words_engine.complete("dan ")
+    assert words_engine.complete("dan ")[0] == "dân vận"
 
 
 def test_oversized_prefix_is_refused(words_engine: Engine) -> None:
     with pytest.raises(QueryError, match="at most 100 characters"):
-        words_engine.suggest("dân " * 30)
+        words_engine.complete("dân " * 30)
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Ban Dân vận, tỉnh", {"dân vận", "ban dân vận"}),  # not "ban dân(vận)"
-        ("công tác của tỉnh", {"công tác"}),  # none holds a function word
-        ("năm 2024 dân vận", {"dân vận"}),  # numbers split phrases
-        # Whole words only: never "công tác dân", "dân vận giai" nor "vận giai đoạn".
-        (
-            "Công tác dân vận giai đoạn mới",
-            {"công tác", "dân vận", "giai đoạn", "giai đoạn mới"},
-        ),
-        ("Ban Dân vận Tỉnh ủy", {"ban dân vận", "dân vận", "tỉnh ủy"}),  # not "dân vận tỉnh"
-    ],
-)
-def test_phrases_of_a_text(text: str, expected: set[str]) -> None:
-    sylls = syllables(text)
-    assert phrases(sylls, word_starts(text, sylls)) == expected
-
-
-def test_phrase_counter_keeps_frequent_phrases_within_its_capacity() -> None:
-    counter = PhraseCounter(capacity=100)
-    for i in range(1000):
-        counter.add({"dân vận", f"hiếm {i}"})
-        assert len(counter.counts) <= 100
-    assert counter.top(5) == {"dân vận": counter.counts["dân vận"]}
-    assert counter.counts["dân vận"] > 900
-
-
-def test_an_index_without_suggestions_suggests_nothing(tmp_path: Path) -> None:
-    assert Suggester.load(tmp_path).complete("dan") == []
+def test_an_index_without_phrase_counts_completes_nothing(tmp_path: Path) -> None:
+    assert Autocomplete.load(tmp_path).complete("dan") == []
 
 
 # -- API ------------------------------------------------------------------------------------
@@ -223,7 +193,7 @@ def test_an_update_adds_the_new_articles_counts(tmp_path: Path) -> None:
     from tests.words_corpus import articles
 
     build_index(articles(), tmp_path, workers=1)
-    got = Engine(tmp_path).suggest("dan")
+    got = Engine(tmp_path).complete("dan")
     assert got.index("dân chủ") < got.index("dần dần"), got  # 3 articles against 2
     more = [
         Article(id=f"new{i}", title="Giá vàng dần dần giảm", body="Giá vàng dần dần giảm.")
@@ -231,5 +201,5 @@ def test_an_update_adds_the_new_articles_counts(tmp_path: Path) -> None:
     ]
     report = build_index(articles() + more, tmp_path, rebuild=False, workers=1)
     assert report.added == 3 and report.unchanged == len(articles())
-    got = Engine(tmp_path).suggest("dan")
+    got = Engine(tmp_path).complete("dan")
     assert got.index("dần dần") < got.index("dân chủ"), got  # 5 articles now, against 3
