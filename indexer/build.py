@@ -77,7 +77,7 @@ class BuildReport:
     carried: int = 0  # articles of other collections a rebuild carried over
     updated_in_place: bool = False  # an update of the live index rather than a rebuild
     skipped: list[Skipped] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)  # ids seen more than once
+    repeated_ids: list[str] = field(default_factory=list)  # ids seen more than once in one run
     duplicate_groups: int = 0  # groups of near-copies (same text) in the index afterwards
     grouped: int = 0  # articles in those groups
     seconds: float = 0.0
@@ -354,7 +354,7 @@ def build_index(
                         item = replace(item, collection=collection)
                     old = existing.get(item.id)
                     if item.id in seen:
-                        report.duplicates.append(item.id)
+                        report.repeated_ids.append(item.id)
                     seen.add(item.id)
                     if old is not None and old[1:] == (content_hash(item), collection):
                         report.unchanged += 1

@@ -36,7 +36,7 @@ def format_build(report: BuildReport) -> str:
         f"{kind} in {report.seconds:.1f} s ({report.articles_per_second:,.0f} articles/s): "
         f"{count(report.indexed, 'article')}; {report.added:,} added, {report.updated:,} "
         f"updated, {report.removed:,} removed, {report.unchanged:,} unchanged, "
-        f"{len(report.skipped):,} skipped; {count(len(report.duplicates), 'repeated id')} "
+        f"{len(report.skipped):,} skipped; {count(len(report.repeated_ids), 'repeated id')} "
         "(the later kept)."
     ]
     if report.duplicate_groups:

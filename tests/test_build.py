@@ -34,7 +34,7 @@ def test_build_reports_skipped_and_duplicates(tmp_path: Path) -> None:
     report = build_index(items, tmp_path, workers=1)
     assert report.indexed == 2
     assert [str(s) for s in report.skipped] == ["broken.txt: empty file"]
-    assert report.duplicates == ["a"]
+    assert report.repeated_ids == ["a"]
     engine = Engine(tmp_path)
     assert engine.doc_count() == 2
     # The later copy of "a" won.
