@@ -7,6 +7,8 @@ lock: see ``generations``)::
       timkiem.json       format version, document count, build time
       vocabulary.json    accented forms of each folded syllable (query interpretation)
       columns.npz        date and source of each document (filters, facets, date sort)
+      suggestions.tsv    phrase counts: frequent words and phrases with their articles
+                         (autocomplete, query interpretation; see phrases)
       minhash.npy, groups.npy   near-duplicate signatures and groups (see duplicates)
       MAIN_*.toc, *.seg  the Whoosh index
 

@@ -7,8 +7,9 @@ likely accented form adds exact-form evidence, so "dan van" ranks "dân vận" a
 
 Restoration uses the corpus's own statistics: which accented forms a folded syllable takes
 (``Vocabulary``, written at build time) and, for adjacent words, how often two candidate
-forms occur in the articles that hold the folded pair (``pair_count``, from postings; for a
-pair that few articles hold, counted side by side in their text by ``PairForms``).
+forms occur in the articles that hold the folded pair (``pair_count``: exact for the frequent
+pairs in the phrase counts, see ``phrases``, and for a pair that few articles hold, counted
+side by side in their text by ``PairForms``; estimated from postings otherwise).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class PairForms:
     """Exact counts of the accented forms of folded pairs that few articles hold, read from
     those articles' text once and kept for later queries.
 
-    The counts made at build time cover frequent phrases only. For the others, counting the
+    The phrase counts made at build time cover frequent phrases only. For the others, counting the
     articles that hold the folded pair and both forms anywhere cannot tell "phong điền" from
     "phong diện" in an article about Phong Điền that also names an "đại diện"; the text can.
     """

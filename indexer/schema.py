@@ -1,7 +1,8 @@
 """The index schema: stored article fields and the analysed term fields.
 
 Each text (title, body) is indexed three times: accented syllables, folded syllables and
-folded bigrams (see ``analysis``). Term fields keep frequencies only, no positions:
+folded bigrams (see ``analysis``), the bigrams that occur in one article only going into
+shared buckets (see ``rare``). Term fields keep frequencies only, no positions:
 phrases are matched through bigrams, which keeps the index small and the build fast.
 
 Whoosh pickles the schema with the import paths of its classes: keep these paths stable and

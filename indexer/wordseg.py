@@ -3,8 +3,8 @@
 A Vietnamese word is written as one to three syllables apart ("giai đoạn", "Tỉnh ủy"), so a
 run of syllables can end inside a word: "dân vận giai" is cut out of "dân vận giai đoạn".
 pyvi's tokenizer (a CRF over syllables, trained on a segmented Vietnamese corpus) labels each
-syllable as starting a word or continuing one; autocomplete keeps only phrases made of whole
-words.
+syllable as starting a word or continuing one; the phrase counts (``phrases``), and so
+autocomplete, keep only phrases made of whole words.
 
 It runs at build time only, on the syllables the indexer has already found (no second
 tokenization to align), a text's runs between punctuation batched into one call. pyvi and
