@@ -1,4 +1,5 @@
-"""The ``timkiem`` command: index, search, stats and serve. Thin commands over the library.
+"""The ``timkiem`` command: index, crawl, forget, search, stats, tasks and serve. Thin commands
+over the library; what they print is in ``indexer.terminal``.
 
 Options that are settings (``--index-dir``, ``--host``, ``--port``) are read through the
 settings table (``indexer.settings``), the same way as by the web app.
