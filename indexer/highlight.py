@@ -8,27 +8,61 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 from html import escape
 
-from .analysis import Syllable, syllables
+from .analysis import _JOINING_GAP_RE, _TOKEN_RE, Syllable, syllables, word_forms
 from .normalize import fold
 
 SNIPPET_CHARS = 240  # about two lines of text
 
 
+@lru_cache(maxsize=1)
+def _cased_or_folding() -> tuple[str, ...]:
+    """Every character (of the Basic Multilingual Plane) that folding changes or that has
+    another case: the only ones a case-insensitive match on folded text can equate with a
+    character other than itself."""
+    out = []
+    for code in range(0x10000):
+        ch = chr(code)
+        if 0xD800 <= code < 0xE000:
+            continue
+        if fold(ch) != ch or ch.lower() != ch or ch.upper() != ch:
+            out.append(ch)
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _letter_class(ch: str) -> str:
+    """A regex class of the characters whose folded form matches ``ch`` ignoring case:
+    "d" → "[DdĎďĐđ…]", every accented form of the letter in both cases."""
+    same = re.compile(re.escape(ch), re.IGNORECASE).fullmatch
+    members = sorted(c for c in {ch, *_cased_or_folding()} if same(fold(c)))
+    if not members:  # an accented letter: folded text never holds it
+        return "(?!)"
+    if len(members) == 1:
+        return re.escape(members[0])
+    return "[" + "".join(re.escape(c) for c in members) + "]"
+
+
+@lru_cache(maxsize=1024)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = ("".join(_letter_class(ch) for ch in term) for term in terms)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+
+
 def _match_spans(text: str, folded_terms: Collection[str]) -> list[tuple[int, str]]:
     """Start offsets and folded forms of query words in ``text``, found in C by one regex.
 
-    Folding keeps the length of NFC text, so offsets in the folded text are offsets in
-    ``text``.
+    The regex matches the original text with each letter a class of its accented forms in
+    both cases, so the whole text is never folded: it finds what a case-insensitive match
+    of the folded words over ``fold(text)`` finds.
     """
-    terms = sorted({t for t in folded_terms if t}, key=len, reverse=True)
+    terms = tuple(sorted({t for t in folded_terms if t}, key=len, reverse=True))
     if not terms:
         return []
-    pattern = re.compile(
-        r"(?<![^\W_])(?:" + "|".join(map(re.escape, terms)) + r")(?![^\W_])", re.IGNORECASE
-    )
-    return [(m.start(), m.group().lower()) for m in pattern.finditer(fold(text))]
+    pattern = _terms_pattern(terms)
+    return [(m.start(), fold(m.group()).lower()) for m in pattern.finditer(text)]
 
 
 def _best_window(spans: list[tuple[int, str]], width: int) -> int:
@@ -75,6 +109,35 @@ def mark(text: str, sylls: list[Syllable], flags: list[str | None], lo: int, hi:
     return "".join(out)
 
 
+def _mark_piece(text: str, folded_terms: Collection[str]) -> str:
+    """``mark(text, sylls, _flags(sylls, folded_terms), 0, len(text))`` without building
+    ``Syllable`` objects: the same tokens, folded forms and joins, read straight off the
+    regex."""
+    out: list[str] = []
+    pos = 0
+    open_mark = False
+    fullmatch_gap = _JOINING_GAP_RE.fullmatch
+    for m in _TOKEN_RE.finditer(text):
+        start, end = m.span()
+        flag = word_forms(m.group())[1] in folded_terms
+        gap = text[pos:start]
+        if open_mark and not (
+            flag and fullmatch_gap(text, pos, start) is not None and not gap.strip()
+        ):
+            out.append("</mark>")
+            open_mark = False
+        out.append(escape(gap, quote=False))
+        if flag and not open_mark:
+            out.append("<mark>")
+            open_mark = True
+        out.append(escape(text[start:end], quote=False))
+        pos = end
+    if open_mark:
+        out.append("</mark>")
+    out.append(escape(text[pos:], quote=False))
+    return "".join(out)
+
+
 def _flags(sylls: list[Syllable], folded_terms: Collection[str]) -> list[str | None]:
     return [s.folded if s.folded in folded_terms else None for s in sylls]
 
@@ -96,9 +159,7 @@ def snippet(text: str, folded_terms: Collection[str], width: int = SNIPPET_CHARS
     if hi < len(text):
         space = text.rfind(" ", max(first, lo) + 1, hi)
         hi = space if space > lo else hi
-    piece = text[lo:hi]
-    sylls = syllables(piece)
-    html = mark(piece, sylls, _flags(sylls, folded_terms), 0, len(piece)).strip()
+    html = _mark_piece(text[lo:hi], folded_terms).strip()
     html = " ".join(html.split())
     if lo > 0:
         html = "… " + html

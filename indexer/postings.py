@@ -130,35 +130,32 @@ def read_leaf_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
             tfs.append(matcher.weight())
             matcher.next()
         return np.asarray(ids, dtype=np.int64), np.asarray(tfs, dtype=np.float32)
-    deltas: list[int] = []
-    weights: list[float] = []
-    block_starts: list[int] = []
-    prev_max: list[int] = []
-    last_max = 0
+    # Each block holds its ids as deltas whose first is absolute: make that one a delta from
+    # the previous block's last id, then one cumulative sum over all blocks.
+    id_parts: list[np.ndarray] = []
+    weight_parts: list[np.ndarray] = []
+    prev_max = 0
     m = matcher
     while True:
         m._read_data()
         raw_ids, raw_weights, _ = m._data
         n = m._blocklength
-        block_starts.append(len(deltas))
-        prev_max.append(last_max)
-        deltas.extend(raw_ids)
+        ids = np.array(raw_ids, dtype=np.int64)
+        ids[0] -= prev_max
+        id_parts.append(ids)
         if raw_weights is None:
-            weights.extend([1.0] * n)
+            weight_parts.append(np.ones(n, dtype=np.float32))
         elif isinstance(raw_weights, float):
-            weights.extend([raw_weights] * n)
+            weight_parts.append(np.full(n, raw_weights, dtype=np.float32))
         else:
-            weights.extend(raw_weights)
-        last_max = m._maxid
+            weight_parts.append(np.asarray(raw_weights, dtype=np.float32))
+        prev_max = m._maxid
         if m._lastblock:
             break
         m._goto(m._nextoffset)
-    arr = np.asarray(deltas, dtype=np.int64)
-    # Deltas restart in every block: turn each block's first (absolute) id into a delta.
-    starts = np.asarray(block_starts[1:], dtype=np.int64)
-    if len(starts):
-        arr[starts] -= np.asarray(prev_max[1:], dtype=np.int64)
-    return np.cumsum(arr), np.asarray(weights, dtype=np.float32)
+    if len(id_parts) == 1:
+        return np.cumsum(id_parts[0]), weight_parts[0]
+    return np.cumsum(np.concatenate(id_parts)), np.concatenate(weight_parts)
 
 
 def length_codes(pdr: Any, fieldname: str, doccount: int) -> bytes:
