@@ -689,8 +689,8 @@ class Engine:
         """Articles holding "fa fb", the accented forms of the folded pair "a b".
 
         Frequent pairs of content words are counted exactly, side by side, from the phrases
-        counted at build time ("bong da": "bóng đá" in 1,503 articles), and so are the other
-        pairs that few articles hold, in those articles' text. Other forms are
+        counted at build time ("bong da": "bóng đá" in 1,503 articles), and so are the pairs
+        of content words that few articles hold, in those articles' text. Other forms are
         estimated: articles holding the folded pair and both accented forms anywhere, but
         never more than the folded pair's articles the exact counts leave over (so "bóng
         đã", which the estimate would find wherever "bóng đá" and "đã" are, gets almost
@@ -703,7 +703,9 @@ class Engine:
         forms = snap.suggester.phrase_docs(key)
         if forms is None and len(pair) <= EXACT_PAIR_DOCS:
             form = fa + BIGRAM_SEPARATOR + fb
-            return snap.pair_forms.count(key, form, pair.tolist(), snap.body_text)
+            counted = snap.pair_forms.count(key, form, pair.tolist(), snap.body_text)
+            if counted is not None:
+                return counted
         forms = forms or {}
         exact = forms.get(fa + BIGRAM_SEPARATOR + fb)
         if exact is not None:
