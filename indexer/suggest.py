@@ -3,10 +3,9 @@
 Suggestions are the corpus's syllables and its frequent phrases of two or three syllables
 (accented, whole words as word segmentation finds them, never across punctuation), ranked by
 the number of articles holding them, so a completion never ends inside a word ("dân vận giai"
-of "giai đoạn"). They are
-matched on folded forms, so "dan v" completes to "dân vận"; accents the reader did type must
-agree ("dân v" never offers "dần vân" first), and Telex or VNI keys are decoded ("daan",
-"dân vaajn").
+of "giai đoạn"). They are matched on folded forms, so "dan v" completes to "dân vận"; accents
+the reader did type must agree ("dân v" never offers "dần vân" first), and Telex or VNI keys
+are decoded ("daan", "dân vaajn").
 
 At build time ``PhraseCounter`` counts phrase document frequencies in bounded memory (when it
 holds too many phrases it drops the rarest, so only phrases frequent somewhere in the stream
