@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 
-from .analysis import BIGRAM_SEPARATOR, syllables
+from .analysis import BIGRAM_SEPARATOR, bigram, syllables
 from .normalize import decode_telex, decode_vni, fold, nfc
+from .phrases import FUNCTION_WORDS
 from .query import ParsedQuery, QueryWord
 
 VOCABULARY_FILE = "vocabulary.json"
@@ -32,6 +33,7 @@ MAX_FORMS = 4  # candidate accented forms tried per folded syllable
 DECODE_RATIO = 50  # a decoded word must be this many times as common as the word typed
 EXACT_PAIR_DOCS = 10  # a folded pair held by at most this many articles is counted in them
 PAIR_FORMS_KEPT = 4096  # folded pairs whose counted forms are kept for later queries
+_FOLDED_FUNCTION_WORDS = frozenset(fold(w) for w in FUNCTION_WORDS)
 
 
 @dataclass
@@ -94,7 +96,7 @@ def adjacent_forms(folded_pair: str, texts: Iterable[str]) -> Counter[str]:
     for text in texts:
         counts.update(
             {
-                a.word + BIGRAM_SEPARATOR + b.word
+                bigram(a.word, b.word)
                 for a, b in pairwise(syllables(nfc(text)))
                 if b.joined and a.folded == first and b.folded == second
             }
@@ -106,9 +108,12 @@ class PairForms:
     """Exact counts of the accented forms of folded pairs that few articles hold, read from
     those articles' text once and kept for later queries.
 
-    The phrase counts made at build time cover frequent phrases only. For the others, counting the
-    articles that hold the folded pair and both forms anywhere cannot tell "phong điền" from
-    "phong diện" in an article about Phong Điền that also names an "đại diện"; the text can.
+    The phrase counts made at build time hold the frequent pairs of content words. For a
+    pair of content words too rare for them, counting the articles that hold the folded pair
+    and both forms anywhere cannot tell "phong điền" from "phong diện" in an article about
+    Phong Điền that also names an "đại diện"; the text can. A pair one of whose syllables may
+    be a function word ("co bao": "có bao") is no phrase and is left to that estimate, as
+    frequent ones are.
     """
 
     def __init__(self, kept: int = PAIR_FORMS_KEPT) -> None:
@@ -118,9 +123,12 @@ class PairForms:
 
     def count(
         self, folded_pair: str, form: str, docnums: Iterable[int], text_of: Callable[[int], str]
-    ) -> int:
+    ) -> int | None:
         """Articles among ``docnums`` (those holding ``folded_pair``) holding the accented
-        pair ``form``; ``text_of(docnum)`` gives an article's text."""
+        pair ``form``, or None for a pair that may hold a function word; ``text_of(docnum)``
+        gives an article's text."""
+        if any(w in _FOLDED_FUNCTION_WORDS for w in folded_pair.split(BIGRAM_SEPARATOR)):
+            return None
         with self._lock:
             counts = self._counts.get(folded_pair)
         if counts is None:

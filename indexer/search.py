@@ -233,8 +233,8 @@ class Engine:
         """Articles holding "fa fb", the accented forms of the folded pair "a b".
 
         Frequent pairs of content words are counted exactly, side by side, from the phrases
-        counted at build time ("bong da": "bóng đá" in 1,503 articles), and so are the other
-        pairs that few articles hold, in those articles' text. Other forms are
+        counted at build time ("bong da": "bóng đá" in 1,503 articles), and so are the pairs
+        of content words that few articles hold, in those articles' text. Other forms are
         estimated: articles holding the folded pair and both accented forms anywhere, but
         never more than the folded pair's articles the exact counts leave over (so "bóng
         đã", which the estimate would find wherever "bóng đá" and "đã" are, gets almost
@@ -246,7 +246,11 @@ class Engine:
             return 0
         forms = gen.phrase_counts.forms_of(folded_pair)
         if forms is None and len(pair) <= EXACT_PAIR_DOCS:
-            return gen.pair_forms.count(folded_pair, bigram(fa, fb), pair.tolist(), gen.body_text)
+            counted = gen.pair_forms.count(
+                folded_pair, bigram(fa, fb), pair.tolist(), gen.body_text
+            )
+            if counted is not None:
+                return counted
         forms = forms or {}
         exact = forms.get(bigram(fa, fb))
         if exact is not None:
