@@ -11,7 +11,7 @@ from collections.abc import Collection
 from functools import lru_cache
 from html import escape
 
-from .analysis import _JOINING_GAP_RE, _TOKEN_RE, Syllable, syllables, word_forms
+from .analysis import _JOINING_GAP_RE, _TOKEN_RE, word_forms
 from .normalize import fold
 
 SNIPPET_CHARS = 240  # about two lines of text
@@ -85,34 +85,11 @@ def _best_window(spans: list[tuple[int, str]], width: int) -> int:
     return best_start
 
 
-def mark(text: str, sylls: list[Syllable], flags: list[str | None], lo: int, hi: int) -> str:
-    """Escaped ``text[lo:hi]`` with flagged syllables marked; adjacent marks are merged."""
-    out: list[str] = []
-    pos = lo
-    open_mark = False
-    for s, flag in zip(sylls, flags, strict=True):
-        if s.end <= lo or s.start >= hi:
-            continue
-        gap = text[pos : s.start]
-        if open_mark and not (flag and s.joined and not gap.strip()):
-            out.append("</mark>")
-            open_mark = False
-        out.append(escape(gap, quote=False))
-        if flag and not open_mark:
-            out.append("<mark>")
-            open_mark = True
-        out.append(escape(text[s.start : s.end], quote=False))
-        pos = s.end
-    if open_mark:
-        out.append("</mark>")
-    out.append(escape(text[pos:hi], quote=False))
-    return "".join(out)
-
-
-def _mark_piece(text: str, folded_terms: Collection[str]) -> str:
-    """``mark(text, sylls, _flags(sylls, folded_terms), 0, len(text))`` without building
-    ``Syllable`` objects: the same tokens, folded forms and joins, read straight off the
-    regex."""
+def mark_words(text: str, folded_terms: Collection[str]) -> str:
+    """Escaped ``text`` with the words whose folded form is a query word marked; adjacent
+    marked syllables of one word ("dân vận", "Covid-19") share one ``<mark>``. Tokens,
+    folded forms and joins are those of ``analysis.syllables``, read straight off its regex
+    (no ``Syllable`` objects: this runs for every snippet)."""
     out: list[str] = []
     pos = 0
     open_mark = False
@@ -138,10 +115,6 @@ def _mark_piece(text: str, folded_terms: Collection[str]) -> str:
     return "".join(out)
 
 
-def _flags(sylls: list[Syllable], folded_terms: Collection[str]) -> list[str | None]:
-    return [s.folded if s.folded in folded_terms else None for s in sylls]
-
-
 def snippet(text: str, folded_terms: Collection[str], width: int = SNIPPET_CHARS) -> str:
     """The best passage of ``text`` for the query words, as safe HTML.
 
@@ -159,7 +132,7 @@ def snippet(text: str, folded_terms: Collection[str], width: int = SNIPPET_CHARS
     if hi < len(text):
         space = text.rfind(" ", max(first, lo) + 1, hi)
         hi = space if space > lo else hi
-    html = _mark_piece(text[lo:hi], folded_terms).strip()
+    html = mark_words(text[lo:hi], folded_terms).strip()
     html = " ".join(html.split())
     if lo > 0:
         html = "… " + html
@@ -170,5 +143,4 @@ def snippet(text: str, folded_terms: Collection[str], width: int = SNIPPET_CHARS
 
 def highlight_all(text: str, folded_terms: Collection[str]) -> str:
     """The whole text as safe HTML with every query word marked (the article view)."""
-    sylls = syllables(text)
-    return mark(text, sylls, _flags(sylls, folded_terms), 0, len(text))
+    return mark_words(text, folded_terms)

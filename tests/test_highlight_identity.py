@@ -8,12 +8,13 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Collection
+from html import escape
 
 import pytest
 
 from indexer import Article, iter_articles
-from indexer.analysis import syllables
-from indexer.highlight import SNIPPET_CHARS, _best_window, _flags, _match_spans, mark, snippet
+from indexer.analysis import Syllable, syllables
+from indexer.highlight import SNIPPET_CHARS, _best_window, _match_spans, highlight_all, snippet
 from indexer.normalize import fold
 from indexer.query import parse
 from tests.conftest import SEEDS, shared_data
@@ -31,6 +32,36 @@ def reference_spans(text: str, folded_terms: Collection[str]) -> list[tuple[int,
     return [(m.start(), m.group().lower()) for m in pattern.finditer(fold(text))]
 
 
+def reference_mark(
+    text: str, sylls: list[Syllable], flags: list[str | None], lo: int, hi: int
+) -> str:
+    """Escaped ``text[lo:hi]`` with flagged syllables marked; adjacent marks are merged."""
+    out: list[str] = []
+    pos = lo
+    open_mark = False
+    for s, flag in zip(sylls, flags, strict=True):
+        if s.end <= lo or s.start >= hi:
+            continue
+        gap = text[pos : s.start]
+        if open_mark and not (flag and s.joined and not gap.strip()):
+            out.append("</mark>")
+            open_mark = False
+        out.append(escape(gap, quote=False))
+        if flag and not open_mark:
+            out.append("<mark>")
+            open_mark = True
+        out.append(escape(text[s.start : s.end], quote=False))
+        pos = s.end
+    if open_mark:
+        out.append("</mark>")
+    out.append(escape(text[pos:hi], quote=False))
+    return "".join(out)
+
+
+def reference_flags(sylls: list[Syllable], folded_terms: Collection[str]) -> list[str | None]:
+    return [s.folded if s.folded in folded_terms else None for s in sylls]
+
+
 def reference_snippet(text: str, folded_terms: Collection[str], width: int = SNIPPET_CHARS) -> str:
     spans = reference_spans(text, folded_terms)
     first = _best_window(spans, width // 2) if spans else 0
@@ -44,7 +75,7 @@ def reference_snippet(text: str, folded_terms: Collection[str], width: int = SNI
         hi = space if space > lo else hi
     piece = text[lo:hi]
     sylls = syllables(piece)
-    html = mark(piece, sylls, _flags(sylls, folded_terms), 0, len(piece)).strip()
+    html = reference_mark(piece, sylls, reference_flags(sylls, folded_terms), 0, len(piece)).strip()
     html = " ".join(html.split())
     if lo > 0:
         html = "… " + html
@@ -103,6 +134,16 @@ def test_snippets_are_those_of_the_reference(cases: list[tuple[str, set[str]]]) 
     assert not different, different[:5]
     marked = sum("<mark>" in snippet(b, t) for b, t in cases)
     assert marked > len(cases) // 2  # the cases do exercise the matching
+
+
+def test_whole_articles_are_marked_as_by_the_reference(
+    cases: list[tuple[str, set[str]]],
+) -> None:
+    """The article view (``highlight_all``) marks every query word as the reference did."""
+    for text, terms in cases[::7]:
+        sylls = syllables(text)
+        expected = reference_mark(text, sylls, reference_flags(sylls, terms), 0, len(text))
+        assert highlight_all(text, terms) == expected, (terms, text[:80])
 
 
 def test_spans_are_those_of_the_reference(cases: list[tuple[str, set[str]]]) -> None:
