@@ -15,21 +15,20 @@ never make the other writer fail, nor does it make them fail.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import multiprocessing
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Article
 from .build import BuildReport, build_index
 from .errors import IndexLockedError, TimkiemError
-from .generations import index_exists
+from .generations import file_lock, index_exists
 from .journal import Journal, PendingTask, Task
 
 COLLECTION = "api"  # the index collection of articles written through the API
@@ -55,16 +54,9 @@ class ApplyResult:
         return bool(self.succeeded or self.failed)
 
 
-@contextmanager
-def apply_lock(index_dir: Path) -> Iterator[None]:
+def apply_lock(index_dir: Path) -> AbstractContextManager[None]:
     """Hold the index directory's applier lock, waiting for another applier to finish."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / APPLY_LOCK_FILE, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return file_lock(Path(index_dir) / APPLY_LOCK_FILE)
 
 
 def fold(pending: list[PendingTask]) -> tuple[dict[str, Article], list[str]]:

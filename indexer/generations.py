@@ -20,8 +20,8 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -76,18 +76,28 @@ def current_stamp(root: Path) -> tuple[int, int] | None:
 
 
 @contextmanager
-def write_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the directory's writer lock, or fail at once with a clear message."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / LOCK_FILE, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexLockedError(str(index_dir)) from None
+def file_lock(path: Path, busy: Callable[[], Exception] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (created if need be), released however
+    the block ends. Another holder makes it wait, or, with ``busy``, raise ``busy()`` at
+    once. The lock is the operating system's (``flock``): a killed process leaves none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        if busy is None:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        else:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise busy() from None
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def write_lock(index_dir: Path) -> AbstractContextManager[None]:
+    """Hold the directory's writer lock, or fail at once with a clear message."""
+    return file_lock(Path(index_dir) / LOCK_FILE, lambda: IndexLockedError(str(index_dir)))
 
 
 def new_generation_name() -> str:

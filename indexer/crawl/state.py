@@ -12,15 +12,15 @@ fetch a page again in full.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, closing
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from ..errors import TimkiemError
+from ..generations import file_lock
 
 STATE_FILE = "crawl.sqlite3"
 LOCK_FILE = ".crawl.lock"
@@ -76,20 +76,9 @@ def state_path(index_dir: str | os.PathLike[str]) -> Path:
     return Path(index_dir) / STATE_FILE
 
 
-@contextmanager
-def crawl_lock(index_dir: str | os.PathLike[str]) -> Iterator[None]:
+def crawl_lock(index_dir: str | os.PathLike[str]) -> AbstractContextManager[None]:
     """One crawl at a time per index directory (index builds have a lock of their own)."""
-    root = Path(index_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CrawlLockedError(str(index_dir)) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return file_lock(Path(index_dir) / LOCK_FILE, lambda: CrawlLockedError(str(index_dir)))
 
 
 def _connect(path: Path) -> sqlite3.Connection:
