@@ -327,6 +327,20 @@ def _reusable(index_dir: Path, wanted: Mapping[str, Any]) -> dict[str, Any] | No
     return manifest
 
 
+def first_articles(source: str | os.PathLike[str], limit: int | None = None) -> list[Any]:
+    """The articles timkiem extracts from ``source`` (its ``Article`` records, skipped ones
+    left out), the first ``limit`` of them when given."""
+    from indexer import Article, iter_articles
+
+    out = []
+    for item in iter_articles([source]):
+        if isinstance(item, Article):
+            out.append(item)
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
 def ensure_index(
     index_dir: Path,
     docs: Mapping[str, Doc],

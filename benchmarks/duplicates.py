@@ -34,13 +34,14 @@ import numpy as np
 from benchmarks.common import (
     DEFAULT_SEED,
     VNTC_FILE,
+    first_articles,
     fmt_ms,
     git_revision,
     latency_summary,
     log,
     reproduce_command,
 )
-from indexer import Article, Engine, iter_articles
+from indexer import Article, Engine
 from indexer.analysis import syllables
 from indexer.build import article_fields
 from indexer.duplicates import THRESHOLD, group_ids, word_signature
@@ -58,16 +59,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--datasketch", action="store_true", help="time datasketch too")
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     return parser.parse_args(argv)
-
-
-def load(source: str, limit: int | None) -> list[Article]:
-    out = []
-    for item in iter_articles([source]):
-        if isinstance(item, Article):
-            out.append(item)
-            if limit and len(out) >= limit:
-                break
-    return out
 
 
 def signatures(articles: list[Article]) -> tuple[np.ndarray, float]:
@@ -153,7 +144,7 @@ def related_latency(index_dir: str, ids: list[str]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     log(f"reading {args.source} …")
-    articles = load(args.source, args.limit)
+    articles = first_articles(args.source, args.limit)
     log(f"{len(articles)} articles; signatures …")
     sigs, sig_s = signatures(articles)
     per_article = analysis_seconds(articles)

@@ -28,8 +28,14 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import VINEWSQA_DIR, git_revision, log, reproduce_command
-from indexer import Article, build_index, iter_articles
+from benchmarks.common import (
+    VINEWSQA_DIR,
+    first_articles,
+    git_revision,
+    log,
+    reproduce_command,
+)
+from indexer import Article, build_index
 from indexer.analysis import syllables
 from indexer.normalize import nfc
 from indexer.phrases import MIN_PHRASE_DOCS, PhraseCounter, phrases
@@ -46,16 +52,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, metavar="N", help="the first N articles only")
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     return parser.parse_args(argv)
-
-
-def load(source: str, limit: int | None) -> list[Article]:
-    out = []
-    for item in iter_articles([source]):
-        if isinstance(item, Article):
-            out.append(item)
-            if limit and len(out) >= limit:
-                break
-    return out
 
 
 def build_cpu_seconds(articles: list[Article]) -> float:
@@ -89,7 +85,7 @@ def segmentation(articles: list[Article]) -> tuple[float, PhraseCounter, PhraseC
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     log(f"reading {args.source} …")
-    articles = load(args.source, args.limit)
+    articles = first_articles(args.source, args.limit)
     log(f"{len(articles):,} articles; word segmentation …")
     seg_s, whole, by_count = segmentation(articles)
     log("a whole build in one process …")

@@ -313,3 +313,13 @@ def test_a_failed_build_leaves_the_index_and_the_crawl_state_as_they_were(
     # The next crawl still sees the change.
     assert run(site, tmp_path).updated == 1
     assert indexed(site, tmp_path, "/tin/phong-dien.html") == "Phong Điền vào hội"
+
+
+def test_a_second_crawl_of_one_index_stops_at_once(tmp_path: Path) -> None:
+    from indexer.crawl.state import CrawlLockedError, crawl_lock
+
+    busy = pytest.raises(CrawlLockedError, match="Another timkiem crawl")
+    with crawl_lock(tmp_path), busy, crawl_lock(tmp_path):
+        pass
+    with crawl_lock(tmp_path):  # released once the first crawl ends
+        pass
