@@ -51,12 +51,14 @@ from benchmarks.common import (
     latency_summary,
     load_docs,
     log,
+    median,
     read_manifest,
     reproduce_command,
     select_docs,
     selection_key,
 )
 from benchmarks.peak_memory import process_tree
+from benchmarks.peers import Fts5Peer
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MAX_SECONDS = 600
@@ -101,6 +103,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "unaccented twin are rarely close): every request searches, none is answered from a "
         "cache; the run stops when the queries run out",
     )
+    parser.add_argument(
+        "--workers",
+        default="",
+        help="with --index-dir: worker counts to compare in the same run, comma-separated "
+        "(e.g. 1,2: 'timkiem serve --workers N' for each, alternating; default: serve's own)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="with --workers: rounds over the worker counts"
+    )
+    parser.add_argument(
+        "--fts5",
+        action="store_true",
+        help="also answer the same queries from the same number of client threads with SQLite "
+        "FTS5 in this process (built from the same documents in a temporary file), as a peer "
+        "figure measured in the same run",
+    )
     parser.add_argument("--port", type=int, default=0, help="port for the server (0: a free one)")
     parser.add_argument(
         "--startup-timeout", type=float, default=300, help="seconds to wait for the first answer"
@@ -118,6 +136,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--seconds must be in (0, {MAX_SECONDS}]")
     if not 1 <= args.clients <= MAX_CLIENTS:
         parser.error(f"--clients must be in [1, {MAX_CLIENTS}]")
+    try:
+        args.worker_counts = [int(w) for w in args.workers.split(",") if w.strip()]
+    except ValueError:
+        parser.error("--workers takes counts such as 1,2")
+    if any(not 1 <= w <= 64 for w in args.worker_counts) or args.runs < 1:
+        parser.error("--workers counts must be in [1, 64] and --runs at least 1")
+    if args.url and (args.worker_counts or args.runs > 1):
+        parser.error("--workers and --runs start servers: use them with --index-dir")
     if args.url:
         parts = urllib.parse.urlsplit(args.url)
         if parts.scheme != "http" or parts.hostname not in LOOPBACK or not parts.port:
@@ -138,6 +164,10 @@ def command_args(args: argparse.Namespace) -> list[str]:
     out += ["--keywords", str(args.keywords), "--seed", str(args.seed)]
     if args.distinct:
         out.append("--distinct")
+    if args.worker_counts:
+        out += ["--workers", ",".join(map(str, args.worker_counts)), "--runs", str(args.runs)]
+    if args.fts5:
+        out.append("--fts5")
     out += ["--max-requests", str(args.max_requests)]
     if args.data_dir != DATA_DIR:
         out += ["--data-dir", str(args.data_dir)]
@@ -153,7 +183,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_command(index_dir: str, port: int) -> list[str]:
+def server_command(index_dir: str, port: int, workers: int | None = None) -> list[str]:
     """``timkiem serve`` as installed, else the same command from this checkout."""
     exe = shutil.which("timkiem")
     head = (
@@ -161,7 +191,8 @@ def server_command(index_dir: str, port: int) -> list[str]:
         if exe
         else [sys.executable, "-c", "import sys; from indexer.cli import main; sys.exit(main())"]
     )
-    return [*head, "serve", "--index-dir", index_dir, "--port", str(port), "--host", "127.0.0.1"]
+    cmd = [*head, "serve", "--index-dir", index_dir, "--port", str(port), "--host", "127.0.0.1"]
+    return cmd + (["--workers", str(workers)] if workers else [])
 
 
 def memory_kb(pid: int) -> dict[str, int]:
@@ -383,6 +414,105 @@ def measure_load(
         }
 
 
+class _Fts5Client(threading.Thread):
+    """One client thread asking SQLite FTS5 (its own connection) the queries in turn."""
+
+    def __init__(self, path: Path, queries: list[str], offset: int, shared: _Shared) -> None:
+        super().__init__(daemon=True)
+        self.path, self.queries, self.offset, self.shared = path, queries, offset, shared
+        self.latencies_ms: list[float] = []
+
+    def run(self) -> None:
+        peer = Fts5Peer(self.path)
+        i, shared = self.offset, self.shared
+        shared.start.wait()
+        while time.perf_counter() < shared.deadline and next(shared.budget, 0) > 0:
+            if shared.order is not None:
+                i = next(shared.order, None)
+                if i is None:
+                    break
+            text = self.queries[i % len(self.queries)]
+            i += 1
+            started = time.perf_counter()
+            peer.search(text, conjunctive=True)
+            self.latencies_ms.append((time.perf_counter() - started) * 1000)
+        peer.close()
+
+
+def run_fts5_load(
+    path: Path, queries: list[str], clients: int, seconds: float, cap: int, distinct: bool
+) -> dict[str, Any]:
+    """The load phase of ``run_load`` with SQLite FTS5 answering in this process (sqlite3
+    releases the GIL while it searches, so the threads use every core)."""
+    shared = _Shared(cap, len(queries) if distinct else None)
+    step = max(1, len(queries) // clients)
+    threads = [_Fts5Client(path, queries, k * step, shared) for k in range(clients)]
+    for t in threads:
+        t.start()
+    started = time.perf_counter()
+    shared.deadline = started + seconds
+    shared.start.set()
+    for t in threads:
+        t.join(seconds + 60)
+    elapsed = time.perf_counter() - started
+    latencies = [ms for t in threads for ms in t.latencies_ms]
+    return {
+        "seconds": round(elapsed, 2),
+        "ok": len(latencies),
+        "requests_per_second": round(len(latencies) / elapsed, 1),
+        "latency_ms": {k: round(v, 2) for k, v in latency_summary(latencies).items()},
+    }
+
+
+def serve_and_load(
+    args: argparse.Namespace, index_dir: Path, workers: int | None, paths: list[str]
+) -> dict[str, Any]:
+    """Start ``timkiem serve`` (``--workers`` when given), wait for its first answer, load it,
+    stop it: the cold start, the load phase, its CPU and memory."""
+    port = args.port or free_port()
+    cmd = server_command(str(index_dir), port, workers)
+    result: dict[str, Any] = {"workers": workers, "server_command": shlex.join(cmd)}
+    log("Starting: " + result["server_command"])
+    with running_server(cmd) as (proc, started, log_path):
+        try:
+            result["cold_start_s"] = wait_first_answer(
+                args.host, port, paths[0], proc, args.startup_timeout, started
+            )
+        except RuntimeError as exc:
+            tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+            sys.exit(f"load.py: {exc}; the server said:\n{tail}")
+        measure_load(args, port, paths, proc.pid, result)
+    return result
+
+
+def compare_workers(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per worker count, over its runs: median requests/s and p50, the largest memory after
+    the load, errors in all; and the ratio of requests/s to the first count's."""
+    counts = list(dict.fromkeys(r["workers"] for r in runs))
+    rows = []
+    for w in counts:
+        mine = [r for r in runs if r["workers"] == w]
+        rows.append(
+            {
+                "workers": w,
+                "runs": len(mine),
+                "requests_per_second": [r["load"]["requests_per_second"] for r in mine],
+                "median_requests_per_second": median(
+                    [r["load"]["requests_per_second"] for r in mine]
+                ),
+                "median_p50_ms": median([r["load"]["latency_ms"]["p50"] for r in mine]),
+                "errors": sum(r["load"]["errors"] for r in mine),
+                "max_rss_mb": round(
+                    max(r.get("memory_kb_after_load", {}).get("VmRSS", 0) for r in mine) / 1024
+                ),
+            }
+        )
+    base = rows[0]["median_requests_per_second"] or 1.0
+    for row in rows:
+        row["ratio"] = round(row["median_requests_per_second"] / base, 2)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sources = [args.data_dir / "vntc" / "vntc_10topics.jsonl.gz"]
@@ -395,21 +525,24 @@ def main(argv: list[str] | None = None) -> int:
     log("Reading the documents the queries are drawn from …")
     qa_ids = set(load_docs(sources[1:]))
     docs = select_docs(load_docs(sources), n_docs, first=qa_ids, seed=args.seed)
-    queries = keyword_queries(list(docs.values()), args.keywords, args.seed)
-    paths = [search_path(q.text) for q in queries]
+    queries = [q.text for q in keyword_queries(list(docs.values()), args.keywords, args.seed)]
     if args.distinct:
-        random.Random(f"distinct:{args.seed}").shuffle(paths)
+        random.Random(f"distinct:{args.seed}").shuffle(queries)
+    paths = [search_path(q) for q in queries]
 
     result: dict[str, Any] = {
         "clients": args.clients,
         "queries": len(paths),
         "distinct": args.distinct,
+        "runs": [],
     }
     if args.url:
         wait_first_answer(
             args.host, args.port, paths[0], None, args.startup_timeout, time.perf_counter()
         )
-        measure_load(args, args.port, paths, args.pid, result)
+        one: dict[str, Any] = {"workers": None}
+        measure_load(args, args.port, paths, args.pid, one)
+        result["runs"].append(one)
     else:
         index_dir = Path(args.index_dir)
         index_dir.mkdir(parents=True, exist_ok=True)
@@ -417,19 +550,22 @@ def main(argv: list[str] | None = None) -> int:
             index_dir, docs, sources, n_docs is not None, selection_key(n_docs, args.seed)
         )
         result["docs"] = index.documents
-        port = args.port or free_port()
-        cmd = server_command(str(index_dir), port)
-        result["server_command"] = shlex.join(cmd)
-        log("Starting: " + result["server_command"])
-        with running_server(cmd) as (proc, started, log_path):
-            try:
-                result["cold_start_s"] = wait_first_answer(
-                    args.host, port, paths[0], proc, args.startup_timeout, started
-                )
-            except RuntimeError as exc:
-                tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
-                sys.exit(f"load.py: {exc}; the server said:\n{tail}")
-            measure_load(args, port, paths, proc.pid, result)
+        for _ in range(args.runs if args.worker_counts else 1):
+            for workers in args.worker_counts or [None]:
+                result["runs"].append(serve_and_load(args, index_dir, workers, paths))
+        if args.worker_counts:
+            result["workers"] = compare_workers(result["runs"])
+    if args.fts5:
+        with tempfile.TemporaryDirectory(prefix="timkiem-fts5-") as tmp:
+            path = Path(tmp) / "fts5.sqlite3"
+            log(f"Building SQLite FTS5 over the {len(docs):,} documents …")
+            peer = Fts5Peer(path)
+            peer.build(docs.values())
+            peer.close()
+            log(f"Load on SQLite FTS5: {args.clients} threads for {args.seconds:g} s …")
+            result["fts5"] = run_fts5_load(
+                path, queries, args.clients, args.seconds, args.max_requests, args.distinct
+            )
     result["commit"] = git_revision()
     result["command"] = reproduce_command(sys.argv[0], command_args(args))
     print_report(result)
@@ -439,13 +575,43 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_report(r: dict[str, Any]) -> None:
-    load = r["load"]
-    lat = load["latency_ms"]
     print(f"timkiem load test, commit {r['commit']}")
     if "docs" in r:
-        print(f"documents: {r['docs']:,}; server: {r['server_command']}")
-    if "cold_start_s" in r:
-        c = r["cold_start_s"]
+        print(f"documents: {r['docs']:,}")
+    for run in r["runs"]:
+        print_run(r, run)
+    for row in r.get("workers", []):
+        n = row["workers"]
+        print(
+            f"{n} worker{'s' if n > 1 else ''}: median {row['median_requests_per_second']:,.1f} "
+            f"requests/s over {row['runs']} run{'s' if row['runs'] > 1 else ''} "
+            f"({', '.join(f'{x:,.1f}' for x in row['requests_per_second'])}), "
+            f"{row['ratio']:.2f}x the first, median p50 {fmt_ms(row['median_p50_ms'])} ms, "
+            f"{row['errors']:,} errors, RSS after the load up to {row['max_rss_mb']:,} MB"
+        )
+    fts5 = r.get("fts5")
+    if fts5:
+        lat = fts5["latency_ms"]
+        print(
+            f"SQLite FTS5 in process, same queries and threads: "
+            f"{fts5['requests_per_second']:,.1f} queries/s, p50 {fmt_ms(lat['p50'])} ms, "
+            f"p95 {fmt_ms(lat['p95'])} ms (top 10 ids, no snippets, no HTTP)"
+        )
+        for run in r["runs"]:
+            ratio = run["load"]["requests_per_second"] / (fts5["requests_per_second"] or 1)
+            n = run["workers"]
+            label = f"{n} worker{'s' if n > 1 else ''}" if n else "the server"
+            print(f"  {label}: {ratio:.2f}x FTS5's queries/s")
+    print("command: " + r["command"])
+
+
+def print_run(r: dict[str, Any], run: dict[str, Any]) -> None:
+    load = run["load"]
+    lat = load["latency_ms"]
+    if "server_command" in run:
+        print(f"server: {run['server_command']}")
+    if "cold_start_s" in run:
+        c = run["cold_start_s"]
         print(
             f"cold start: {c['first_response_s']:.2f} s to the first HTTP answer, "
             f"{c['first_search_s']:.2f} s to the first answered /api/search "
@@ -461,14 +627,14 @@ def print_report(r: dict[str, Any]) -> None:
         f"latency ms: p50 {fmt_ms(lat['p50'])}, p95 {fmt_ms(lat['p95'])}, "
         f"p99 {fmt_ms(lat['p99'])}, mean {fmt_ms(lat['mean'])}"
     )
-    cpu = r.get("server_cpu")
+    cpu = run.get("server_cpu")
     if cpu:
         print(
             f"server CPU during the load: {cpu['seconds']:.1f} s, {cpu['cores']:.2f} cores on "
             f"average, {cpu['ms_per_request']} ms per answered request"
         )
     for when in ("after_start", "after_load"):
-        mem = r.get(f"memory_kb_{when}")
+        mem = run.get(f"memory_kb_{when}")
         if mem:
             rss, hwm = mem.get("VmRSS", 0) / 1024, mem.get("VmHWM", 0) / 1024
             pss, n = mem.get("Pss", 0) / 1024, mem.get("processes", 1)
@@ -476,7 +642,6 @@ def print_report(r: dict[str, Any]) -> None:
                 f"server memory {when.replace('_', ' ')} ({n} process{'es' if n > 1 else ''}): "
                 f"VmRSS {rss:.0f} MB, VmHWM {hwm:.0f} MB, Pss {pss:.0f} MB"
             )
-    print("command: " + r["command"])
 
 
 if __name__ == "__main__":

@@ -523,3 +523,35 @@ def test_load_cpu_time_counts_the_whole_process_tree() -> None:
         child.kill()
         child.wait()
         child.stdout.close()  # type: ignore[union-attr]
+
+
+def test_load_compares_worker_counts_by_median_over_runs() -> None:
+    """``load.py --workers 1,2 --runs 3``: per count the median of its runs, the ratio to the
+    first count, errors summed and the largest memory."""
+    from benchmarks.load import compare_workers
+
+    def run(workers: int, rps: float, errors: int, rss_kb: int) -> dict:
+        load = {"requests_per_second": rps, "latency_ms": {"p50": 1000 / rps}, "errors": errors}
+        return {"workers": workers, "load": load, "memory_kb_after_load": {"VmRSS": rss_kb}}
+
+    runs = [run(1, 40, 0, 500_000), run(2, 70, 1, 900_000), run(1, 30, 0, 510_000)]
+    runs += [run(2, 66, 0, 1_000_000), run(1, 44, 0, 490_000), run(2, 90, 0, 950_000)]
+    one, two = compare_workers(runs)
+    assert (one["workers"], one["median_requests_per_second"], one["ratio"]) == (1, 40, 1.0)
+    assert (two["workers"], two["median_requests_per_second"], two["ratio"]) == (2, 70, 1.75)
+    assert (two["errors"], two["max_rss_mb"], two["runs"]) == (1, 977, 3)
+
+
+def test_fts5_load_answers_every_distinct_query_once(tmp_path: Path) -> None:
+    """The FTS5 peer of ``load.py --fts5`` answers each query once from several threads."""
+    from benchmarks.common import Doc
+    from benchmarks.load import run_fts5_load
+    from benchmarks.peers import Fts5Peer
+
+    path = tmp_path / "fts5.sqlite3"
+    peer = Fts5Peer(path)
+    peer.build(Doc(f"d{i}", f"Tin số {i}", f"Đà Nẵng mưa lớn ngày {i}") for i in range(50))
+    peer.close()
+    queries = [f"da nang {i}" for i in range(40)]
+    result = run_fts5_load(path, queries, 4, 60, 10_000, True)
+    assert result["ok"] == 40 and result["requests_per_second"] > 0
