@@ -30,11 +30,11 @@ import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
+from types import ModuleType
 from typing import IO
 
 from ..article import Article, Skipped
 from .decode import DecodeError, decode_bytes
-from .htmlpage import declared_charset, extract_htmlpage
 from .jsonl import iter_json
 from .sitename import clean_name, folder_source
 from .textpage import extract_textpage
@@ -226,6 +226,14 @@ def _unique_stem(stem: str, path: str, stems: dict[str, str]) -> str:
     return unique
 
 
+def _html() -> ModuleType:
+    """The HTML extractor, imported on first use: its parser (bs4) takes longer to import
+    than an update of a few JSON Lines articles takes to run."""
+    from . import htmlpage
+
+    return htmlpage
+
+
 def _extract(path: str, run: _Run, root: str) -> Iterator[Article | Skipped]:
     """Articles of one existing file; every failure becomes a Skipped."""
     name = os.path.basename(path)
@@ -248,7 +256,7 @@ def _extract(path: str, run: _Run, root: str) -> Iterator[Article | Skipped]:
             yield from _extract_json(path, kind, compressed, stem, fallback)
             return
         data = _read_whole(path, compressed)
-        declared = declared_charset(data) if kind == "html" else None
+        declared = _html().declared_charset(data) if kind == "html" else None
         text = decode_bytes(data, declared).text
         if kind == "text" and _sniff(text) == "html":
             kind = "html"
@@ -261,7 +269,7 @@ def _extract(path: str, run: _Run, root: str) -> Iterator[Article | Skipped]:
                     stream, path=path, stem=stem, source=fallback, limit=MAX_FILE_BYTES, lines=True
                 )
                 return
-        extract = extract_htmlpage if kind == "html" else extract_textpage
+        extract = _html().extract_htmlpage if kind == "html" else extract_textpage
         yield extract(text, article_id=stem, path=path, source=fallback)
     except _TooLarge as e:
         yield Skipped(path, f"file too large ({e}, limit {MAX_FILE_BYTES / 2**20:.0f} MB)")
