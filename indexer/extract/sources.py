@@ -34,6 +34,7 @@ from types import ModuleType
 from typing import IO
 
 from ..article import Article, Skipped
+from ..sourcefiles import SourceFiles
 from .decode import DecodeError, decode_bytes
 from .jsonl import iter_json
 from .sitename import clean_name, folder_source
@@ -109,10 +110,11 @@ class _Run:
     """What one walk over the sources shares: ids given so far, folder names read, and the
     operator's source name for articles that name none."""
 
-    def __init__(self, source: str | None) -> None:
+    def __init__(self, source: str | None, files: SourceFiles | None = None) -> None:
         self.stems: dict[str, str] = {}
         self.folders: dict[tuple[str, str], str | None] = {}
         self.source = clean_name(source)
+        self.files = files
 
     def source_for(self, path: str, root: str) -> str | None:
         """The operator's name for the articles of ``path``: the nearest ``.timkiem-source``
@@ -122,7 +124,10 @@ class _Run:
 
 
 def iter_articles(
-    sources: Iterable[str | os.PathLike[str]], *, source: str | None = None
+    sources: Iterable[str | os.PathLike[str]],
+    *,
+    source: str | None = None,
+    files: SourceFiles | None = None,
 ) -> Iterator[Article | Skipped]:
     """Every article found in ``sources`` (files, folders, glob patterns), in order.
 
@@ -131,9 +136,10 @@ def iter_articles(
     ``iter_articles(["seeds/000_222d88ab3d04865c.txt"])`` yields one Article titled
     "Tiếp tục phối hợp chặt chẽ, hiệu quả trong công tác dân vận", dated 2022-04-05.
     ``source`` names the site of the articles that do not name their own (and have no
-    ``.timkiem-source`` above them).
+    ``.timkiem-source`` above them). With ``files``, a file it says is unchanged since the
+    last run is not read (see ``sourcefiles``; ``build_index`` keeps its articles).
     """
-    run = _Run(source)
+    run = _Run(source, files)
     for item in sources:
         given = os.fspath(item)
         if isinstance(given, bytes):
@@ -243,14 +249,17 @@ def _extract(path: str, run: _Run, root: str) -> Iterator[Article | Skipped]:
         yield Skipped(path, f"unsupported file type ({suffix}): expected {_SUPPORTED}")
         return
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            # A pipe or device would block or never end.
-            yield Skipped(path, "not a regular file")
-            return
+        st: os.stat_result | None = os.stat(path)
     except OSError:
-        pass  # reported with the reason when the file is read below
+        st = None  # reported with the reason when the file is read below
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        # A pipe or device would block or never end.
+        yield Skipped(path, "not a regular file")
+        return
     stem = _unique_stem(stem, path, run.stems)
     fallback = run.source_for(path, root)  # the operator's name, when the file gives none
+    if st is not None and run.files is not None and run.files.unchanged(path, st, stem, fallback):
+        return  # its articles are live and unchanged
     try:
         if kind in ("json", "jsonl"):
             yield from _extract_json(path, kind, compressed, stem, fallback)
