@@ -451,7 +451,7 @@ def build_index(
                     report.added += 1
                 docnums[item.id] = committed + writer.docnum
                 columns.add(committed + writer.docnum, item.date, item.source)
-                written[item.id] = (docnums[item.id], doc["hash"], collection)
+                written[item.id] = (docnums[item.id], doc["hash"], item.collection)
                 signatures[docnums[item.id]] = doc.pop(SIGNATURE_KEY)
                 phrase_counter.add(doc.pop(PHRASES))
                 # Once per article, not once per field: these are document frequencies.
