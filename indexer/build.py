@@ -214,6 +214,30 @@ def _existing_articles(ix: Any, columns: ColumnsWriter) -> dict[str, Entry]:
     return out
 
 
+def _uncount(
+    ix: Any, docnums: list[int], phrases: PhraseCounter, forms: Counter[str], workers: int
+) -> None:
+    """Take the documents ``docnums`` (about to be deleted) out of the phrase counts and the
+    accented forms' document frequencies: analysed again from their stored fields, they give
+    what their addition counted. Suggestions then never offer a phrase only deleted articles
+    held."""
+    with ix.reader() as reader:
+        gone = (_stored_article(reader.stored_fields(docnum)) for docnum in docnums)
+        small = len(docnums) < SMALL_UPDATE
+        for _, doc in _analysed(gone, 1 if small else workers):
+            if doc is None:  # never: stored articles are not Skipped
+                continue
+            phrases.subtract(doc[PHRASES])
+            for form in (
+                doc[term_field("body", ACCENTED)].keys() | doc[term_field("title", ACCENTED)].keys()
+            ):
+                left = forms.get(form, 0) - 1
+                if left > 0:
+                    forms[form] = left
+                else:
+                    forms.pop(form, None)
+
+
 def _stored_article(stored: dict[str, Any]) -> Article:
     """The Article a document was built from (every Article field is stored)."""
     return Article(
@@ -368,11 +392,14 @@ def build_index(
             ix = whoosh_index.open_dir(str(gen))
             existing, columns = _live_articles(ix, live)
             forms = Vocabulary.load(live).counts()
-            phrase_counter.update(read_phrase_counts(live))
+            live_phrases, folded = read_phrase_counts(live)
+            phrase_counter.update(live_phrases)
+            del live_phrases
         else:
             ix = whoosh_index.create_in(str(gen), make_schema())
             existing = {}
             forms = Counter()  # accented syllable → documents holding it
+            folded = {}  # accented form → folded form, of the forms listed before
             columns = ColumnsWriter()
         old_signatures = load_signatures(gen)  # the live generation's, linked; none if new
         signatures: dict[int, Any] = {}  # document number → signature, of articles written now
@@ -478,6 +505,7 @@ def build_index(
             ]
             report.removed = len(removed)
             if replaced or removed:
+                _uncount(ix, replaced + removed, phrase_counter, forms, workers)
                 # Whoosh cannot delete a document it has not committed yet: superseded and
                 # vanished articles are deleted once the new ones are written.
                 deleter = ix.writer()
@@ -497,7 +525,7 @@ def build_index(
         columns.columns(n_all).save(gen)
         groups = write_groups(gen, n_all, old_signatures, signatures, replaced + removed)
         report.duplicate_groups, report.grouped = _group_counts(groups)
-        write_phrase_counts(gen, forms, phrase_counter.top())
+        write_phrase_counts(gen, forms, phrase_counter.top(), folded)
         del phrase_counter
         deleted = set(replaced + removed)
         table = {i: e for i, e in existing.items() if e[0] not in deleted and i not in written}
