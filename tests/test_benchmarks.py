@@ -523,3 +523,15 @@ def test_load_cpu_time_counts_the_whole_process_tree() -> None:
         child.kill()
         child.wait()
         child.stdout.close()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("in_place", [True, False])
+def test_the_incremental_benchmark_reads_the_build_time_the_command_prints(in_place: bool) -> None:
+    from benchmarks.incremental import BUILD_SECONDS
+    from indexer import BuildReport
+    from indexer.terminal import format_build
+
+    report = BuildReport(indexed=20_010, added=10, unchanged=20_000, seconds=1.3)
+    report.updated_in_place = in_place
+    found = BUILD_SECONDS.search(format_build(report))
+    assert found is not None and float(found.group(1)) == 1.3
