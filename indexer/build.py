@@ -409,6 +409,7 @@ def build_index(
         replaced: list[int] = []  # documents superseded in this run
         seen: set[str] = set()
         written: dict[str, Entry] = {}  # id → entry, of the articles written now
+        sent: set[str] = set()  # ids of the articles sent to be analysed and written
         file_ids: dict[str, list[str]] = {}  # source file → ids of the articles it gave
 
         def keep_unread(ids: list[str]) -> bool:
@@ -436,9 +437,16 @@ def build_index(
                     seen.add(item.id)
                     if files is not None:
                         file_ids.setdefault(item.path, []).append(item.id)
-                    if old is not None and old[1:] == (content_hash(item), collection):
+                    # An article given again after a changed one with its id was sent to be
+                    # written replaces that one even when it equals the live article.
+                    if (
+                        old is not None
+                        and item.id not in sent
+                        and old[1:] == (content_hash(item), collection)
+                    ):
                         report.unchanged += 1
                         continue
+                    sent.add(item.id)
                 yield item
 
         def kept_from_live() -> Iterator[Article]:

@@ -186,3 +186,20 @@ def test_unread_files_keep_their_articles_beside_other_collections(tmp_path: Pat
     assert (report.unchanged, report.updated, report.indexed) == (1, 1, 3)
     assert search_ids(index_dir, "giao diện lập trình") == (1, {"p1"})
     assert search_ids(index_dir, "Bắc Kạn")[1] == {"b-0"}
+
+
+def test_files_giving_the_same_id_are_read_again_and_the_later_wins(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    first = json.dumps({"id": "x", "title": "Bài đầu", "body": "Hội nghị dân vận tỉnh."})
+    later = json.dumps({"id": "x", "title": "Bài sau", "body": "Ban Dân vận Tỉnh ủy Bắc Kạn."})
+    for name, line in (("a.jsonl", first), ("b.jsonl", later)):
+        (src / name).write_text(line + "\n", encoding="utf-8")
+        os.utime(src / name, ns=(time.time_ns() - HOUR_NS,) * 2)
+    index_dir = tmp_path / "index"
+    report, _ = update(src, index_dir)
+    assert report.repeated_ids == ["x"]
+    report, read = update(src, index_dir)
+    assert read == ["a.jsonl", "b.jsonl"] and report.repeated_ids == ["x"]
+    assert search_ids(index_dir, "Bắc Kạn") == (1, {"x"})
+    assert search_ids(index_dir, "hội nghị")[0] == 0
