@@ -5,8 +5,9 @@ Writes the first ``--base`` VNTC articles to ``base.jsonl`` and the next ``--new
 ``new.jsonl`` (both dated an hour back, as files written earlier are), builds the base index
 with ``timkiem index base.jsonl``, then, on a fresh hard-linked copy of it each run, times
 ``timkiem index base.jsonl new.jsonl --index-dir COPY`` as a subprocess: wall time, CPU of
-its whole process tree, and the parts (interpreter start, importing the command, the build
-as the command reports it, the rest). FTS5 gets the same base (one table, optimised) and, on
+its whole process tree, and the parts (interpreter start and importing the command, each
+timed apart; the build as the command reports it; the rest, wall minus those, so near zero
+and within noise). FTS5 gets the same base (one table, optimised) and, on
 a fresh copy each run, one transaction inserting the new articles.
 
     python benchmarks/incremental.py --base 20000 --new 10 --index-dir /tmp/tk-inc
