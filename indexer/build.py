@@ -5,6 +5,8 @@ lock: see ``generations``)::
 
     gen-20260405T190700-1234/
       timkiem.json       format version, document count, build time
+      articles.json      id → document number, content hash, collection (see catalog)
+      sources.json       the source files read, for the next update (see sourcefiles)
       vocabulary.json    accented forms of each folded syllable (query interpretation)
       columns.npz        date and source of each document (filters, facets, date sort)
       suggestions.tsv    phrase counts: frequent words and phrases with their articles
@@ -36,7 +38,8 @@ from whoosh import index as whoosh_index
 
 from .analysis import syllable_terms, syllables
 from .article import FILES, Article, Skipped
-from .columns import COLUMNS_FILE, ColumnsWriter
+from .catalog import ARTICLES_FILE, Entry, read_articles, write_articles
+from .columns import COLUMNS_FILE, Columns, ColumnsWriter
 from .duplicates import load_signatures, word_signature, write_groups
 from .errors import IndexMissingError, IndexVersionError, NoArticlesError
 from .generations import (
@@ -60,9 +63,13 @@ from .phrases import (
 )
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, make_schema, term_field
 from .segment import SPILL_POSTINGS, BulkSegmentWriter
+from .sourcefiles import SOURCES_FILE, SourceFiles, read_table, write_table
 from .wordseg import SEGMENTER_MODULE, word_starts
 
 ANALYSIS_BATCH = 512  # articles handed to the analysis processes at a time
+# Fewer changed articles than this are analysed in the indexer's own process: starting the
+# analysis processes (each loading the word segmentation model) costs more than they save.
+SMALL_UPDATE = 2 * ANALYSIS_BATCH
 SIGNATURE_KEY = "_signature"
 PHRASES = "_phrases"  # key of a document's phrases, for the phrase counts (not a field)
 
@@ -180,10 +187,22 @@ def _group_counts(groups: Any) -> tuple[int, int]:
     return int(np.count_nonzero(sizes > 1)), int(sizes[sizes > 1].sum())
 
 
-def _existing_articles(ix: Any, columns: ColumnsWriter) -> dict[str, tuple[int, str, str]]:
-    """id → (document number, content hash, collection) of every live article of an index;
-    their dates and sources go to ``columns``."""
-    out: dict[str, tuple[int, str, str]] = {}
+def _live_articles(ix: Any, live: Path) -> tuple[dict[str, Entry], ColumnsWriter]:
+    """id → (document number, content hash, collection) of every live article of the index
+    ``ix`` linked from generation ``live``, and a columns writer holding their dates and
+    sources: from the generation's article table and columns when it has them."""
+    table = read_articles(live, ix.doc_count())
+    columns = Columns.load(live)
+    if table is not None and columns is not None and len(columns) == ix.doc_count_all():
+        return table, ColumnsWriter(columns)
+    writer = ColumnsWriter()
+    return _existing_articles(ix, writer), writer
+
+
+def _existing_articles(ix: Any, columns: ColumnsWriter) -> dict[str, Entry]:
+    """id → (document number, content hash, collection) of every live article of an index,
+    read from the stored documents; their dates and sources go to ``columns``."""
+    out: dict[str, Entry] = {}
     with ix.reader() as reader:
         for docnum, stored in reader.iter_docs():
             out[stored["id"]] = (
@@ -193,6 +212,30 @@ def _existing_articles(ix: Any, columns: ColumnsWriter) -> dict[str, tuple[int, 
             )
             columns.add(docnum, stored.get("date"), stored.get("source"))
     return out
+
+
+def _uncount(
+    ix: Any, docnums: list[int], phrases: PhraseCounter, forms: Counter[str], workers: int
+) -> None:
+    """Take the documents ``docnums`` (about to be deleted) out of the phrase counts and the
+    accented forms' document frequencies: analysed again from their stored fields, they give
+    what their addition counted. Suggestions then never offer a phrase only deleted articles
+    held."""
+    with ix.reader() as reader:
+        gone = (_stored_article(reader.stored_fields(docnum)) for docnum in docnums)
+        small = len(docnums) < SMALL_UPDATE
+        for _, doc in _analysed(gone, 1 if small else workers):
+            if doc is None:  # never: stored articles are not Skipped
+                continue
+            phrases.subtract(doc[PHRASES])
+            for form in (
+                doc[term_field("body", ACCENTED)].keys() | doc[term_field("title", ACCENTED)].keys()
+            ):
+                left = forms.get(form, 0) - 1
+                if left > 0:
+                    forms[form] = left
+                else:
+                    forms.pop(form, None)
 
 
 def _stored_article(stored: dict[str, Any]) -> Article:
@@ -239,6 +282,9 @@ def collection_hashes(index_dir: str | os.PathLike[str], collection: str) -> dic
         return {}
     ix = whoosh_index.open_dir(str(gen))
     try:
+        table = read_articles(gen, ix.doc_count())
+        if table is not None:
+            return {i: digest for i, (_, digest, owner) in table.items() if owner == collection}
         with ix.reader() as reader:
             if not reader.doc_frequency("collection", collection):
                 return {}
@@ -271,6 +317,7 @@ def build_index(
     workers: int | None = None,
     segment_docs: int | None = None,
     spill_postings: int = SPILL_POSTINGS,
+    files: SourceFiles | None = None,
 ) -> BuildReport:
     """Index ``articles`` as collection ``collection`` into a new generation of ``index_dir``
     and make it live.
@@ -294,6 +341,10 @@ def build_index(
     processes (default: one per core). The new articles are written as one segment, or one
     per ``segment_docs`` articles when that is given; past ``spill_postings`` postings in
     memory a segment's postings are spilled to disk, which bounds the memory a build needs.
+
+    ``files``, when ``articles`` come from ``iter_articles(..., files=files)``, lets an update
+    leave unread the source files unchanged since the last build (``sourcefiles``): their
+    articles stay live as they are. A rebuild reads every file.
     """
     root = Path(index_dir)
     report = BuildReport()
@@ -326,20 +377,29 @@ def build_index(
         if live is not None and incremental:
             # Whoosh's files are only ever added to; timkiem's own files are written anew,
             # so they are not linked (writing through a link would change the live index).
-            rewritten = {META_FILE, VOCABULARY_FILE, COLUMNS_FILE, PHRASE_COUNTS_FILE}
+            rewritten = {
+                META_FILE,
+                VOCABULARY_FILE,
+                COLUMNS_FILE,
+                PHRASE_COUNTS_FILE,
+                ARTICLES_FILE,
+                SOURCES_FILE,
+            }
             for file in live.iterdir():
                 name_ok = file.name not in rewritten and not file.name.endswith("WRITELOCK")
                 if file.is_file() and name_ok:
                     os.link(file, gen / file.name)
             ix = whoosh_index.open_dir(str(gen))
-            columns = ColumnsWriter()
-            existing = _existing_articles(ix, columns)
+            existing, columns = _live_articles(ix, live)
             forms = Vocabulary.load(live).counts()
-            phrase_counter.update(read_phrase_counts(live))
+            live_phrases, folded = read_phrase_counts(live)
+            phrase_counter.update(live_phrases)
+            del live_phrases
         else:
             ix = whoosh_index.create_in(str(gen), make_schema())
             existing = {}
             forms = Counter()  # accented syllable → documents holding it
+            folded = {}  # accented form → folded form, of the forms listed before
             columns = ColumnsWriter()
         old_signatures = load_signatures(gen)  # the live generation's, linked; none if new
         signatures: dict[int, Any] = {}  # document number → signature, of articles written now
@@ -348,6 +408,23 @@ def build_index(
         docnums: dict[str, int] = {}  # id → document number, for articles written now
         replaced: list[int] = []  # documents superseded in this run
         seen: set[str] = set()
+        written: dict[str, Entry] = {}  # id → entry, of the articles written now
+        sent: set[str] = set()  # ids of the articles sent to be analysed and written
+        file_ids: dict[str, list[str]] = {}  # source file → ids of the articles it gave
+
+        def keep_unread(ids: list[str]) -> bool:
+            # A file left unread: its ids stay live unless one was given earlier in this run
+            # (the later source wins: the file must be read) or is no longer this
+            # collection's live article.
+            if any(i in seen or existing.get(i, (0, "", ""))[2] != collection for i in ids):
+                return False
+            seen.update(ids)
+            report.unchanged += len(ids)
+            return True
+
+        if files is not None:
+            previous_files = read_table(live) if live is not None and incremental else {}
+            files.start(previous_files, keep_unread)
 
         def changed_only() -> Iterator[Article | Skipped]:
             for item in articles:
@@ -358,9 +435,18 @@ def build_index(
                     if item.id in seen:
                         report.repeated_ids.append(item.id)
                     seen.add(item.id)
-                    if old is not None and old[1:] == (content_hash(item), collection):
+                    if files is not None:
+                        file_ids.setdefault(item.path, []).append(item.id)
+                    # An article given again after a changed one with its id was sent to be
+                    # written replaces that one even when it equals the live article.
+                    if (
+                        old is not None
+                        and item.id not in sent
+                        and old[1:] == (content_hash(item), collection)
+                    ):
                         report.unchanged += 1
                         continue
+                    sent.add(item.id)
                 yield item
 
         def kept_from_live() -> Iterator[Article]:
@@ -374,7 +460,14 @@ def build_index(
                     yield item
 
         try:
-            for item, doc in _analysed(chain(changed_only(), kept_from_live()), workers):
+            items: Iterator[Article | Skipped] = chain(changed_only(), kept_from_live())
+            if workers > 1:
+                # How many articles are to be analysed is known only once they are read.
+                head = list(islice(items, SMALL_UPDATE))
+                if len(head) < SMALL_UPDATE:
+                    workers = 1
+                items = chain(head, items)
+            for item, doc in _analysed(items, workers):
                 if progress is not None:
                     progress(item)
                 if isinstance(item, Skipped) or doc is None:
@@ -393,6 +486,7 @@ def build_index(
                     report.added += 1
                 docnums[item.id] = committed + writer.docnum
                 columns.add(committed + writer.docnum, item.date, item.source)
+                written[item.id] = (docnums[item.id], doc["hash"], item.collection)
                 signatures[docnums[item.id]] = doc.pop(SIGNATURE_KEY)
                 phrase_counter.add(doc.pop(PHRASES))
                 # Once per article, not once per field: these are document frequencies.
@@ -419,6 +513,7 @@ def build_index(
             ]
             report.removed = len(removed)
             if replaced or removed:
+                _uncount(ix, replaced + removed, phrase_counter, forms, workers)
                 # Whoosh cannot delete a document it has not committed yet: superseded and
                 # vanished articles are deleted once the new ones are written.
                 deleter = ix.writer()
@@ -438,8 +533,18 @@ def build_index(
         columns.columns(n_all).save(gen)
         groups = write_groups(gen, n_all, old_signatures, signatures, replaced + removed)
         report.duplicate_groups, report.grouped = _group_counts(groups)
-        write_phrase_counts(gen, forms, phrase_counter.top())
+        write_phrase_counts(gen, forms, phrase_counter.top(), folded)
         del phrase_counter
+        deleted = set(replaced + removed)
+        table = {i: e for i, e in existing.items() if e[0] not in deleted and i not in written}
+        table.update(written)
+        if len(table) == report.indexed:
+            write_articles(gen, table)
+        if files is not None:
+            bad = {s.path for s in report.skipped}
+            write_table(gen, files.table(file_ids, bad, report.repeated_ids))
+        elif live is not None and collection != FILES and (live / SOURCES_FILE).exists():
+            shutil.copyfile(live / SOURCES_FILE, gen / SOURCES_FILE)  # the files are as they were
         write_meta(gen, report.indexed)
         publish(root, name)
         # Keep the superseded generation one round: a running server may still read it.

@@ -25,6 +25,7 @@ from .generations import index_exists
 from .journal import STATUSES, Journal, journal_path
 from .search import Engine
 from .settings import BY_NAME, load_settings
+from .sourcefiles import SourceFiles
 from .terminal import (
     BuildProgress,
     CrawlProgress,
@@ -69,9 +70,10 @@ def run_build(
     site of the articles that name none."""
     progress = BuildProgress(enabled=sys.stderr.isatty())
     click.echo(f"Indexing {', '.join(sources)} into {index_dir} …", err=True)
-    articles = iter_articles(sources, source=source)
+    files = SourceFiles()  # an update leaves the files unchanged since the last run unread
+    articles = iter_articles(sources, source=source, files=files)
     try:
-        report = build_index(articles, index_dir, rebuild=rebuild, progress=progress)
+        report = build_index(articles, index_dir, rebuild=rebuild, progress=progress, files=files)
     finally:
         progress.done()
     click.echo(format_build(report), err=True)

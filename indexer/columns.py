@@ -7,10 +7,10 @@ documents. The build writes two small arrays into each generation (``columns.npz
 - ``date``: the publication date as an int, ``20220405`` for 2022-04-05, 0 when unknown;
 - ``source``: a code into ``sources``, the sorted source names; -1 when unknown.
 
-An update writes them anew from the stored fields it reads anyway (to compare content
-hashes) and the documents it adds; deleted documents are masked out by the engine's deletion
-mask like everywhere else. Opening them costs one ``np.load``; a generation without them
-(or with a wrong length) has them rebuilt from the index's ``date`` and ``source`` terms.
+An update writes them anew from the live generation's columns and the documents it adds;
+deleted documents are masked out by the engine's deletion mask like everywhere else. Opening
+them costs one ``np.load``; a generation without them (or with a wrong length) has them
+rebuilt from the index's ``date`` and ``source`` terms.
 """
 
 from __future__ import annotations
@@ -99,8 +99,9 @@ class Columns:
 class ColumnsWriter:
     """Collects the date and source of each document of a build, by document number."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: Columns | None = None) -> None:
         self._values: dict[int, tuple[str | None, str | None]] = {}
+        self._base = base  # an update's starting point: the live generation's columns
 
     def add(self, docnum: int, iso: str | None, source: str | None) -> None:
         self._values[docnum] = (iso, source)
@@ -109,6 +110,11 @@ class ColumnsWriter:
         """The columns of ``n_docs`` documents (those never added: undated, no source)."""
         date = np.zeros(n_docs, dtype=np.int32)
         names = np.full(n_docs, "", dtype=object)
+        if self._base is not None:
+            n = min(n_docs, len(self._base))
+            date[:n] = self._base.date[:n]
+            known = np.asarray([*self._base.sources, ""], dtype=object)  # code -1: the ""
+            names[:n] = known[self._base.source[:n]]
         for docnum, (iso, source) in self._values.items():
             date[docnum] = date_int(iso)
             names[docnum] = source or ""

@@ -96,6 +96,18 @@ class PhraseCounter:
         if len(counts) > self.capacity:
             self._prune()
 
+    def subtract(self, doc_phrases: Iterable[str]) -> None:
+        """Uncount the phrases of an article that is no longer in the index (each once);
+        a phrase no longer counted at all is forgotten."""
+        counts = self.counts
+        for p in doc_phrases:
+            n = counts.get(p)
+            if n is not None:
+                if n > 1:
+                    counts[p] = n - 1
+                else:
+                    del counts[p]
+
     def update(self, counts: Mapping[str, int]) -> None:
         """Start from earlier counts (an update of an existing index)."""
         for p, n in counts.items():
@@ -110,42 +122,60 @@ class PhraseCounter:
         self.counts = {p: n for p, n in self.counts.items() if n > cut}
 
     def top(self, n: int = KEEP_PHRASES, min_docs: int = MIN_PHRASE_DOCS) -> dict[str, int]:
-        """The ``n`` most frequent phrases held by at least ``min_docs`` articles."""
-        kept = [(p, c) for p, c in self.counts.items() if c >= min_docs]
-        kept.sort(key=lambda item: (-item[1], item[0]))
-        return dict(kept[:n])
+        """The ``n`` most frequent phrases held by at least ``min_docs`` articles (of those
+        held by as many articles as the last one kept, the first in code point order)."""
+        kept = {p: c for p, c in self.counts.items() if c >= min_docs}
+        if len(kept) <= n:
+            return kept
+        values = np.fromiter(kept.values(), dtype=np.int64, count=len(kept))
+        cut = int(-np.partition(-values, n - 1)[n - 1])  # the n-th largest count
+        out = {p: c for p, c in kept.items() if c > cut}
+        ties = sorted(p for p, c in kept.items() if c == cut)
+        out.update((p, cut) for p in ties[: n - len(out)])
+        return out
 
 
 def write_phrase_counts(
-    directory: Path, words: Mapping[str, int], phrase_counts: Mapping[str, int]
+    directory: Path,
+    words: Mapping[str, int],
+    phrase_counts: Mapping[str, int],
+    folded: Mapping[str, str] | None = None,
 ) -> None:
     """Write the counts (accented form → documents) of the frequent content words and of the
-    kept phrases, sorted by folded form."""
+    kept phrases, sorted by folded form. ``folded`` holds forms already folded (an update
+    passes the live generation's, so that only new forms are folded again)."""
     # Function words alone ("được", "đã") complete nothing a reader looks for.
     useful = ((w, n) for w, n in words.items() if w.isalpha() and w not in FUNCTION_WORDS)
     kept = sorted(useful, key=lambda e: (-e[1], e[0]))
-    entries = [(fold(w), w, n) for w, n in kept[:KEEP_WORDS]]
-    entries += [(fold(p), p, n) for p, n in phrase_counts.items()]
+    known = folded or {}
+    entries = [(known.get(w) or fold(w), w, n) for w, n in kept[:KEEP_WORDS]]
+    entries += [(known.get(p) or fold(p), p, n) for p, n in phrase_counts.items()]
     entries.sort(key=lambda e: (e[0], -e[2], e[1]))
-    text = "".join(f"{k}\t{w}\t{n}\n" for k, w, n in entries)
+    text = "".join(map("{0[0]}\t{0[1]}\t{0[2]}\n".format, entries))
     (directory / PHRASE_COUNTS_FILE).write_text(text, encoding="utf-8")
 
 
-def read_phrase_counts(directory: Path) -> dict[str, int]:
-    """The phrase entries of an index's counts (to add a later update's counts to)."""
-    return {w: n for _, w, n in _read(directory) if " " in w}
+def read_phrase_counts(directory: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """The phrase entries of an index's counts (to add a later update's counts to), and the
+    folded form of every form listed (words too)."""
+    keys, forms, docs = _columns(directory)
+    counts = {w: n for w, n in zip(forms, docs, strict=True) if " " in w}
+    return counts, dict(zip(forms, keys, strict=True))
 
 
-def _read(directory: Path) -> list[tuple[str, str, int]]:
+def _columns(directory: Path) -> tuple[list[str], list[str], list[int]]:
+    """The folded forms, accented forms and article counts of the entries, in file order."""
     try:
         text = (directory / PHRASE_COUNTS_FILE).read_text(encoding="utf-8")
     except FileNotFoundError:
-        return []
-    out = []
-    for line in text.splitlines():
-        k, w, n = line.split("\t")
-        out.append((k, w, int(n)))
-    return out
+        return [], [], []
+    # One split of the whole text: each line is "folded\taccented\tarticles".
+    cells = text.replace("\n", "\t").split("\t")[:-1] if text else []
+    return cells[0::3], cells[1::3], list(map(int, cells[2::3]))
+
+
+def _read(directory: Path) -> list[tuple[str, str, int]]:
+    return list(zip(*_columns(directory), strict=True))
 
 
 class PhraseCounts:

@@ -8,27 +8,90 @@ autocomplete, keep only phrases made of whole words.
 
 It runs at build time only, on the syllables the indexer has already found (no second
 tokenization to align), with pyvi's features built from per-syllable parts that are kept
-(``features``: half of pyvi's own time, the same labels). pyvi and the libraries it loads
-(scikit-learn, scipy) are imported on first use, so searching never loads them.
+(``features``: half of pyvi's own time, the same labels). The model is read on first use from
+pyvi's own files, straight into python-crfsuite's tagger (``Segmenter``): importing pyvi would
+load scikit-learn and scipy (2 CPU seconds) for the one object of theirs it pickles, which
+costs more than a small update's whole analysis; searching never loads it.
 """
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
+import pickle
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 from .analysis import Syllable
 
 CONTINUES = "I_W"  # pyvi's label of a syllable that continues the word before it
-SEGMENTER_MODULE = "pyvi.ViTokenizer"  # loads the model when imported (about 2 CPU s)
+SEGMENTER_MODULE = "pyvi.ViTokenizer"  # pyvi's tokenizer (what ``Segmenter`` reads the files of)
 TOKENS_KEPT = 10_000  # distinct syllables whose features are kept (>99% of the text's)
+MODEL_FILE = "models/pyvi3.pkl"  # a pickled sklearn_crfsuite.CRF holding the crfsuite model
+WORDS_FILE = "models/words.txt"  # pyvi's two- and three-syllable words, one a line
+_MODEL_DATA = "__FILE_RESOURCE_DATA__"  # where the pickled CRF keeps the model file's bytes
+
+
+@dataclass(frozen=True)
+class Segmenter:
+    """pyvi's word segmentation model: its CRF tagger and its lists of known words (what
+    ``ViTokenizer`` holds as ``model.tagger_``, ``bi_grams`` and ``tri_grams``)."""
+
+    tagger: Any  # pycrfsuite.Tagger
+    bi_grams: frozenset[str]
+    tri_grams: frozenset[str]
+    model: bytes  # the tagger reads this buffer in place: it must live as long as the tagger
+
+
+class _Stub:
+    """Stands in for every class of the pickled CRF: only its model bytes are read."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def __setstate__(self, state: Any) -> None:
+        if isinstance(state, dict):
+            self.__dict__.update(state)
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("_codecs", "encode"):  # how protocol 2 pickles bytes
+            return super().find_class(module, name)
+        return _Stub  # scikit-learn's, numpy's, pycrfsuite's: nothing of them runs
+
+
+def _model_bytes(obj: Any) -> bytes:
+    """The crfsuite model file held by the unpickled CRF (its ``modelfile`` resource)."""
+    data = getattr(getattr(obj, "modelfile", None), _MODEL_DATA, None)
+    if isinstance(data, str):  # protocol 2 pickles bytes as latin-1 text
+        data = data.encode("latin-1")
+    if not isinstance(data, bytes):
+        raise RuntimeError(f"no crfsuite model in pyvi's {MODEL_FILE}")
+    return data
 
 
 @cache
-def _tokenizer() -> Any:
-    return importlib.import_module(SEGMENTER_MODULE).ViTokenizer
+def _tokenizer() -> Segmenter:
+    import pycrfsuite
+
+    spec = importlib.util.find_spec(SEGMENTER_MODULE.partition(".")[0])
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(f"word segmentation needs pyvi ({SEGMENTER_MODULE})")
+    folder = Path(spec.origin).parent
+    with open(folder / MODEL_FILE, "rb") as f:
+        model = _model_bytes(_ModelUnpickler(f).load())
+    tagger = pycrfsuite.Tagger()
+    tagger.open_inmemory(model)
+    words = (folder / WORDS_FILE).read_text(encoding="utf-8").split("\n")
+    return Segmenter(
+        tagger,
+        frozenset(w for w in words if w.count(" ") == 1),
+        frozenset(w for w in words if w.count(" ") == 2),
+        model,
+    )
 
 
 @lru_cache(maxsize=TOKENS_KEPT)
@@ -108,7 +171,7 @@ def word_starts(text: str, sylls: Sequence[Syllable]) -> list[bool]:
     for run in runs:
         if len(run) < 2:
             continue
-        tagger = tagger or _tokenizer().model.tagger_
+        tagger = tagger or _tokenizer().tagger
         # As written (pyvi reads capitals): "Tỉnh ủy" in a name, "tỉnh" alone.
         sentence = [text[sylls[i].start : sylls[i].end] for i in run]
         labels = tagger.tag(features(sentence))

@@ -555,3 +555,15 @@ def test_fts5_load_answers_every_distinct_query_once(tmp_path: Path) -> None:
     queries = [f"da nang {i}" for i in range(40)]
     result = run_fts5_load(path, queries, 4, 60, 10_000, True)
     assert result["ok"] == 40 and result["requests_per_second"] > 0
+
+
+@pytest.mark.parametrize("in_place", [True, False])
+def test_the_incremental_benchmark_reads_the_build_time_the_command_prints(in_place: bool) -> None:
+    from benchmarks.incremental import BUILD_SECONDS
+    from indexer import BuildReport
+    from indexer.terminal import format_build
+
+    report = BuildReport(indexed=20_010, added=10, unchanged=20_000, seconds=1.3)
+    report.updated_in_place = in_place
+    found = BUILD_SECONDS.search(format_build(report))
+    assert found is not None and float(found.group(1)) == 1.3

@@ -40,9 +40,14 @@ def test_word_starts(text: str, words: str) -> None:
 
 
 def test_the_features_give_pyvis_own_labels() -> None:
-    """``features`` builds what ``ViTokenizer.sent2features`` builds, faster: on every run of
-    the seeds both give the model's same labels (a pyvi that changed its features fails here)."""
-    tokenizer = _tokenizer()
+    """``features`` builds what ``ViTokenizer.sent2features`` builds, faster, and the model
+    read from pyvi's files without scikit-learn is pyvi's: on every run of the seeds both give
+    pyvi's own labels (a pyvi that changed its features or its model file fails here)."""
+    from pyvi.ViTokenizer import ViTokenizer as tokenizer
+
+    ours_model = _tokenizer()
+    assert ours_model.bi_grams == tokenizer.bi_grams
+    assert ours_model.tri_grams == tokenizer.tri_grams
     tagger = tokenizer.model.tagger_
     runs = []
     for article in iter_articles([SEEDS]):
@@ -55,6 +60,6 @@ def test_the_features_give_pyvis_own_labels() -> None:
             if len(run) > 1:
                 runs.append(run)
     assert sum(map(len, runs)) > 3000
-    ours = [tagger.tag(features(run)) for run in runs]
+    ours = [ours_model.tagger.tag(features(run)) for run in runs]
     assert ours == [tagger.tag(tokenizer.sent2features(run, False)) for run in runs]
     assert any("I_W" in labels for labels in ours)

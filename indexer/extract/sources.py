@@ -30,11 +30,12 @@ import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
+from types import ModuleType
 from typing import IO
 
 from ..article import Article, Skipped
+from ..sourcefiles import SourceFiles
 from .decode import DecodeError, decode_bytes
-from .htmlpage import declared_charset, extract_htmlpage
 from .jsonl import iter_json
 from .sitename import clean_name, folder_source
 from .textpage import extract_textpage
@@ -109,10 +110,11 @@ class _Run:
     """What one walk over the sources shares: ids given so far, folder names read, and the
     operator's source name for articles that name none."""
 
-    def __init__(self, source: str | None) -> None:
+    def __init__(self, source: str | None, files: SourceFiles | None = None) -> None:
         self.stems: dict[str, str] = {}
         self.folders: dict[tuple[str, str], str | None] = {}
         self.source = clean_name(source)
+        self.files = files
 
     def source_for(self, path: str, root: str) -> str | None:
         """The operator's name for the articles of ``path``: the nearest ``.timkiem-source``
@@ -122,7 +124,10 @@ class _Run:
 
 
 def iter_articles(
-    sources: Iterable[str | os.PathLike[str]], *, source: str | None = None
+    sources: Iterable[str | os.PathLike[str]],
+    *,
+    source: str | None = None,
+    files: SourceFiles | None = None,
 ) -> Iterator[Article | Skipped]:
     """Every article found in ``sources`` (files, folders, glob patterns), in order.
 
@@ -131,9 +136,10 @@ def iter_articles(
     ``iter_articles(["seeds/000_222d88ab3d04865c.txt"])`` yields one Article titled
     "Tiếp tục phối hợp chặt chẽ, hiệu quả trong công tác dân vận", dated 2022-04-05.
     ``source`` names the site of the articles that do not name their own (and have no
-    ``.timkiem-source`` above them).
+    ``.timkiem-source`` above them). With ``files``, a file it says is unchanged since the
+    last run is not read (see ``sourcefiles``; ``build_index`` keeps its articles).
     """
-    run = _Run(source)
+    run = _Run(source, files)
     for item in sources:
         given = os.fspath(item)
         if isinstance(given, bytes):
@@ -226,6 +232,14 @@ def _unique_stem(stem: str, path: str, stems: dict[str, str]) -> str:
     return unique
 
 
+def _html() -> ModuleType:
+    """The HTML extractor, imported on first use: its parser (bs4) takes longer to import
+    than an update of a few JSON Lines articles takes to run."""
+    from . import htmlpage
+
+    return htmlpage
+
+
 def _extract(path: str, run: _Run, root: str) -> Iterator[Article | Skipped]:
     """Articles of one existing file; every failure becomes a Skipped."""
     name = os.path.basename(path)
@@ -235,20 +249,23 @@ def _extract(path: str, run: _Run, root: str) -> Iterator[Article | Skipped]:
         yield Skipped(path, f"unsupported file type ({suffix}): expected {_SUPPORTED}")
         return
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            # A pipe or device would block or never end.
-            yield Skipped(path, "not a regular file")
-            return
+        st: os.stat_result | None = os.stat(path)
     except OSError:
-        pass  # reported with the reason when the file is read below
+        st = None  # reported with the reason when the file is read below
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        # A pipe or device would block or never end.
+        yield Skipped(path, "not a regular file")
+        return
     stem = _unique_stem(stem, path, run.stems)
     fallback = run.source_for(path, root)  # the operator's name, when the file gives none
+    if st is not None and run.files is not None and run.files.unchanged(path, st, stem, fallback):
+        return  # its articles are live and unchanged
     try:
         if kind in ("json", "jsonl"):
             yield from _extract_json(path, kind, compressed, stem, fallback)
             return
         data = _read_whole(path, compressed)
-        declared = declared_charset(data) if kind == "html" else None
+        declared = _html().declared_charset(data) if kind == "html" else None
         text = decode_bytes(data, declared).text
         if kind == "text" and _sniff(text) == "html":
             kind = "html"
@@ -261,7 +278,7 @@ def _extract(path: str, run: _Run, root: str) -> Iterator[Article | Skipped]:
                     stream, path=path, stem=stem, source=fallback, limit=MAX_FILE_BYTES, lines=True
                 )
                 return
-        extract = extract_htmlpage if kind == "html" else extract_textpage
+        extract = _html().extract_htmlpage if kind == "html" else extract_textpage
         yield extract(text, article_id=stem, path=path, source=fallback)
     except _TooLarge as e:
         yield Skipped(path, f"file too large ({e}, limit {MAX_FILE_BYTES / 2**20:.0f} MB)")
