@@ -21,9 +21,10 @@ import os
 import struct
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
-from itertools import pairwise
+from dataclasses import dataclass
+from itertools import chain, pairwise
 from pickle import dumps
 from typing import Any
 
@@ -36,6 +37,7 @@ from whoosh.writing import SegmentWriter
 
 from .postings import length_codes
 from .rare import RARE_FIELDS, RareCollector
+from .schema import TermCounts
 
 # Postings per block. Whoosh uses 128 to skip inside lists; timkiem reads whole lists, and
 # larger blocks mean fewer blocks to unpickle and decompress.
@@ -60,6 +62,95 @@ def _compact(numbers: list[int]) -> Any:
     return array(code, numbers)
 
 
+@dataclass(slots=True)
+class FieldPostings:
+    """One field's postings of a batch of documents: its terms, the postings of each, and
+    the postings' document numbers (within the batch) and frequencies as uint32 bytes, term
+    after term, each term's in document order."""
+
+    terms: list[bytes]
+    counts: list[int]
+    docs: bytes
+    freqs: bytes
+
+
+@dataclass(slots=True)
+class InvertedDocuments:
+    """Whoosh documents inverted a batch at a time (``invert``), away from the writer: what
+    ``SegmentWriter.add_document`` does with each, split into the per-document part (stored
+    values and field lengths, in the order it adds them) and the postings by term."""
+
+    per_doc: list[list[tuple[str, Any, int]]]  # (field, stored value or None, length)
+    postings: dict[str, FieldPostings]
+
+
+def invert(schema: Any, docs: Sequence[Mapping[str, Any]]) -> InvertedDocuments:
+    """The postings of ``docs`` grouped by field and term, as ``add_document`` would pool
+    them one posting at a time (the same terms, weights, lengths and stored values).
+
+    A field given a mapping of term → count (``schema.TermCounts``, the indexer's fields) is
+    grouped with numpy; any other indexed field goes through its own ``index``.
+    """
+    per_doc: list[list[tuple[str, Any, int]]] = []
+    counted: dict[str, tuple[list[int], list[Mapping[str, int]]]] = {}
+    other: dict[str, dict[bytes, tuple[list[int], list[int]]]] = {}
+    for i, doc in enumerate(docs):
+        entries = []
+        for fieldname in sorted(name for name in doc if not name.startswith("_")):
+            value = doc[fieldname]
+            if value is None:
+                continue
+            field = schema[fieldname]
+            if field.vector or field.column_type or field.separate_spelling():
+                raise ValueError(f"field {fieldname!r}: vectors, columns and spelling unsupported")
+            length = 0
+            if field.indexed and isinstance(value, Mapping) and isinstance(field, TermCounts):
+                docs_of, maps = counted.setdefault(fieldname, ([], []))
+                docs_of.append(i)
+                maps.append(value)
+                if field.scorable:
+                    length = sum(value.values())
+            elif field.indexed:
+                terms = other.setdefault(fieldname, {})
+                for tbytes, freq, weight, _ in field.index(value):
+                    if field.scorable:
+                        length += freq
+                    lists = terms.setdefault(tbytes, ([], []))
+                    lists[0].append(i)
+                    lists[1].append(int(weight))
+            stored = doc.get(f"_stored_{fieldname}", value) if field.stored else None
+            if stored is not None or length:
+                entries.append((fieldname, stored, length))
+        per_doc.append(entries)
+    postings: dict[str, FieldPostings] = {}
+    for fieldname, (docs_of, maps) in counted.items():
+        sizes = [len(m) for m in maps]
+        total = sum(sizes)
+        if not total:
+            continue
+        keys = np.array(list(chain.from_iterable(maps)))
+        freqs = np.fromiter(
+            chain.from_iterable(m.values() for m in maps), dtype=np.uint32, count=total
+        )
+        numbers = np.repeat(np.asarray(docs_of, dtype=np.uint32), sizes)
+        unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        order = np.argsort(inverse, kind="stable")  # each term's postings in document order
+        postings[fieldname] = FieldPostings(
+            [t.encode("utf-8") for t in unique.tolist()],
+            counts.tolist(),
+            numbers[order].tobytes(),
+            freqs[order].tobytes(),
+        )
+    for fieldname, terms in other.items():
+        postings[fieldname] = FieldPostings(
+            list(terms),
+            [len(ids) for ids, _ in terms.values()],
+            array("I", chain.from_iterable(ids for ids, _ in terms.values())).tobytes(),
+            array("I", chain.from_iterable(fs for _, fs in terms.values())).tobytes(),
+        )
+    return InvertedDocuments(per_doc, postings)
+
+
 class _TermPool:
     """The postings of one segment: field → term → (doc numbers, frequencies) in memory,
     the overflow in sorted run files."""
@@ -82,6 +173,27 @@ class _TermPool:
         lists[0].append(docnum)
         lists[1].append(int(weight))
         self.postings += 1
+        if self.postings >= self._spill_postings:
+            self.spill()
+
+    def add_lists(self, fieldname: str, postings: FieldPostings, base: int) -> None:
+        """Add one field's postings of a batch of documents (see ``invert``), the batch's
+        document numbers starting at ``base``: one call per term, not per posting."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        ids = memoryview((np.frombuffer(postings.docs, dtype=np.uint32) + base).tobytes())
+        freqs = memoryview(postings.freqs)
+        start = 0
+        for tbytes, n in zip(postings.terms, postings.counts, strict=True):
+            end = start + 4 * n
+            lists = terms.get(tbytes)
+            if lists is None:
+                lists = terms[tbytes] = (array("I"), array("I"))
+            lists[0].frombytes(ids[start:end])
+            lists[1].frombytes(freqs[start:end])
+            start = end
+        self.postings += len(ids) // 4
         if self.postings >= self._spill_postings:
             self.spill()
 
@@ -248,6 +360,24 @@ class BulkSegmentWriter(SegmentWriter):
         self.pool.cleanup()
         self.pool = _TermPool(self._tempstorage.folder, spill_postings)  # type: ignore[assignment]
         self.fieldwriter._tindex.__class__ = _DenseHashWriter
+
+    def add_inverted(self, batch: InvertedDocuments) -> None:
+        """Add a batch of documents inverted by ``invert``: the same segment as adding them
+        one by one with ``add_document``, at a Python call per term rather than per posting."""
+        self._check_state()
+        base = self.docnum
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        for entries in batch.per_doc:
+            perdocwriter.start_doc(self.docnum)
+            for fieldname, stored, length in entries:
+                perdocwriter.add_field(fieldname, schema[fieldname], stored, length)
+            perdocwriter.finish_doc()
+            self.docnum += 1
+        pool: _TermPool = self.pool  # type: ignore[assignment]
+        for fieldname, postings in batch.postings.items():
+            pool.add_lists(fieldname, postings, base)
+        self._added = True
 
     def _finish_field(self, rare: RareCollector | None, fieldname: str | None) -> None:
         """Close the field being written, then write its rare bigrams' buckets (a field of
