@@ -32,7 +32,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .postings import length_codes
@@ -49,8 +49,16 @@ COMPRESSION_LEVEL = 3
 ARRAY_MIN = 64  # blocks this long store their numbers as packed arrays, not pickled tuples
 SPILL_POSTINGS = 8_000_000  # postings held in memory before they are spilled to a run
 
+_LENGTH = struct.Struct("!i")
+_TERMINFO = W3TermInfo._struct  # a term info's fixed part; then the inlined postings or extent
+_EXTENT = struct.Struct("!qi")  # where a term's postings are: offset, length
+_BLOCK_POINTER = len(WHOOSH3_HEADER_MAGIC) + _EXTENT.size  # what inlining a list saves
+# A length code as a term info stores it: Whoosh keeps the length the code stands for and
+# codes it again (the same code, but where the table is not one to one).
+_SAME_CODE = [length_to_byte(byte_to_length(code)) for code in range(256)]
 _RUN_HEADER = struct.Struct("<HHI")  # field name length, term length, postings
 _POINTER = struct.Struct("!Iq")  # a hash slot of Whoosh's term dictionary: hash, position
+_KEY_VALUE = struct.Struct("!ii")  # a term dictionary entry's key and value lengths
 
 
 def _compact(numbers: list[int]) -> Any:
@@ -272,9 +280,9 @@ class _TermPool:
 def _block(ids: list[int], freqs: list[int], codes: list[int], last: bool) -> tuple[bytes, int]:
     """One postings block in the Whoosh 3 layout (length, info, data); its max weight."""
     deltas = [ids[0]]
-    deltas.extend(b - a for a, b in pairwise(ids))
+    deltas += [b - a for a, b in pairwise(ids)]
     first = freqs[0]
-    if all(f == first for f in freqs):
+    if freqs.count(first) == len(freqs):
         # Whoosh reads one float as "every posting weighs this", None as 1.0.
         weights: Any = None if first == 1 else float(first)
     else:
@@ -286,33 +294,35 @@ def _block(ids: list[int], freqs: list[int], codes: list[int], last: bool) -> tu
     max_weight = max(freqs)
     info = dumps((len(ids), ids[-1], max_weight, comp, min(codes), max(codes)), 2)
     length = len(info) + len(data)
-    return struct.pack("!i", -length if last else length) + info + data, max_weight
+    return _LENGTH.pack(-length if last else length) + info + data, max_weight
 
 
-def _write_postings(
-    postfile: Any, ids: list[int], freqs: list[int], codes: list[int]
-) -> W3TermInfo:
-    """Write one postings list in the Whoosh 3 format; return its term info.
+def _write_postings(postfile: Any, ids: list[int], freqs: list[int], codes: list[int]) -> bytes:
+    """Write one postings list in the Whoosh 3 format; return its term info, as bytes (what
+    ``W3TermInfo.to_bytes`` gives).
 
     Short lists are inlined into the term info (no postings block) when that is smaller:
     most terms of news text, word pairs above all, occur in a handful of articles.
     Frequencies are written as integers (Whoosh pickles floats in 9 bytes).
     """
-    terminfo = W3TermInfo()
     n = len(ids)
-    terminfo._weight = float(sum(freqs))
-    terminfo._df = n
-    terminfo._minid = ids[0]
-    terminfo._maxid = ids[-1]
-    terminfo._minlength = byte_to_length(min(codes))
-    terminfo._maxlength = byte_to_length(max(codes))
+    min_code, max_code = min(codes), max(codes)
     if n <= INLINE_LIMIT:
-        block, max_weight = _block(ids, freqs, codes, True)
-        inlined = (tuple(ids), None if all(f == 1 for f in freqs) else tuple(freqs), None)
-        if n == 1 or len(dumps(inlined, 2)) <= len(block) + len(WHOOSH3_HEADER_MAGIC) + 12:
-            terminfo._maxweight = float(max(freqs))
-            terminfo._inlined = inlined
-            return terminfo
+        inlined = dumps((tuple(ids), None if freqs.count(1) == n else tuple(freqs), None), 2)
+        if n == 1 or len(inlined) <= len(_block(ids, freqs, codes, True)[0]) + _BLOCK_POINTER:
+            return (
+                _TERMINFO.pack(
+                    True,
+                    float(sum(freqs)),
+                    n,
+                    _SAME_CODE[min_code],
+                    _SAME_CODE[max_code],
+                    float(max(freqs)),
+                    ids[0],
+                    ids[-1],
+                )
+                + inlined
+            )
     start = postfile.tell()
     postfile.write(WHOOSH3_HEADER_MAGIC)
     max_weight = 0
@@ -321,9 +331,20 @@ def _write_postings(
         block, block_max = _block(ids[lo:hi], freqs[lo:hi], codes[lo:hi], hi == n)
         postfile.write(block)
         max_weight = max(max_weight, block_max)
-    terminfo._maxweight = float(max_weight)
-    terminfo.set_extent(start, postfile.tell() - start)
-    return terminfo
+    extent = _EXTENT.pack(start, postfile.tell() - start)
+    return (
+        _TERMINFO.pack(
+            False,
+            float(sum(freqs)),
+            n,
+            _SAME_CODE[min_code],
+            _SAME_CODE[max_code],
+            float(max_weight),
+            ids[0],
+            ids[-1],
+        )
+        + extent
+    )
 
 
 class _DenseHashWriter(OrderedHashWriter):
@@ -331,6 +352,18 @@ class _DenseHashWriter(OrderedHashWriter):
     instead of twice as large: 15 bytes of slots per term instead of 24. Readers take each
     table's size from the file, and a table always keeps an empty slot, so a lookup of a
     missing term still ends."""
+
+    def add(self, key: bytes, value: bytes) -> None:
+        """``OrderedHashWriter.add`` with one write and one ``tell`` per key."""
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        dbfile = self.dbfile
+        position = dbfile.tell()
+        self.index.append(position)
+        dbfile.write(_KEY_VALUE.pack(len(key), len(value)) + key + value)
+        h = self.hashfn(key)
+        self.buckets[h & 255].append((h, position))
+        self.lastkey = key
 
     def _write_hashes(self) -> None:
         dbfile = self.dbfile
@@ -390,8 +423,9 @@ class BulkSegmentWriter(SegmentWriter):
         fw.start_field(rare_field, self.schema[rare_field])
         prefix = pack_ushort(fw._fieldid)
         for bucket, ids, tags in rare.lists():
-            terminfo = _write_postings(fw._postfile, ids, tags, [0] * len(ids))
-            fw._tindex.add(prefix + bucket, terminfo.to_bytes())
+            fw._tindex.add(
+                prefix + bucket, _write_postings(fw._postfile, ids, tags, [0] * len(ids))
+            )
         fw.finish_field()
 
     def _flush_segment(self) -> None:
@@ -432,7 +466,7 @@ class BulkSegmentWriter(SegmentWriter):
                 else:
                     term_codes = [raw[i - docbase] for i in ids]
                 terminfo = _write_postings(postfile, ids, raw_freqs.tolist(), term_codes)
-                tindex.add(pack_ushort(fieldid) + tbytes, terminfo.to_bytes())
+                tindex.add(pack_ushort(fieldid) + tbytes, terminfo)
             if current is not None:
                 self._finish_field(rare, current)
             fw.close()
