@@ -63,8 +63,10 @@ from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, make_schema, term_field
 from .segment import SPILL_POSTINGS, BulkSegmentWriter, InvertedDocuments, invert
 from .wordseg import SEGMENTER_MODULE, word_starts
 
-ANALYSIS_BATCH = 512  # articles handed to the analysis processes at a time
-ANALYSIS_CHUNK = 64  # articles one analysis process inverts together
+# Articles one analysis process analyses and inverts together. Each process gets one chunk
+# at a time, and the writer adds each term's postings once per chunk: larger chunks, fewer
+# calls in the writer (the one serial part of a build).
+ANALYSIS_CHUNK = 256
 # Documents reach the writer inverted a chunk at a time; True adds them one by one through
 # Whoosh's own add_document instead: the same index, written the slow way (tests compare).
 WRITE_PER_DOCUMENT = False
@@ -228,7 +230,7 @@ def _analysed(
     with ctx.Pool(workers) as pool:
         pending: tuple[list[list[Article | Skipped]], Any] | None = None
         while True:
-            batch = list(islice(chunks, ANALYSIS_BATCH // ANALYSIS_CHUNK))
+            batch = list(islice(chunks, workers))
             submitted = pool.map_async(analyse, batch, chunksize=1) if batch else None
             if pending is not None:
                 yield from zip(pending[0], pending[1].get(), strict=True)

@@ -29,7 +29,14 @@ from pickle import dumps
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.codec.whoosh3 import (
+    COMPRESSION_MIN_SIZE,
+    STORED_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3TermInfo,
+)
+from whoosh.columns import CompressedBytesColumn, VarBytesColumn
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -56,6 +63,9 @@ _BLOCK_POINTER = len(WHOOSH3_HEADER_MAGIC) + _EXTENT.size  # what inlining a lis
 # A length code as a term info stores it: Whoosh keeps the length the code stands for and
 # codes it again (the same code, but where the table is not one to one).
 _SAME_CODE = [length_to_byte(byte_to_length(code)) for code in range(256)]
+# How Whoosh keeps a document's stored fields: its dict pickled, then deflated.
+_STORED_BYTES: CompressedBytesColumn = STORED_COLUMN._child
+assert _STORED_BYTES._module == "zlib"
 _RUN_HEADER = struct.Struct("<HHI")  # field name length, term length, postings
 _POINTER = struct.Struct("!Iq")  # a hash slot of Whoosh's term dictionary: hash, position
 _KEY_VALUE = struct.Struct("!ii")  # a term dictionary entry's key and value lengths
@@ -85,10 +95,12 @@ class FieldPostings:
 @dataclass(slots=True)
 class InvertedDocuments:
     """Whoosh documents inverted a batch at a time (``invert``), away from the writer: what
-    ``SegmentWriter.add_document`` does with each, split into the per-document part (stored
-    values and field lengths, in the order it adds them) and the postings by term."""
+    ``SegmentWriter.add_document`` does with each, split into the per-document part (field
+    lengths; stored fields pickled and compressed as Whoosh's column holds them) and the
+    postings by term."""
 
-    per_doc: list[list[tuple[str, Any, int]]]  # (field, stored value or None, length)
+    lengths: list[list[tuple[str, int]]]  # of each document: (field, length) of scored fields
+    stored: list[bytes | None]  # of each document, None when it stores nothing
     postings: dict[str, FieldPostings]
 
 
@@ -99,11 +111,13 @@ def invert(schema: Any, docs: Sequence[Mapping[str, Any]]) -> InvertedDocuments:
     A field given a mapping of term → count (``schema.TermCounts``, the indexer's fields) is
     grouped with numpy; any other indexed field goes through its own ``index``.
     """
-    per_doc: list[list[tuple[str, Any, int]]] = []
+    lengths: list[list[tuple[str, int]]] = []
+    stored_docs: list[bytes | None] = []
     counted: dict[str, tuple[list[int], list[Mapping[str, int]]]] = {}
     other: dict[str, dict[bytes, tuple[list[int], list[int]]]] = {}
     for i, doc in enumerate(docs):
         entries = []
+        stored_fields = {}
         for fieldname in sorted(name for name in doc if not name.startswith("_")):
             value = doc[fieldname]
             if value is None:
@@ -127,9 +141,14 @@ def invert(schema: Any, docs: Sequence[Mapping[str, Any]]) -> InvertedDocuments:
                     lists[0].append(i)
                     lists[1].append(int(weight))
             stored = doc.get(f"_stored_{fieldname}", value) if field.stored else None
-            if stored is not None or length:
-                entries.append((fieldname, stored, length))
-        per_doc.append(entries)
+            if stored is not None:
+                stored_fields[fieldname] = stored
+            if length:
+                entries.append((fieldname, length))
+        lengths.append(entries)
+        stored_docs.append(
+            zlib.compress(dumps(stored_fields, 2), _STORED_BYTES._level) if stored_fields else None
+        )
     postings: dict[str, FieldPostings] = {}
     for fieldname, (docs_of, maps) in counted.items():
         sizes = [len(m) for m in maps]
@@ -156,7 +175,7 @@ def invert(schema: Any, docs: Sequence[Mapping[str, Any]]) -> InvertedDocuments:
             array("I", chain.from_iterable(ids for ids, _ in terms.values())).tobytes(),
             array("I", chain.from_iterable(fs for _, fs in terms.values())).tobytes(),
         )
-    return InvertedDocuments(per_doc, postings)
+    return InvertedDocuments(lengths, stored_docs, postings)
 
 
 class _TermPool:
@@ -401,12 +420,18 @@ class BulkSegmentWriter(SegmentWriter):
         base = self.docnum
         perdocwriter = self.perdocwriter
         schema = self.schema
-        for entries in batch.per_doc:
-            perdocwriter.start_doc(self.docnum)
-            for fieldname, stored, length in entries:
-                perdocwriter.add_field(fieldname, schema[fieldname], stored, length)
+        # The bytes the stored-fields column would make of each document's dict.
+        stored_column = perdocwriter._colwriters["_stored"]._child
+        add_stored = VarBytesColumn.Writer.add
+        for entries, stored in zip(batch.lengths, batch.stored, strict=True):
+            docnum = self.docnum
+            perdocwriter.start_doc(docnum)
+            for fieldname, length in entries:
+                perdocwriter.add_field(fieldname, schema[fieldname], None, length)
+            if stored is not None:
+                add_stored(stored_column, docnum, stored)
             perdocwriter.finish_doc()
-            self.docnum += 1
+            self.docnum = docnum + 1
         pool: _TermPool = self.pool  # type: ignore[assignment]
         for fieldname, postings in batch.postings.items():
             pool.add_lists(fieldname, postings, base)
