@@ -325,45 +325,29 @@ def _write_postings(postfile: Any, ids: list[int], freqs: list[int], codes: list
     Frequencies are written as integers (Whoosh pickles floats in 9 bytes).
     """
     n = len(ids)
-    min_code, max_code = min(codes), max(codes)
+    weight = float(sum(freqs))
+    min_code, max_code = _SAME_CODE[min(codes)], _SAME_CODE[max(codes)]
+    blocks: list[tuple[bytes, int]] = []
     if n <= INLINE_LIMIT:
         inlined = dumps((tuple(ids), None if freqs.count(1) == n else tuple(freqs), None), 2)
-        if n == 1 or len(inlined) <= len(_block(ids, freqs, codes, True)[0]) + _BLOCK_POINTER:
-            return (
-                _TERMINFO.pack(
-                    True,
-                    float(sum(freqs)),
-                    n,
-                    _SAME_CODE[min_code],
-                    _SAME_CODE[max_code],
-                    float(max(freqs)),
-                    ids[0],
-                    ids[-1],
-                )
-                + inlined
+        if n > 1:
+            blocks.append(_block(ids, freqs, codes, True))  # the whole list: one block
+        if n == 1 or len(inlined) <= len(blocks[0][0]) + _BLOCK_POINTER:
+            head = _TERMINFO.pack(
+                True, weight, n, min_code, max_code, float(max(freqs)), ids[0], ids[-1]
             )
+            return head + inlined
+    else:
+        for lo in range(0, n, BLOCK_SIZE):
+            hi = min(n, lo + BLOCK_SIZE)
+            blocks.append(_block(ids[lo:hi], freqs[lo:hi], codes[lo:hi], hi == n))
     start = postfile.tell()
     postfile.write(WHOOSH3_HEADER_MAGIC)
-    max_weight = 0
-    for lo in range(0, n, BLOCK_SIZE):
-        hi = min(n, lo + BLOCK_SIZE)
-        block, block_max = _block(ids[lo:hi], freqs[lo:hi], codes[lo:hi], hi == n)
+    for block, _ in blocks:
         postfile.write(block)
-        max_weight = max(max_weight, block_max)
-    extent = _EXTENT.pack(start, postfile.tell() - start)
-    return (
-        _TERMINFO.pack(
-            False,
-            float(sum(freqs)),
-            n,
-            _SAME_CODE[min_code],
-            _SAME_CODE[max_code],
-            float(max_weight),
-            ids[0],
-            ids[-1],
-        )
-        + extent
-    )
+    max_weight = float(max(block_max for _, block_max in blocks))
+    head = _TERMINFO.pack(False, weight, n, min_code, max_code, max_weight, ids[0], ids[-1])
+    return head + _EXTENT.pack(start, postfile.tell() - start)
 
 
 class _DenseHashWriter(OrderedHashWriter):
