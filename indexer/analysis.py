@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
@@ -32,6 +33,7 @@ from .normalize import canonical_word, fold, nfc
 
 # A syllable: letters and digits, plus any combining mark NFC could not compose.
 _TOKEN_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
+_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})")
 # What may stand between two syllables of one word or phrase: spaces, a hyphen.
 _JOINING_GAP_RE = re.compile(r"[\s\-]*")
 
@@ -45,9 +47,9 @@ def bigram(first: str, second: str) -> str:
     return first + BIGRAM_SEPARATOR + second
 
 
-@dataclass(slots=True, frozen=True)
-class Syllable:
-    """One syllable of a text: where it is, its accented and folded forms."""
+class Syllable(NamedTuple):
+    """One syllable of a text: where it is, its accented and folded forms. (A named tuple:
+    a text has hundreds, and a tuple is made three times faster than a frozen dataclass.)"""
 
     start: int
     end: int
@@ -63,21 +65,29 @@ def word_forms(token: str) -> tuple[str, str]:
     return accented, fold(accented)
 
 
+@lru_cache(maxsize=4096)
+def _joins(gap: str) -> bool:
+    """Whether what stands between two syllables joins them (spaces, a hyphen)."""
+    return _JOINING_GAP_RE.fullmatch(gap) is not None
+
+
 def syllables(text: str) -> list[Syllable]:
     """Split NFC text into syllables with character offsets into that same text.
 
     >>> [s.word for s in syllables("Uỷ ban, Hoà Bình")]
     ['ủy', 'ban', 'hòa', 'bình']
     """
+    # Syllables and the gaps between them from one split: [gap, syllable, gap, …, gap].
+    parts = _SPLIT_RE.split(text)
     out: list[Syllable] = []
-    prev_end = -1
-    fullmatch_gap = _JOINING_GAP_RE.fullmatch
-    for m in _TOKEN_RE.finditer(text):
-        start, end = m.span()
-        accented, folded = word_forms(m.group())
-        joined = prev_end >= 0 and fullmatch_gap(text, prev_end, start) is not None
-        out.append(Syllable(start, end, accented, folded, joined))
-        prev_end = end
+    append = out.append
+    start = len(parts[0])
+    for i in range(1, len(parts), 2):
+        token = parts[i]
+        end = start + len(token)
+        accented, folded = word_forms(token)
+        append(Syllable(start, end, accented, folded, i > 1 and _joins(parts[i - 1])))
+        start = end + len(parts[i + 1])
     return out
 
 
@@ -92,9 +102,10 @@ def folded_syllables(text: str) -> list[str]:
     return [word_forms(w)[1] for w in _FAST_WORD_RE.findall(text.lower())]
 
 
-def bigrams(words: list[str], joined: list[bool]) -> list[str]:
+def bigrams(words: Sequence[str], joined: Sequence[bool]) -> list[str]:
     """Adjacent pairs that are not split by punctuation: ["dân", "vận"] → ["dân vận"]."""
-    return [bigram(words[i - 1], words[i]) for i in range(1, len(words)) if joined[i]]
+    sep = BIGRAM_SEPARATOR
+    return [a + sep + b for a, b, j in zip(words, words[1:], joined[1:], strict=False) if j]
 
 
 @dataclass(slots=True)
@@ -113,9 +124,9 @@ def text_terms(text: str) -> TextTerms:
 
 def syllable_terms(sylls: list[Syllable]) -> TextTerms:
     """``text_terms`` of a text already split into syllables."""
-    accented = [s.word for s in sylls]
-    folded = [s.folded for s in sylls]
-    joined = [s.joined for s in sylls]
+    if not sylls:
+        return TextTerms(Counter(), Counter(), Counter())
+    _, _, accented, folded, joined = zip(*sylls, strict=True)
     return TextTerms(
         Counter(accented),
         Counter(folded),

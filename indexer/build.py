@@ -29,6 +29,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache, partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -62,14 +63,20 @@ from .phrases import (
     write_phrase_counts,
 )
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, make_schema, term_field
-from .segment import SPILL_POSTINGS, BulkSegmentWriter
+from .segment import SPILL_POSTINGS, BulkSegmentWriter, InvertedDocuments, invert
 from .sourcefiles import SOURCES_FILE, SourceFiles, read_table, write_table
 from .wordseg import SEGMENTER_MODULE, word_starts
 
-ANALYSIS_BATCH = 512  # articles handed to the analysis processes at a time
+# Articles one analysis process analyses and inverts together. Each process gets one chunk
+# at a time, and the writer adds each term's postings once per chunk: larger chunks, fewer
+# calls in the writer (the one serial part of a build).
+ANALYSIS_CHUNK = 256
+# Documents reach the writer inverted a chunk at a time; True adds them one by one through
+# Whoosh's own add_document instead: the same index, written the slow way (tests compare).
+WRITE_PER_DOCUMENT = False
 # Fewer changed articles than this are analysed in the indexer's own process: starting the
 # analysis processes (each loading the word segmentation model) costs more than they save.
-SMALL_UPDATE = 2 * ANALYSIS_BATCH
+SMALL_UPDATE = 1024
 SIGNATURE_KEY = "_signature"
 PHRASES = "_phrases"  # key of a document's phrases, for the phrase counts (not a field)
 
@@ -149,13 +156,75 @@ def article_fields(article: Article) -> dict[str, Any]:
     return doc
 
 
+@dataclass(slots=True)
+class _Analysed:
+    """An analysed chunk of articles, as an analysis process hands it to the writer: per
+    item its near-duplicate signature, phrases and accented syllables (None for a skipped
+    source), and the chunk's Whoosh documents, inverted (or, to check the inverted path,
+    one by one)."""
+
+    extras: list[tuple[Any, tuple[str, ...], set[str]] | None]
+    inverted: InvertedDocuments | None = None
+    docs: list[dict[str, Any]] | None = None
+
+
+def _analyse_chunk(items: list[Article | Skipped], per_document: bool = False) -> _Analysed:
+    extras: list[tuple[Any, tuple[str, ...], set[str]] | None] = []
+    docs = []
+    for item in items:
+        if isinstance(item, Skipped):
+            extras.append(None)
+            continue
+        doc = article_fields(item)
+        accented = doc[term_field("body", ACCENTED)].keys() | doc[term_field("title", ACCENTED)]
+        extras.append((doc.pop(SIGNATURE_KEY), doc.pop(PHRASES), accented))
+        docs.append(doc)
+    if per_document:
+        return _Analysed(extras, docs=docs)
+    return _Analysed(extras, inverted=invert(_schema(), docs))
+
+
+@cache
+def _schema() -> Any:
+    return make_schema()
+
+
+def _chunks(
+    items: Iterable[Article | Skipped], segment_docs: int | None
+) -> Iterator[list[Article | Skipped]]:
+    """``items`` cut into chunks of at most ``ANALYSIS_CHUNK`` articles, and at every
+    ``segment_docs`` articles, so that a segment ends where a chunk does."""
+    chunk: list[Article | Skipped] = []
+    room = limit = min(ANALYSIS_CHUNK, segment_docs or ANALYSIS_CHUNK)
+    written = 0  # articles before this chunk
+    for item in items:
+        chunk.append(item)
+        if isinstance(item, Skipped):
+            continue
+        room -= 1
+        if room == 0:
+            yield chunk
+            written += limit
+            chunk = []
+            limit = ANALYSIS_CHUNK
+            if segment_docs:
+                limit = min(limit, segment_docs - written % segment_docs)
+            room = limit
+    if chunk:
+        yield chunk
+
+
 def _analysed(
-    articles: Iterable[Article | Skipped], workers: int
-) -> Iterator[tuple[Article | Skipped, dict[str, Any] | None]]:
-    """Pairs (item, Whoosh document), analysed on ``workers`` processes when > 1."""
+    articles: Iterable[Article | Skipped],
+    workers: int,
+    segment_docs: int | None = None,
+) -> Iterator[tuple[list[Article | Skipped], _Analysed]]:
+    """Pairs (chunk of items, its analysis), analysed on ``workers`` processes when > 1."""
+    per_document = WRITE_PER_DOCUMENT
+    chunks = _chunks(articles, segment_docs)
     if workers <= 1:
-        for item in articles:
-            yield item, None if isinstance(item, Skipped) else article_fields(item)
+        for chunk in chunks:
+            yield chunk, _analyse_chunk(chunk, per_document)
         return
     # Batches, one analysed while the previous one is written: Pool.imap would read every
     # article ahead at once and hold them all in memory.
@@ -164,21 +233,17 @@ def _analysed(
     ctx = multiprocessing.get_context("forkserver")
     # The word segmentation model loads once per run, in the server the workers fork from.
     ctx.set_forkserver_preload(["__main__", SEGMENTER_MODULE])
-    items = iter(articles)
+    analyse = partial(_analyse_chunk, per_document=per_document)
     with ctx.Pool(workers) as pool:
-        pending = None
+        pending: tuple[list[list[Article | Skipped]], Any] | None = None
         while True:
-            batch = list(islice(items, ANALYSIS_BATCH))
-            submitted = pool.map_async(_analyse_one, batch, chunksize=16) if batch else None
+            batch = list(islice(chunks, workers))
+            submitted = pool.map_async(analyse, batch, chunksize=1) if batch else None
             if pending is not None:
-                yield from pending.get()
+                yield from zip(pending[0], pending[1].get(), strict=True)
             if submitted is None:
                 return
-            pending = submitted
-
-
-def _analyse_one(item: Article | Skipped) -> tuple[Article | Skipped, dict[str, Any] | None]:
-    return item, None if isinstance(item, Skipped) else article_fields(item)
+            pending = batch, submitted
 
 
 def _group_counts(groups: Any) -> tuple[int, int]:
@@ -224,18 +289,18 @@ def _uncount(
     with ix.reader() as reader:
         gone = (_stored_article(reader.stored_fields(docnum)) for docnum in docnums)
         small = len(docnums) < SMALL_UPDATE
-        for _, doc in _analysed(gone, 1 if small else workers):
-            if doc is None:  # never: stored articles are not Skipped
-                continue
-            phrases.subtract(doc[PHRASES])
-            for form in (
-                doc[term_field("body", ACCENTED)].keys() | doc[term_field("title", ACCENTED)].keys()
-            ):
-                left = forms.get(form, 0) - 1
-                if left > 0:
-                    forms[form] = left
-                else:
-                    forms.pop(form, None)
+        for _, analysed in _analysed(gone, 1 if small else workers):
+            for extra in analysed.extras:
+                if extra is None:  # never: stored articles are not Skipped
+                    continue
+                _, doc_phrases, accented = extra
+                phrases.subtract(doc_phrases)
+                for form in accented:
+                    left = forms.get(form, 0) - 1
+                    if left > 0:
+                        forms[form] = left
+                    else:
+                        forms.pop(form, None)
 
 
 def _stored_article(stored: dict[str, Any]) -> Article:
@@ -467,34 +532,40 @@ def build_index(
                 if len(head) < SMALL_UPDATE:
                     workers = 1
                 items = chain(head, items)
-            for item, doc in _analysed(items, workers):
-                if progress is not None:
-                    progress(item)
-                if isinstance(item, Skipped) or doc is None:
-                    report.skipped.append(item)  # type: ignore[arg-type]
-                    continue
+            for chunk, analysed in _analysed(items, workers, segment_docs):
+                first = docnum = committed + (writer.docnum if writer is not None else 0)
+                for item, extra in zip(chunk, analysed.extras, strict=True):
+                    if progress is not None:
+                        progress(item)
+                    if isinstance(item, Skipped) or extra is None:
+                        report.skipped.append(item)  # type: ignore[arg-type]
+                        continue
+                    if item.id in docnums:
+                        replaced.append(docnums[item.id])
+                    elif item.id in carried:
+                        report.carried += 1
+                    elif item.id in existing:
+                        report.updated += 1
+                        replaced.append(existing[item.id][0])
+                    else:
+                        report.added += 1
+                    docnums[item.id] = docnum
+                    columns.add(docnum, item.date, item.source)
+                    written[item.id] = (docnum, content_hash(item), item.collection)
+                    signature, doc_phrases, accented = extra
+                    signatures[docnum] = signature
+                    phrase_counter.add(doc_phrases)
+                    forms.update(accented)  # document frequencies: once per article
+                    docnum += 1
+                if docnum == first:
+                    continue  # skipped sources only
                 if writer is None:
                     writer = BulkSegmentWriter(ix, spill_postings)
-                if item.id in docnums:
-                    replaced.append(docnums[item.id])
-                elif item.id in carried:
-                    report.carried += 1
-                elif item.id in existing:
-                    report.updated += 1
-                    replaced.append(existing[item.id][0])
+                if analysed.inverted is not None:
+                    writer.add_inverted(analysed.inverted)
                 else:
-                    report.added += 1
-                docnums[item.id] = committed + writer.docnum
-                columns.add(committed + writer.docnum, item.date, item.source)
-                written[item.id] = (docnums[item.id], doc["hash"], item.collection)
-                signatures[docnums[item.id]] = doc.pop(SIGNATURE_KEY)
-                phrase_counter.add(doc.pop(PHRASES))
-                # Once per article, not once per field: these are document frequencies.
-                forms.update(
-                    doc[term_field("body", ACCENTED)].keys()
-                    | doc[term_field("title", ACCENTED)].keys()
-                )
-                writer.add_document(**doc)
+                    for doc in analysed.docs or ():
+                        writer.add_document(**doc)
                 if segment_docs is not None and writer.docnum >= segment_docs:
                     committed += writer.docnum
                     writer.commit(merge=False)

@@ -21,21 +21,30 @@ import os
 import struct
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
-from itertools import pairwise
+from dataclasses import dataclass
+from itertools import chain, pairwise
 from pickle import dumps
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.codec.whoosh3 import (
+    COMPRESSION_MIN_SIZE,
+    STORED_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3TermInfo,
+)
+from whoosh.columns import CompressedBytesColumn, VarBytesColumn
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_ushort
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .postings import length_codes
 from .rare import RARE_FIELDS, RareCollector
+from .schema import TermCounts
 
 # Postings per block. Whoosh uses 128 to skip inside lists; timkiem reads whole lists, and
 # larger blocks mean fewer blocks to unpickle and decompress.
@@ -47,8 +56,19 @@ COMPRESSION_LEVEL = 3
 ARRAY_MIN = 64  # blocks this long store their numbers as packed arrays, not pickled tuples
 SPILL_POSTINGS = 8_000_000  # postings held in memory before they are spilled to a run
 
+_LENGTH = struct.Struct("!i")
+_TERMINFO = W3TermInfo._struct  # a term info's fixed part; then the inlined postings or extent
+_EXTENT = struct.Struct("!qi")  # where a term's postings are: offset, length
+_BLOCK_POINTER = len(WHOOSH3_HEADER_MAGIC) + _EXTENT.size  # what inlining a list saves
+# A length code as a term info stores it: Whoosh keeps the length the code stands for and
+# codes it again (the same code, but where the table is not one to one).
+_SAME_CODE = [length_to_byte(byte_to_length(code)) for code in range(256)]
+# How Whoosh keeps a document's stored fields: its dict pickled, then deflated.
+_STORED_BYTES: CompressedBytesColumn = STORED_COLUMN._child
+assert _STORED_BYTES._module == "zlib"
 _RUN_HEADER = struct.Struct("<HHI")  # field name length, term length, postings
 _POINTER = struct.Struct("!Iq")  # a hash slot of Whoosh's term dictionary: hash, position
+_KEY_VALUE = struct.Struct("!ii")  # a term dictionary entry's key and value lengths
 
 
 def _compact(numbers: list[int]) -> Any:
@@ -58,6 +78,104 @@ def _compact(numbers: list[int]) -> Any:
     top = max(numbers)
     code = "B" if top < 256 else "H" if top < 65536 else "I"
     return array(code, numbers)
+
+
+@dataclass(slots=True)
+class FieldPostings:
+    """One field's postings of a batch of documents: its terms, the postings of each, and
+    the postings' document numbers (within the batch) and frequencies as uint32 bytes, term
+    after term, each term's in document order."""
+
+    terms: list[bytes]
+    counts: list[int]
+    docs: bytes
+    freqs: bytes
+
+
+@dataclass(slots=True)
+class InvertedDocuments:
+    """Whoosh documents inverted a batch at a time (``invert``), away from the writer: what
+    ``SegmentWriter.add_document`` does with each, split into the per-document part (field
+    lengths; stored fields pickled and compressed as Whoosh's column holds them) and the
+    postings by term."""
+
+    lengths: list[list[tuple[str, int]]]  # of each document: (field, length) of scored fields
+    stored: list[bytes | None]  # of each document, None when it stores nothing
+    postings: dict[str, FieldPostings]
+
+
+def invert(schema: Any, docs: Sequence[Mapping[str, Any]]) -> InvertedDocuments:
+    """The postings of ``docs`` grouped by field and term, as ``add_document`` would pool
+    them one posting at a time (the same terms, weights, lengths and stored values).
+
+    A field given a mapping of term → count (``schema.TermCounts``, the indexer's fields) is
+    grouped with numpy; any other indexed field goes through its own ``index``.
+    """
+    lengths: list[list[tuple[str, int]]] = []
+    stored_docs: list[bytes | None] = []
+    counted: dict[str, tuple[list[int], list[Mapping[str, int]]]] = {}
+    other: dict[str, dict[bytes, tuple[list[int], list[int]]]] = {}
+    for i, doc in enumerate(docs):
+        entries = []
+        stored_fields = {}
+        for fieldname in sorted(name for name in doc if not name.startswith("_")):
+            value = doc[fieldname]
+            if value is None:
+                continue
+            field = schema[fieldname]
+            if field.vector or field.column_type or field.separate_spelling():
+                raise ValueError(f"field {fieldname!r}: vectors, columns and spelling unsupported")
+            length = 0
+            if field.indexed and isinstance(value, Mapping) and isinstance(field, TermCounts):
+                docs_of, maps = counted.setdefault(fieldname, ([], []))
+                docs_of.append(i)
+                maps.append(value)
+                if field.scorable:
+                    length = sum(value.values())
+            elif field.indexed:
+                terms = other.setdefault(fieldname, {})
+                for tbytes, freq, weight, _ in field.index(value):
+                    if field.scorable:
+                        length += freq
+                    lists = terms.setdefault(tbytes, ([], []))
+                    lists[0].append(i)
+                    lists[1].append(int(weight))
+            stored = doc.get(f"_stored_{fieldname}", value) if field.stored else None
+            if stored is not None:
+                stored_fields[fieldname] = stored
+            if length:
+                entries.append((fieldname, length))
+        lengths.append(entries)
+        stored_docs.append(
+            zlib.compress(dumps(stored_fields, 2), _STORED_BYTES._level) if stored_fields else None
+        )
+    postings: dict[str, FieldPostings] = {}
+    for fieldname, (docs_of, maps) in counted.items():
+        sizes = [len(m) for m in maps]
+        total = sum(sizes)
+        if not total:
+            continue
+        keys = np.array(list(chain.from_iterable(maps)))
+        freqs = np.fromiter(
+            chain.from_iterable(m.values() for m in maps), dtype=np.uint32, count=total
+        )
+        numbers = np.repeat(np.asarray(docs_of, dtype=np.uint32), sizes)
+        unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        order = np.argsort(inverse, kind="stable")  # each term's postings in document order
+        postings[fieldname] = FieldPostings(
+            [t.encode("utf-8") for t in unique.tolist()],
+            counts.tolist(),
+            numbers[order].tobytes(),
+            freqs[order].tobytes(),
+        )
+    for fieldname, terms in other.items():
+        postings[fieldname] = FieldPostings(
+            list(terms),
+            [len(ids) for ids, _ in terms.values()],
+            array("I", chain.from_iterable(ids for ids, _ in terms.values())).tobytes(),
+            array("I", chain.from_iterable(fs for _, fs in terms.values())).tobytes(),
+        )
+    return InvertedDocuments(lengths, stored_docs, postings)
 
 
 class _TermPool:
@@ -82,6 +200,27 @@ class _TermPool:
         lists[0].append(docnum)
         lists[1].append(int(weight))
         self.postings += 1
+        if self.postings >= self._spill_postings:
+            self.spill()
+
+    def add_lists(self, fieldname: str, postings: FieldPostings, base: int) -> None:
+        """Add one field's postings of a batch of documents (see ``invert``), the batch's
+        document numbers starting at ``base``: one call per term, not per posting."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        ids = memoryview((np.frombuffer(postings.docs, dtype=np.uint32) + base).tobytes())
+        freqs = memoryview(postings.freqs)
+        start = 0
+        for tbytes, n in zip(postings.terms, postings.counts, strict=True):
+            end = start + 4 * n
+            lists = terms.get(tbytes)
+            if lists is None:
+                lists = terms[tbytes] = (array("I"), array("I"))
+            lists[0].frombytes(ids[start:end])
+            lists[1].frombytes(freqs[start:end])
+            start = end
+        self.postings += len(ids) // 4
         if self.postings >= self._spill_postings:
             self.spill()
 
@@ -160,9 +299,9 @@ class _TermPool:
 def _block(ids: list[int], freqs: list[int], codes: list[int], last: bool) -> tuple[bytes, int]:
     """One postings block in the Whoosh 3 layout (length, info, data); its max weight."""
     deltas = [ids[0]]
-    deltas.extend(b - a for a, b in pairwise(ids))
+    deltas += [b - a for a, b in pairwise(ids)]
     first = freqs[0]
-    if all(f == first for f in freqs):
+    if freqs.count(first) == len(freqs):
         # Whoosh reads one float as "every posting weighs this", None as 1.0.
         weights: Any = None if first == 1 else float(first)
     else:
@@ -174,44 +313,41 @@ def _block(ids: list[int], freqs: list[int], codes: list[int], last: bool) -> tu
     max_weight = max(freqs)
     info = dumps((len(ids), ids[-1], max_weight, comp, min(codes), max(codes)), 2)
     length = len(info) + len(data)
-    return struct.pack("!i", -length if last else length) + info + data, max_weight
+    return _LENGTH.pack(-length if last else length) + info + data, max_weight
 
 
-def _write_postings(
-    postfile: Any, ids: list[int], freqs: list[int], codes: list[int]
-) -> W3TermInfo:
-    """Write one postings list in the Whoosh 3 format; return its term info.
+def _write_postings(postfile: Any, ids: list[int], freqs: list[int], codes: list[int]) -> bytes:
+    """Write one postings list in the Whoosh 3 format; return its term info, as bytes (what
+    ``W3TermInfo.to_bytes`` gives).
 
     Short lists are inlined into the term info (no postings block) when that is smaller:
     most terms of news text, word pairs above all, occur in a handful of articles.
     Frequencies are written as integers (Whoosh pickles floats in 9 bytes).
     """
-    terminfo = W3TermInfo()
     n = len(ids)
-    terminfo._weight = float(sum(freqs))
-    terminfo._df = n
-    terminfo._minid = ids[0]
-    terminfo._maxid = ids[-1]
-    terminfo._minlength = byte_to_length(min(codes))
-    terminfo._maxlength = byte_to_length(max(codes))
+    weight = float(sum(freqs))
+    min_code, max_code = _SAME_CODE[min(codes)], _SAME_CODE[max(codes)]
+    blocks: list[tuple[bytes, int]] = []
     if n <= INLINE_LIMIT:
-        block, max_weight = _block(ids, freqs, codes, True)
-        inlined = (tuple(ids), None if all(f == 1 for f in freqs) else tuple(freqs), None)
-        if n == 1 or len(dumps(inlined, 2)) <= len(block) + len(WHOOSH3_HEADER_MAGIC) + 12:
-            terminfo._maxweight = float(max(freqs))
-            terminfo._inlined = inlined
-            return terminfo
+        inlined = dumps((tuple(ids), None if freqs.count(1) == n else tuple(freqs), None), 2)
+        if n > 1:
+            blocks.append(_block(ids, freqs, codes, True))  # the whole list: one block
+        if n == 1 or len(inlined) <= len(blocks[0][0]) + _BLOCK_POINTER:
+            head = _TERMINFO.pack(
+                True, weight, n, min_code, max_code, float(max(freqs)), ids[0], ids[-1]
+            )
+            return head + inlined
+    else:
+        for lo in range(0, n, BLOCK_SIZE):
+            hi = min(n, lo + BLOCK_SIZE)
+            blocks.append(_block(ids[lo:hi], freqs[lo:hi], codes[lo:hi], hi == n))
     start = postfile.tell()
     postfile.write(WHOOSH3_HEADER_MAGIC)
-    max_weight = 0
-    for lo in range(0, n, BLOCK_SIZE):
-        hi = min(n, lo + BLOCK_SIZE)
-        block, block_max = _block(ids[lo:hi], freqs[lo:hi], codes[lo:hi], hi == n)
+    for block, _ in blocks:
         postfile.write(block)
-        max_weight = max(max_weight, block_max)
-    terminfo._maxweight = float(max_weight)
-    terminfo.set_extent(start, postfile.tell() - start)
-    return terminfo
+    max_weight = float(max(block_max for _, block_max in blocks))
+    head = _TERMINFO.pack(False, weight, n, min_code, max_code, max_weight, ids[0], ids[-1])
+    return head + _EXTENT.pack(start, postfile.tell() - start)
 
 
 class _DenseHashWriter(OrderedHashWriter):
@@ -219,6 +355,18 @@ class _DenseHashWriter(OrderedHashWriter):
     instead of twice as large: 15 bytes of slots per term instead of 24. Readers take each
     table's size from the file, and a table always keeps an empty slot, so a lookup of a
     missing term still ends."""
+
+    def add(self, key: bytes, value: bytes) -> None:
+        """``OrderedHashWriter.add`` with one write and one ``tell`` per key."""
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        dbfile = self.dbfile
+        position = dbfile.tell()
+        self.index.append(position)
+        dbfile.write(_KEY_VALUE.pack(len(key), len(value)) + key + value)
+        h = self.hashfn(key)
+        self.buckets[h & 255].append((h, position))
+        self.lastkey = key
 
     def _write_hashes(self) -> None:
         dbfile = self.dbfile
@@ -249,6 +397,30 @@ class BulkSegmentWriter(SegmentWriter):
         self.pool = _TermPool(self._tempstorage.folder, spill_postings)  # type: ignore[assignment]
         self.fieldwriter._tindex.__class__ = _DenseHashWriter
 
+    def add_inverted(self, batch: InvertedDocuments) -> None:
+        """Add a batch of documents inverted by ``invert``: the same segment as adding them
+        one by one with ``add_document``, at a Python call per term rather than per posting."""
+        self._check_state()
+        base = self.docnum
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        # The bytes the stored-fields column would make of each document's dict.
+        stored_column = perdocwriter._colwriters["_stored"]._child
+        add_stored = VarBytesColumn.Writer.add
+        for entries, stored in zip(batch.lengths, batch.stored, strict=True):
+            docnum = self.docnum
+            perdocwriter.start_doc(docnum)
+            for fieldname, length in entries:
+                perdocwriter.add_field(fieldname, schema[fieldname], None, length)
+            if stored is not None:
+                add_stored(stored_column, docnum, stored)
+            perdocwriter.finish_doc()
+            self.docnum = docnum + 1
+        pool: _TermPool = self.pool  # type: ignore[assignment]
+        for fieldname, postings in batch.postings.items():
+            pool.add_lists(fieldname, postings, base)
+        self._added = True
+
     def _finish_field(self, rare: RareCollector | None, fieldname: str | None) -> None:
         """Close the field being written, then write its rare bigrams' buckets (a field of
         their own, right after it: keys only need to increase within a segment)."""
@@ -260,8 +432,9 @@ class BulkSegmentWriter(SegmentWriter):
         fw.start_field(rare_field, self.schema[rare_field])
         prefix = pack_ushort(fw._fieldid)
         for bucket, ids, tags in rare.lists():
-            terminfo = _write_postings(fw._postfile, ids, tags, [0] * len(ids))
-            fw._tindex.add(prefix + bucket, terminfo.to_bytes())
+            fw._tindex.add(
+                prefix + bucket, _write_postings(fw._postfile, ids, tags, [0] * len(ids))
+            )
         fw.finish_field()
 
     def _flush_segment(self) -> None:
@@ -302,7 +475,7 @@ class BulkSegmentWriter(SegmentWriter):
                 else:
                     term_codes = [raw[i - docbase] for i in ids]
                 terminfo = _write_postings(postfile, ids, raw_freqs.tolist(), term_codes)
-                tindex.add(pack_ushort(fieldid) + tbytes, terminfo.to_bytes())
+                tindex.add(pack_ushort(fieldid) + tbytes, terminfo)
             if current is not None:
                 self._finish_field(rare, current)
             fw.close()

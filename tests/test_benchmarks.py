@@ -567,3 +567,44 @@ def test_the_incremental_benchmark_reads_the_build_time_the_command_prints(in_pl
     report.updated_in_place = in_place
     found = BUILD_SECONDS.search(format_build(report))
     assert found is not None and float(found.group(1)) == 1.3
+
+
+def test_build_benchmark_json_end_to_end(tmp_path: Path) -> None:
+    """``build.py`` on a tiny VNTC-shaped file: the first N records only, every engine's
+    rate, the index size against the raw text, and the indexer's CPU split by process."""
+    import gzip
+
+    vntc = tmp_path / "vntc"
+    vntc.mkdir()
+    records = [
+        {"id": f"t/{i}", "text": f"Bài số {i}\nHội nghị tổng kết công tác dân vận năm {2000 + i}."}
+        for i in range(30)
+    ]
+    with gzip.open(vntc / "vntc_10topics.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    cmd = [
+        sys.executable,
+        str(REPO_ROOT / "benchmarks" / "build.py"),
+        "--docs",
+        "20",
+        "--runs",
+        "1",
+        "--data-dir",
+        str(tmp_path),
+        "--no-tantivy",
+        "--json",
+    ]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["articles"] == 20
+    raw = sum(len(r["text"].encode("utf-8")) for r in records[:20])
+    assert result["raw_text_mb"] == raw / 1e6
+    tk, fts = result["timkiem"], result["sqlite-fts5"]
+    assert "tantivy" not in result
+    assert tk["articles_per_s"] > 0 and fts["articles_per_s"] > 0
+    assert result["timkiem_vs_fts5"] > 0
+    assert tk["index_vs_raw"] == pytest.approx(tk["index_mb"] * 1e6 / raw)
+    assert 0 < tk["main_cpu_ms_per_article"] <= tk["cpu_ms_per_article"]
+    assert tk["peak_memory_mb"] > 0
+    assert "python benchmarks/build.py --docs 20 --runs 1" in result["command"]
