@@ -15,6 +15,7 @@ from .analysis import _JOINING_GAP_RE, _TOKEN_RE, word_forms
 from .normalize import fold
 
 SNIPPET_CHARS = 240  # about two lines of text
+_COMBINING_RE = re.compile("[\u0300-\u036f]")
 
 
 @lru_cache(maxsize=1)
@@ -45,24 +46,36 @@ def _letter_class(ch: str) -> str:
     return "[" + "".join(re.escape(c) for c in members) + "]"
 
 
-@lru_cache(maxsize=1024)
-def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = ("".join(_letter_class(ch) for ch in term) for term in terms)
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+@lru_cache(maxsize=8192)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """One folded word as a whole word of the original text, in any accents and case.
+
+    One pattern per word, kept for later queries: compiling a class of accented letters
+    costs Python's regex compiler about 0.2 ms (a bitmap over the whole plane), so a pattern
+    of all a query's words would cost milliseconds to compile for each new query, while the
+    few thousand syllables of the language are soon all compiled."""
+    letters = "".join(_letter_class(ch) for ch in term)
+    return re.compile(r"(?<![^\W_])" + letters + r"(?![^\W_])")
 
 
 def _match_spans(text: str, folded_terms: Collection[str]) -> list[tuple[int, str]]:
-    """Start offsets and folded forms of query words in ``text``, found in C by one regex.
+    """Start offsets and folded forms of query words in ``text``, found in C by a regex per
+    word.
 
-    The regex matches the original text with each letter a class of its accented forms in
-    both cases, so the whole text is never folded: it finds what a case-insensitive match
-    of the folded words over ``fold(text)`` finds.
+    Each regex matches the original text with each letter a class of its accented forms in
+    both cases, so the whole text is never folded: together they find what a case-insensitive
+    match of the folded words over ``fold(text)`` finds. A match is a whole word, so two words'
+    matches never overlap and their union in text order is that of one alternation.
     """
-    terms = tuple(sorted({t for t in folded_terms if t}, key=len, reverse=True))
-    if not terms:
-        return []
-    pattern = _terms_pattern(terms)
-    return [(m.start(), fold(m.group()).lower()) for m in pattern.finditer(text)]
+    terms = {t for t in folded_terms if t}
+    spans: list[tuple[int, str]] = []
+    for term in terms:
+        spans.extend(
+            (m.start(), fold(m.group()).lower()) for m in _term_pattern(term).finditer(text)
+        )
+    if len(terms) > 1:
+        spans.sort()
+    return spans
 
 
 def _best_window(spans: list[tuple[int, str]], width: int) -> int:
@@ -87,9 +100,47 @@ def _best_window(spans: list[tuple[int, str]], width: int) -> int:
 
 def mark_words(text: str, folded_terms: Collection[str]) -> str:
     """Escaped ``text`` with the words whose folded form is a query word marked; adjacent
-    marked syllables of one word ("dân vận", "Covid-19") share one ``<mark>``. Tokens,
-    folded forms and joins are those of ``analysis.syllables``, read straight off its regex
-    (no ``Syllable`` objects: this runs for every snippet)."""
+    marked syllables of one word ("dân vận", "Covid-19") share one ``<mark>``.
+
+    The words are found by the query words' regexes (``_term_pattern``): a run of them with
+    only spaces between is marked as one, and the text between is escaped in one piece. A
+    text holding combining marks (not NFC) is read token by token instead
+    (``_mark_tokens``), where a token may hold them."""
+    # A word is marked when its folded, lower-case form is a query word: a query word
+    # with capitals never is.
+    terms = {t for t in folded_terms if t and t == t.lower()}
+    if _COMBINING_RE.search(text):
+        return _mark_tokens(text, terms)
+    # The regex equates letters as case-insensitive matching does ("ſ" with "s"): a match
+    # is a word of the query only when its own index form is.
+    found = [
+        m.span()
+        for t in terms
+        for m in _term_pattern(t).finditer(text)
+        if word_forms(m.group())[1] == t
+    ]
+    if not found:
+        return escape(text, quote=False)
+    found.sort()
+    out: list[str] = []
+    pos = 0
+    i = 0
+    while i < len(found):
+        start, end = found[i]
+        i += 1
+        while i < len(found) and not text[end : found[i][0]].strip():
+            end = found[i][1]
+            i += 1
+        out.append(escape(text[pos:start], quote=False))
+        out.append("<mark>" + escape(text[start:end], quote=False) + "</mark>")
+        pos = end
+    out.append(escape(text[pos:], quote=False))
+    return "".join(out)
+
+
+def _mark_tokens(text: str, folded_terms: Collection[str]) -> str:
+    """``mark_words`` token by token: tokens, folded forms and joins are those of
+    ``analysis.syllables``, read straight off its regex."""
     out: list[str] = []
     pos = 0
     open_mark = False

@@ -86,6 +86,15 @@ class Scored:
 
 def score(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Scored:
     """Score every document of ``gen`` for a parsed query and say which ones match it."""
+    if not ranking.ranks_by_any_word(parsed):
+        found = _score_candidates(gen, parsed, ranking)
+        if found is not None:
+            return found
+    return score_all(gen, parsed, ranking)
+
+
+def score_all(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Scored:
+    """``score`` over every document number: each term's postings added whole."""
     n_all = gen.n_all
     scores = np.zeros(n_all, dtype=np.float32)
     matched_groups = np.zeros(n_all, dtype=np.int16)
@@ -135,6 +144,139 @@ def score(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Scored:
         coord = (matched_groups.astype(np.float32) / n_groups) ** ranking.coord_power
         scores *= coord
     return Scored(scores, matched, partial, any_words)
+
+
+def _score_candidates(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Scored | None:
+    """``score`` of a short query of plain words, which needs every word (but function
+    words): the folded postings are intersected first, smallest first, and the terms are
+    scored on the documents left only, with the same arithmetic, so scores and matches are
+    those of ``score_all``. None when the query has operators or no article has every word
+    (``score_all`` then finds the partial matches)."""
+    positive = parsed.positive
+    words = [g.free_word for g in positive]
+    if not words or any(w is None or g.explicit for w, g in zip(words, positive, strict=True)):
+        return None
+    plain = [w for w in words if w is not None]
+    content = [w for w in plain if not is_stopword(w)] or plain
+    lists = [_folded_lists(gen, w.folded) for w in {w.folded: w for w in content}.values()]
+    lists.sort(key=lambda ls: sum(len(ids) for ids in ls))
+    candidates = _union(gen, lists[0])
+    for ls in lists[1:]:
+        if not len(candidates):
+            break
+        candidates = candidates[_within_any(ls, candidates)]
+    if len(parsed.negative) and len(candidates):
+        excluded = np.zeros(gen.n_all, dtype=bool)
+        for group in parsed.negative:
+            for clause in group.alternatives:
+                excluded |= _exclusion(gen, clause)
+        candidates = candidates[~excluded[candidates]]
+    candidates = candidates[gen.alive[candidates]]
+    if not len(candidates):
+        return None
+    found = np.zeros(len(candidates), dtype=np.float32)
+    for word in plain:
+        for rep, term, w in _word_terms(ranking, word):
+            add_term_at(gen, ranking, found, candidates, TEXT_FIELDS, rep, term, w)
+    prev: QueryWord | None = None
+    for group in parsed.groups:
+        word = group.free_word
+        if prev is not None and word is not None:
+            pair = _pair_term(ranking, prev, word)
+            add_term_at(gen, ranking, found, candidates, TEXT_FIELDS, *pair)
+        prev = word
+    n_groups = len(positive)
+    if n_groups > 1:
+        matched_groups = np.zeros(len(candidates), dtype=np.int16)
+        for word in plain:
+            matched_groups += _within_any(_folded_lists(gen, word.folded), candidates)
+        found *= (matched_groups.astype(np.float32) / n_groups) ** ranking.coord_power
+    scores = np.zeros(gen.n_all, dtype=np.float32)
+    scores[candidates] = found
+    matched = np.zeros(gen.n_all, dtype=bool)
+    matched[candidates] = True
+    return Scored(scores, matched)
+
+
+def _folded_lists(gen: OpenGeneration, folded: str) -> list[np.ndarray]:
+    """The documents holding a folded syllable, per text field."""
+    return [gen.postings(term_field(f, FOLDED), folded)[0] for f in TEXT_FIELDS]
+
+
+def _union(gen: OpenGeneration, lists: list[np.ndarray]) -> np.ndarray:
+    """The documents of any of ``lists`` (ascending ids), ascending."""
+    present = [ids for ids in lists if len(ids)]
+    if len(present) <= 1:
+        return present[0] if present else EMPTY[0]
+    mask = np.zeros(gen.n_all, dtype=bool)
+    for ids in present:
+        mask[ids] = True
+    return np.flatnonzero(mask).astype(np.int32)
+
+
+def _positions(ids: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``docs`` stands in ``ids`` (both ascending), and which of them it holds."""
+    if not len(ids):
+        return np.zeros(len(docs), dtype=np.intp), np.zeros(len(docs), dtype=bool)
+    at = np.searchsorted(ids, docs)
+    np.minimum(at, len(ids) - 1, out=at)
+    return at, ids[at] == docs
+
+
+def _within_any(lists: list[np.ndarray], docs: np.ndarray) -> np.ndarray:
+    """Which of ``docs`` (ascending) one of ``lists`` holds."""
+    inside = np.zeros(len(docs), dtype=bool)
+    for ids in lists:
+        inside |= _positions(ids, docs)[1]
+    return inside
+
+
+def add_term_at(
+    gen: OpenGeneration,
+    ranking: Ranking,
+    scores: np.ndarray,
+    docs: np.ndarray,
+    fields: tuple[str, ...],
+    rep: str,
+    term: str,
+    weight: float,
+) -> None:
+    """``add_term`` on the documents ``docs`` (ascending) only: ``scores`` holds theirs, in
+    that order. The arithmetic is ``add_term``'s, element for element, and the IDF counts
+    every document holding the term, so each score is the one ``add_term`` would give."""
+    parts = [(f, *gen.postings(term_field(f, rep), term)) for f in fields]
+    parts = [(f, ids, tfs) for f, ids, tfs in parts if len(ids)]
+    if not parts:
+        return
+    r = ranking
+    if len(parts) == 1:
+        f, ids, tfs = parts[0]
+        at, inside = _positions(ids, docs)
+        df = len(ids)
+        held = docs[inside]
+        tf = r.weight_for(f) * tfs[at[inside]] / gen.norms[term_field(f, rep)][held]
+    else:
+        combined = np.zeros(len(docs), dtype=np.float32)
+        inside = np.zeros(len(docs), dtype=bool)
+        for f, ids, tfs in parts:
+            at, here = _positions(ids, docs)
+            held = docs[here]
+            combined[here] += r.weight_for(f) * tfs[at[here]] / gen.norms[term_field(f, rep)][held]
+            inside |= here
+        tf = combined[inside]
+        df = _union_size([ids for _, ids, _ in parts])
+    if fields == ("title",):
+        df = max(df, len(gen.postings(term_field("body", rep), term)[0]))
+    k1 = r.k1
+    scores[inside] += (weight * idf(gen.n_docs, df) * (k1 + 1.0)) * tf / (tf + k1)
+
+
+def _union_size(lists: list[np.ndarray]) -> int:
+    """How many documents one of two ascending lists holds (or more lists, by a mask)."""
+    if len(lists) == 2:
+        small, large = sorted(lists, key=len)
+        return len(small) + len(large) - int(np.count_nonzero(_positions(large, small)[1]))
+    return len(np.unique(np.concatenate(lists)))
 
 
 def add_term(
