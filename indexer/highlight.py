@@ -15,7 +15,8 @@ from .analysis import _JOINING_GAP_RE, _TOKEN_RE, word_forms
 from .normalize import fold
 
 SNIPPET_CHARS = 240  # about two lines of text
-_COMBINING_RE = re.compile("[\u0300-\u036f]")
+# Combining marks NFC could not compose: a token may hold them.
+COMBINING_RE = re.compile("[\u0300-\u036f]")
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +48,7 @@ def _letter_class(ch: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _term_pattern(term: str) -> re.Pattern[str]:
+def word_pattern(term: str) -> re.Pattern[str]:
     """One folded word as a whole word of the original text, in any accents and case.
 
     One pattern per word, kept for later queries: compiling a class of accented letters
@@ -71,7 +72,7 @@ def _match_spans(text: str, folded_terms: Collection[str]) -> list[tuple[int, st
     spans: list[tuple[int, str]] = []
     for term in terms:
         spans.extend(
-            (m.start(), fold(m.group()).lower()) for m in _term_pattern(term).finditer(text)
+            (m.start(), fold(m.group()).lower()) for m in word_pattern(term).finditer(text)
         )
     if len(terms) > 1:
         spans.sort()
@@ -102,21 +103,21 @@ def mark_words(text: str, folded_terms: Collection[str]) -> str:
     """Escaped ``text`` with the words whose folded form is a query word marked; adjacent
     marked syllables of one word ("dân vận", "Covid-19") share one ``<mark>``.
 
-    The words are found by the query words' regexes (``_term_pattern``): a run of them with
+    The words are found by the query words' regexes (``word_pattern``): a run of them with
     only spaces between is marked as one, and the text between is escaped in one piece. A
     text holding combining marks (not NFC) is read token by token instead
     (``_mark_tokens``), where a token may hold them."""
     # A word is marked when its folded, lower-case form is a query word: a query word
     # with capitals never is.
     terms = {t for t in folded_terms if t and t == t.lower()}
-    if _COMBINING_RE.search(text):
+    if COMBINING_RE.search(text):
         return _mark_tokens(text, terms)
     # The regex equates letters as case-insensitive matching does ("ſ" with "s"): a match
     # is a word of the query only when its own index form is.
     found = [
         m.span()
         for t in terms
-        for m in _term_pattern(t).finditer(text)
+        for m in word_pattern(t).finditer(text)
         if word_forms(m.group())[1] == t
     ]
     if not found:
