@@ -6,77 +6,23 @@ author's accents. Text is escaped first; ``<mark>`` is the only markup ever adde
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
-from functools import lru_cache
 from html import escape
 
 from .analysis import _JOINING_GAP_RE, _TOKEN_RE, word_forms
-from .normalize import fold
+from .wordfind import COMBINING_RE, fold_text, words_pattern
 
 SNIPPET_CHARS = 240  # about two lines of text
-# Combining marks NFC could not compose: a token may hold them.
-COMBINING_RE = re.compile("[\u0300-\u036f]")
-
-
-@lru_cache(maxsize=1)
-def _cased_or_folding() -> tuple[str, ...]:
-    """Every character (of the Basic Multilingual Plane) that folding changes or that has
-    another case: the only ones a case-insensitive match on folded text can equate with a
-    character other than itself."""
-    out = []
-    for code in range(0x10000):
-        ch = chr(code)
-        if 0xD800 <= code < 0xE000:
-            continue
-        if fold(ch) != ch or ch.lower() != ch or ch.upper() != ch:
-            out.append(ch)
-    return tuple(out)
-
-
-@lru_cache(maxsize=4096)
-def _letter_class(ch: str) -> str:
-    """A regex class of the characters whose folded form matches ``ch`` ignoring case:
-    "d" → "[DdĎďĐđ…]", every accented form of the letter in both cases."""
-    same = re.compile(re.escape(ch), re.IGNORECASE).fullmatch
-    members = sorted(c for c in {ch, *_cased_or_folding()} if same(fold(c)))
-    if not members:  # an accented letter: folded text never holds it
-        return "(?!)"
-    if len(members) == 1:
-        return re.escape(members[0])
-    return "[" + "".join(re.escape(c) for c in members) + "]"
-
-
-@lru_cache(maxsize=8192)
-def word_pattern(term: str) -> re.Pattern[str]:
-    """One folded word as a whole word of the original text, in any accents and case.
-
-    One pattern per word, kept for later queries: compiling a class of accented letters
-    costs Python's regex compiler about 0.2 ms (a bitmap over the whole plane), so a pattern
-    of all a query's words would cost milliseconds to compile for each new query, while the
-    few thousand syllables of the language are soon all compiled."""
-    letters = "".join(_letter_class(ch) for ch in term)
-    return re.compile(r"(?<![^\W_])" + letters + r"(?![^\W_])")
 
 
 def _match_spans(text: str, folded_terms: Collection[str]) -> list[tuple[int, str]]:
-    """Start offsets and folded forms of query words in ``text``, found in C by a regex per
-    word.
-
-    Each regex matches the original text with each letter a class of its accented forms in
-    both cases, so the whole text is never folded: together they find what a case-insensitive
-    match of the folded words over ``fold(text)`` finds. A match is a whole word, so two words'
-    matches never overlap and their union in text order is that of one alternation.
-    """
-    terms = {t for t in folded_terms if t}
-    spans: list[tuple[int, str]] = []
-    for term in terms:
-        spans.extend(
-            (m.start(), fold(m.group()).lower()) for m in word_pattern(term).finditer(text)
-        )
-    if len(terms) > 1:
-        spans.sort()
-    return spans
+    """Start offsets and folded forms of query words in ``text``, found in C by one regex
+    over the folded text (``wordfind``: folded at once, offsets kept)."""
+    terms = tuple(sorted({t for t in folded_terms if t}))
+    if not terms:
+        return []
+    pattern = words_pattern(terms)
+    return [(m.start(), m.group().lower()) for m in pattern.finditer(fold_text(text))]
 
 
 def _best_window(spans: list[tuple[int, str]], width: int) -> int:
@@ -103,26 +49,26 @@ def mark_words(text: str, folded_terms: Collection[str]) -> str:
     """Escaped ``text`` with the words whose folded form is a query word marked; adjacent
     marked syllables of one word ("dân vận", "Covid-19") share one ``<mark>``.
 
-    The words are found by the query words' regexes (``word_pattern``): a run of them with
+    The words are found by one regex over the folded text (``wordfind``): a run of them with
     only spaces between is marked as one, and the text between is escaped in one piece. A
     text holding combining marks (not NFC) is read token by token instead
     (``_mark_tokens``), where a token may hold them."""
     # A word is marked when its folded, lower-case form is a query word: a query word
     # with capitals never is.
-    terms = {t for t in folded_terms if t and t == t.lower()}
+    terms = tuple(sorted({t for t in folded_terms if t and t == t.lower()}))
+    if not terms:
+        return escape(text, quote=False)
     if COMBINING_RE.search(text):
         return _mark_tokens(text, terms)
-    # The regex equates letters as case-insensitive matching does ("ſ" with "s"): a match
-    # is a word of the query only when its own index form is.
+    # The folded text is matched ignoring case, which equates more than lower case does
+    # ("ſ" with "s"): a match is a word of the query only when its own index form is.
     found = [
         m.span()
-        for t in terms
-        for m in word_pattern(t).finditer(text)
-        if word_forms(m.group())[1] == t
+        for m in words_pattern(terms).finditer(fold_text(text))
+        if word_forms(text[m.start() : m.end()])[1] in terms
     ]
     if not found:
         return escape(text, quote=False)
-    found.sort()
     out: list[str] = []
     pos = 0
     i = 0

@@ -24,11 +24,10 @@ from itertools import pairwise
 from pathlib import Path
 
 from .analysis import _JOINING_GAP_RE, BIGRAM_SEPARATOR, bigram, syllables, word_forms
-from .highlight import COMBINING_RE as _COMBINING_RE
-from .highlight import word_pattern
 from .normalize import decode_telex, decode_vni, fold, nfc
 from .phrases import FUNCTION_WORDS
 from .query import ParsedQuery, QueryWord
+from .wordfind import COMBINING_RE, fold_text, words_pattern
 
 VOCABULARY_FILE = "vocabulary.json"
 MAX_FORMS = 4  # candidate accented forms tried per folded syllable
@@ -94,28 +93,31 @@ def adjacent_forms(folded_pair: str, texts: Iterable[str]) -> Counter[str]:
     """Articles holding each accented form of a folded pair side by side (never across
     punctuation): ("phong dien", ["Huyện Phong Điền cử đại diện."]) → {"phong điền": 1}.
 
-    The first word is found by its regex (``highlight.word_pattern``, in C, no folding of
-    the text), the second right after it, past spaces or a hyphen; a text holding combining
-    marks NFC could not compose is split into syllables instead."""
+    The first word is found by a regex over the folded text (``wordfind``, in C), the second
+    right after it, past spaces or a hyphen; a text holding combining marks NFC could not
+    compose is split into syllables instead."""
     first, second = folded_pair.split(BIGRAM_SEPARATOR)
-    find_first = word_pattern(first).finditer
-    match_second = word_pattern(second).match
+    find_first = words_pattern((first,)).finditer
+    match_second = words_pattern((second,)).match
     skip_gap = _JOINING_GAP_RE.match
     counts: Counter[str] = Counter()
     for text in texts:
         text = nfc(text)
-        if _COMBINING_RE.search(text):
+        if COMBINING_RE.search(text):
             counts.update(_adjacent_by_syllables(first, second, text))
             continue
+        folded = fold_text(text)
         found: set[str] = set()
-        for m in find_first(text):
-            a = word_forms(m.group())
-            gap = skip_gap(text, m.end())
-            b_match = match_second(text, gap.end()) if gap is not None else None
-            if a[1] != first or b_match is None:
+        for m in find_first(folded):
+            gap = skip_gap(folded, m.end())
+            b_match = match_second(folded, gap.end()) if gap is not None else None
+            if b_match is None:
                 continue
-            b = word_forms(b_match.group())
-            if b[1] == second:
+            # Matching ignores case, which equates more than lower case does ("ſ", "s"):
+            # the words' own index forms decide.
+            a = word_forms(text[m.start() : m.end()])
+            b = word_forms(text[b_match.start() : b_match.end()])
+            if a[1] == first and b[1] == second:
                 found.add(bigram(a[0], b[0]))
         counts.update(found)
     return counts

@@ -20,6 +20,7 @@ from indexer.interpret import _adjacent_by_syllables, adjacent_forms
 from indexer.normalize import fold, nfc
 from indexer.query import parse
 from indexer.scoring import score, score_all
+from indexer.wordfind import fold_text
 from tests.conftest import SEEDS, shared_data
 
 N_ARTICLES = 300
@@ -132,3 +133,14 @@ def test_adjacent_forms_of_edge_cases(text: str) -> None:
         assert adjacent_forms(pair, [text]) == Counter(
             _adjacent_by_syllables(first, second, nfc(text))
         ), (pair, text)
+
+
+def test_fold_text_is_fold(articles: list[Article]) -> None:
+    rng = random.Random(3)
+    texts = [a.body for a in articles[:50]] + [
+        "".join(chr(rng.randrange(32, 0x2100)) for _ in range(rng.randrange(300)))
+        for _ in range(300)
+    ]
+    texts += ["Đắk Lắk " * 20, "x\ud800" * 40, "😀 Hà Nội " * 20]  # a lone surrogate, astral
+    for text in texts:
+        assert fold_text(text) == fold(text)
