@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import bigram, folded_syllables
+from .analysis import bigram
 from .autocomplete import MAX_COMPLETIONS
 from .duplicates import group_page
 from .facets import Filters, check_sort, narrow, top
@@ -32,6 +32,7 @@ from .results import ArticleView, Copy, Hit, SearchPage
 from .schema import ACCENTED, FOLDED_BIGRAMS, term_field
 from .scoring import Ranking, Scored, proximity_terms, score
 from .spelling import FEW_RESULTS, did_you_mean
+from .wordfind import folded_words
 
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100
@@ -290,7 +291,7 @@ class Engine:
         best = top(candidates, scores, gen.columns, "relevance", model.depth)
 
         def tokens_of(docnum: int) -> list[str]:
-            return folded_syllables(gen.stored_fields(docnum)["body_text"])
+            return folded_words(gen.stored_fields(docnum)["body_text"])
 
         rerank(scores, best, tokens_of, proximity_terms(gen, parsed, self.ranking), model)
 

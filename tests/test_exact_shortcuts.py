@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 
 from indexer import Article, Engine, build_index, iter_articles
-from indexer.analysis import bigram, syllables
+from indexer.analysis import bigram, folded_syllables, syllables
 from indexer.interpret import _adjacent_by_syllables, adjacent_forms
 from indexer.normalize import fold, nfc
 from indexer.query import parse
 from indexer.scoring import score, score_all
-from indexer.wordfind import fold_text
+from indexer.wordfind import fold_text, folded_words
 from tests.conftest import SEEDS, shared_data
 
 N_ARTICLES = 300
@@ -144,3 +144,11 @@ def test_fold_text_is_fold(articles: list[Article]) -> None:
     texts += ["Đắk Lắk " * 20, "x\ud800" * 40, "😀 Hà Nội " * 20]  # a lone surrogate, astral
     for text in texts:
         assert fold_text(text) == fold(text)
+
+
+def test_folded_words_are_the_folded_syllables(articles: list[Article]) -> None:
+    texts = [a.body for a in articles] + [
+        "Kelvin K, ſ dài, İstanbul, ı, dân_vận, Thuỷ Hoà, ĐẮK LẮK, phong\u0301, 😀 x²",
+    ]
+    for text in texts:
+        assert folded_words(text) == folded_syllables(text)
