@@ -107,6 +107,16 @@ class LRU(Generic[K, V]):
                 self._used -= self._weigh(dropped)
 
 
+def holds(ids: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Which of ``docs`` the ascending document numbers ``ids`` hold (a mask over ``docs``),
+    by binary search: the cost grows with ``docs``, not with ``ids``."""
+    if not len(ids):
+        return np.zeros(len(docs), dtype=bool)
+    at = np.searchsorted(ids, docs)
+    np.minimum(at, len(ids) - 1, out=at)
+    return ids[at] == docs
+
+
 def _postings_bytes(item: Postings) -> int:
     return item[0].nbytes + item[1].nbytes + 100
 

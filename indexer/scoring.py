@@ -18,7 +18,7 @@ from itertools import pairwise
 import numpy as np
 
 from .analysis import bigram
-from .postings import EMPTY, OpenGeneration
+from .postings import EMPTY, OpenGeneration, holds
 from .proximity import Proximity, QueryTerms
 from .query import Clause, ParsedQuery, QueryWord
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, TEXT_FIELDS, term_field
@@ -164,7 +164,7 @@ def _score_candidates(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking
     for ls in lists[1:]:
         if not len(candidates):
             break
-        candidates = candidates[_within_any(ls, candidates)]
+        candidates = candidates[_Docs(candidates, gen.n_all).within_any(ls)]
     if len(parsed.negative) and len(candidates):
         excluded = np.zeros(gen.n_all, dtype=bool)
         for group in parsed.negative:
@@ -174,22 +174,23 @@ def _score_candidates(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking
     candidates = candidates[gen.alive[candidates]]
     if not len(candidates):
         return None
+    docs = _Docs(candidates, gen.n_all)
     found = np.zeros(len(candidates), dtype=np.float32)
     for word in plain:
         for rep, term, w in _word_terms(ranking, word):
-            add_term_at(gen, ranking, found, candidates, TEXT_FIELDS, rep, term, w)
+            add_term_at(gen, ranking, found, docs, TEXT_FIELDS, rep, term, w)
     prev: QueryWord | None = None
     for group in parsed.groups:
         word = group.free_word
         if prev is not None and word is not None:
             pair = _pair_term(ranking, prev, word)
-            add_term_at(gen, ranking, found, candidates, TEXT_FIELDS, *pair)
+            add_term_at(gen, ranking, found, docs, TEXT_FIELDS, *pair)
         prev = word
     n_groups = len(positive)
     if n_groups > 1:
         matched_groups = np.zeros(len(candidates), dtype=np.int16)
         for word in plain:
-            matched_groups += _within_any(_folded_lists(gen, word.folded), candidates)
+            matched_groups += docs.within_any(_folded_lists(gen, word.folded))
         found *= (matched_groups.astype(np.float32) / n_groups) ** ranking.coord_power
     scores = np.zeros(gen.n_all, dtype=np.float32)
     scores[candidates] = found
@@ -214,36 +215,56 @@ def _union(gen: OpenGeneration, lists: list[np.ndarray]) -> np.ndarray:
     return np.flatnonzero(mask).astype(np.int32)
 
 
-def _positions(ids: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each of ``docs`` stands in ``ids`` (both ascending), and which of them it holds."""
-    if not len(ids):
-        return np.zeros(len(docs), dtype=np.intp), np.zeros(len(docs), dtype=bool)
-    at = np.searchsorted(ids, docs)
-    np.minimum(at, len(ids) - 1, out=at)
-    return at, ids[at] == docs
+SEARCH_RATIO = 16  # a list this many times as long as the documents sought is searched
 
 
-def _within_any(lists: list[np.ndarray], docs: np.ndarray) -> np.ndarray:
-    """Which of ``docs`` (ascending) one of ``lists`` holds."""
-    inside = np.zeros(len(docs), dtype=bool)
-    for ids in lists:
-        inside |= _positions(ids, docs)[1]
-    return inside
+class _Docs:
+    """Ascending document numbers, and where each one is among them (made on first use)."""
+
+    def __init__(self, docs: np.ndarray, n_all: int) -> None:
+        self.docs = docs
+        self._n_all = n_all
+        self._slot: np.ndarray | None = None
+
+    def find(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs of positions (in ``ids``, in ``docs``) of the documents both hold, ascending:
+        by binary search in a long list, else through a map over every document number."""
+        docs = self.docs
+        if not len(ids) or not len(docs):
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        if len(docs) * SEARCH_RATIO < len(ids):
+            at = np.searchsorted(ids, docs)
+            np.minimum(at, len(ids) - 1, out=at)
+            here = np.flatnonzero(ids[at] == docs)
+            return at[here], here
+        if self._slot is None:
+            self._slot = np.full(self._n_all, -1, dtype=np.intp)
+            self._slot[docs] = np.arange(len(docs))
+        slots = self._slot[ids]
+        held = np.flatnonzero(slots >= 0)
+        return held, slots[held]
+
+    def within_any(self, lists: list[np.ndarray]) -> np.ndarray:
+        """Which documents one of ``lists`` holds (a mask)."""
+        inside = np.zeros(len(self.docs), dtype=bool)
+        for ids in lists:
+            inside[self.find(ids)[1]] = True
+        return inside
 
 
 def add_term_at(
     gen: OpenGeneration,
     ranking: Ranking,
     scores: np.ndarray,
-    docs: np.ndarray,
+    docs: _Docs,
     fields: tuple[str, ...],
     rep: str,
     term: str,
     weight: float,
 ) -> None:
-    """``add_term`` on the documents ``docs`` (ascending) only: ``scores`` holds theirs, in
-    that order. The arithmetic is ``add_term``'s, element for element, and the IDF counts
-    every document holding the term, so each score is the one ``add_term`` would give."""
+    """``add_term`` on the documents ``docs`` only: ``scores`` holds theirs, in that order.
+    The arithmetic is ``add_term``'s, element for element, and the IDF counts every document
+    holding the term, so each score is the one ``add_term`` would give."""
     parts = [(f, *gen.postings(term_field(f, rep), term)) for f in fields]
     parts = [(f, ids, tfs) for f, ids, tfs in parts if len(ids)]
     if not parts:
@@ -251,18 +272,17 @@ def add_term_at(
     r = ranking
     if len(parts) == 1:
         f, ids, tfs = parts[0]
-        at, inside = _positions(ids, docs)
+        at, inside = docs.find(ids)
         df = len(ids)
-        held = docs[inside]
-        tf = r.weight_for(f) * tfs[at[inside]] / gen.norms[term_field(f, rep)][held]
+        tf = r.weight_for(f) * tfs[at] / gen.norms[term_field(f, rep)][ids[at]]
     else:
-        combined = np.zeros(len(docs), dtype=np.float32)
-        inside = np.zeros(len(docs), dtype=bool)
+        combined = np.zeros(len(docs.docs), dtype=np.float32)
+        held = np.zeros(len(docs.docs), dtype=bool)
         for f, ids, tfs in parts:
-            at, here = _positions(ids, docs)
-            held = docs[here]
-            combined[here] += r.weight_for(f) * tfs[at[here]] / gen.norms[term_field(f, rep)][held]
-            inside |= here
+            at, here = docs.find(ids)
+            combined[here] += r.weight_for(f) * tfs[at] / gen.norms[term_field(f, rep)][ids[at]]
+            held[here] = True
+        inside = np.flatnonzero(held)
         tf = combined[inside]
         df = _union_size([ids for _, ids, _ in parts])
     if fields == ("title",):
@@ -275,7 +295,7 @@ def _union_size(lists: list[np.ndarray]) -> int:
     """How many documents one of two ascending lists holds (or more lists, by a mask)."""
     if len(lists) == 2:
         small, large = sorted(lists, key=len)
-        return len(small) + len(large) - int(np.count_nonzero(_positions(large, small)[1]))
+        return len(small) + len(large) - int(np.count_nonzero(holds(large, small)))
     return len(np.unique(np.concatenate(lists)))
 
 
@@ -303,13 +323,7 @@ def add_term(
         f, ids, tfs = parts[0]
         tf = r.weight_for(f) * tfs / gen.norms[term_field(f, rep)][ids]
     else:
-        combined = np.zeros(gen.n_all, dtype=np.float32)
-        present = np.zeros(gen.n_all, dtype=bool)
-        for f, ids, tfs in parts:
-            combined[ids] += r.weight_for(f) * tfs / gen.norms[term_field(f, rep)][ids]
-            present[ids] = True
-        ids = np.flatnonzero(present)
-        tf = combined[ids]
+        ids, tf = _combined(gen, ranking, rep, parts)
     # One IDF per term: the documents holding it in any field (or in the body alone
     # when the clause asks for the title only: a common word is common in titles too).
     df = len(ids)
@@ -318,6 +332,38 @@ def add_term(
     k1 = r.k1
     scores[ids] += (weight * idf(gen.n_docs, df) * (k1 + 1.0)) * tf / (tf + k1)
     return ids
+
+
+def _combined(
+    gen: OpenGeneration,
+    ranking: Ranking,
+    rep: str,
+    parts: list[tuple[str, np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The documents holding a term in any of several fields (ascending), and the sum of its
+    weighted, length-normalised frequencies in them, field by field in ``parts``' order.
+
+    When one field's documents hold every other field's (a word of a title is nearly always
+    in the text too), the sums are made on that field's list, by binary search, instead of
+    over arrays as long as the whole index."""
+    r = ranking
+    weighted = [
+        (ids, r.weight_for(f) * tfs / gen.norms[term_field(f, rep)][ids]) for f, ids, tfs in parts
+    ]
+    widest = max(range(len(weighted)), key=lambda i: len(weighted[i][0]))
+    ids = weighted[widest][0]
+    if all(holds(ids, other).all() for other, _ in weighted):
+        tf = np.zeros(len(ids), dtype=np.float32)
+        for other, values in weighted:
+            tf[np.searchsorted(ids, other)] += values
+        return ids, tf
+    combined = np.zeros(gen.n_all, dtype=np.float32)
+    present = np.zeros(gen.n_all, dtype=bool)
+    for other, values in weighted:
+        combined[other] += values
+        present[other] = True
+    ids = np.flatnonzero(present)
+    return ids, combined[ids]
 
 
 def proximity_terms(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> QueryTerms:

@@ -24,7 +24,7 @@ from .facets import Filters, check_sort, narrow, top
 from .generations import current_stamp, generation_dir
 from .highlight import highlight_all
 from .interpret import EXACT_PAIR_DOCS, interpret
-from .postings import CacheLookups, OpenGeneration
+from .postings import CacheLookups, OpenGeneration, holds
 from .proximity import rerank
 from .query import ParsedQuery, QueryWord, parse
 from .related import distinctive_words, related_query
@@ -256,12 +256,10 @@ class Engine:
         exact = forms.get(bigram(fa, fb))
         if exact is not None:
             return exact
-        with_pair = np.zeros(gen.n_all, dtype=bool)
-        with_pair[pair] = True
-        ids_a = gen.postings(ACCENTED_BODY, fa)[0]
-        both = np.zeros(gen.n_all, dtype=bool)
-        both[ids_a[with_pair[ids_a]]] = True
-        estimate = int(np.count_nonzero(both[gen.postings(ACCENTED_BODY, fb)[0]]))
+        # The pair's articles holding both forms: lookups of the (short) pair list in the
+        # forms' lists, never a pass over a common form's whole list.
+        pair = pair[holds(gen.postings(ACCENTED_BODY, fa)[0], pair)]
+        estimate = int(np.count_nonzero(holds(gen.postings(ACCENTED_BODY, fb)[0], pair)))
         return min(estimate, max(0, len(pair) - sum(forms.values())))
 
     def _suggestion(self, gen: OpenGeneration, parsed: ParsedQuery, found: int) -> str | None:
