@@ -258,8 +258,8 @@ class Engine:
             return exact
         # The pair's articles holding both forms: lookups of the (short) pair list in the
         # forms' lists, never a pass over a common form's whole list.
-        pair = pair[holds(gen.postings(ACCENTED_BODY, fa)[0], pair)]
-        estimate = int(np.count_nonzero(holds(gen.postings(ACCENTED_BODY, fb)[0], pair)))
+        with_a = pair[holds(gen.postings(ACCENTED_BODY, fa)[0], pair)]
+        estimate = int(np.count_nonzero(holds(gen.postings(ACCENTED_BODY, fb)[0], with_a)))
         return min(estimate, max(0, len(pair) - sum(forms.values())))
 
     def _suggestion(self, gen: OpenGeneration, parsed: ParsedQuery, found: int) -> str | None:
