@@ -218,7 +218,8 @@ class OpenGeneration:
                     self.alive[offset + docnum] = False
         # Whoosh's files are read with seek-then-read on shared handles: one reader at a time.
         self.lock = threading.Lock()
-        self.cache: LRU[tuple[str, str], Postings] = LRU(
+        # Decoded postings, (field, term) → arrays, and terms' scores (``scoring.term_scores``).
+        self.cache: LRU[tuple[Any, ...], Postings] = LRU(
             cache_bytes, _postings_bytes, lookups.postings
         )
         # Pages of repeated queries; a new generation is opened anew, so a fresh cache.

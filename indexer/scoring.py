@@ -18,7 +18,7 @@ from itertools import pairwise
 import numpy as np
 
 from .analysis import bigram
-from .postings import EMPTY, OpenGeneration, holds
+from .postings import EMPTY, OpenGeneration, Postings, holds
 from .proximity import Proximity, QueryTerms
 from .query import Clause, ParsedQuery, QueryWord
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, TEXT_FIELDS, term_field
@@ -140,7 +140,7 @@ def score_all(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Sco
             partial = True
     else:
         matched = required & (matched_groups > 0)
-    if n_groups > 1:
+    if n_groups > 1 and ranking.coord_power:  # a power of 0 multiplies by 1
         coord = (matched_groups.astype(np.float32) / n_groups) ** ranking.coord_power
         scores *= coord
     return Scored(scores, matched, partial, any_words)
@@ -187,7 +187,7 @@ def _score_candidates(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking
             add_term_at(gen, ranking, found, docs, TEXT_FIELDS, *pair)
         prev = word
     n_groups = len(positive)
-    if n_groups > 1:
+    if n_groups > 1 and ranking.coord_power:
         matched_groups = np.zeros(len(candidates), dtype=np.int16)
         for word in plain:
             matched_groups += docs.within_any(_folded_lists(gen, word.folded))
@@ -262,41 +262,11 @@ def add_term_at(
     term: str,
     weight: float,
 ) -> None:
-    """``add_term`` on the documents ``docs`` only: ``scores`` holds theirs, in that order.
-    The arithmetic is ``add_term``'s, element for element, and the IDF counts every document
-    holding the term, so each score is the one ``add_term`` would give."""
-    parts = [(f, *gen.postings(term_field(f, rep), term)) for f in fields]
-    parts = [(f, ids, tfs) for f, ids, tfs in parts if len(ids)]
-    if not parts:
-        return
-    r = ranking
-    if len(parts) == 1:
-        f, ids, tfs = parts[0]
-        at, inside = docs.find(ids)
-        df = len(ids)
-        tf = r.weight_for(f) * tfs[at] / gen.norms[term_field(f, rep)][ids[at]]
-    else:
-        combined = np.zeros(len(docs.docs), dtype=np.float32)
-        held = np.zeros(len(docs.docs), dtype=bool)
-        for f, ids, tfs in parts:
-            at, here = docs.find(ids)
-            combined[here] += r.weight_for(f) * tfs[at] / gen.norms[term_field(f, rep)][ids[at]]
-            held[here] = True
-        inside = np.flatnonzero(held)
-        tf = combined[inside]
-        df = _union_size([ids for _, ids, _ in parts])
-    if fields == ("title",):
-        df = max(df, len(gen.postings(term_field("body", rep), term)[0]))
-    k1 = r.k1
-    scores[inside] += (weight * idf(gen.n_docs, df) * (k1 + 1.0)) * tf / (tf + k1)
-
-
-def _union_size(lists: list[np.ndarray]) -> int:
-    """How many documents one of two ascending lists holds (or more lists, by a mask)."""
-    if len(lists) == 2:
-        small, large = sorted(lists, key=len)
-        return len(small) + len(large) - int(np.count_nonzero(holds(large, small)))
-    return len(np.unique(np.concatenate(lists)))
+    """``add_term`` on the documents ``docs`` only: ``scores`` holds theirs, in that order;
+    each gets the score ``add_term`` would add."""
+    ids, values = term_scores(gen, ranking, fields, rep, term, weight)
+    at, here = docs.find(ids)
+    scores[here] += values[at]
 
 
 def add_term(
@@ -308,16 +278,36 @@ def add_term(
     term: str,
     weight: float,
 ) -> np.ndarray:
-    """Add one term's BM25F contribution to ``scores``; return the ids it occurs in.
+    """Add one term's BM25F contribution to ``scores``; return the ids it occurs in."""
+    ids, values = term_scores(gen, ranking, fields, rep, term, weight)
+    scores[ids] += values
+    return ids
+
+
+def term_scores(
+    gen: OpenGeneration,
+    ranking: Ranking,
+    fields: tuple[str, ...],
+    rep: str,
+    term: str,
+    weight: float,
+) -> Postings:
+    """The documents holding one term (ascending) and its BM25F score in each, kept in the
+    generation's cache beside the postings: a common word ("là", "có") is scored once, not
+    for every query holding it.
 
     BM25F: the term's length-normalised frequencies in the fields are summed with the
     field weights and saturated once, so a word in the headline and the text counts
     more than in either, but never twice over as two saturated scores would.
     """
+    key = ("bm25f", ranking, fields, rep, term, weight)
+    cached = gen.cache.get(key)
+    if cached is not None:
+        return cached
     parts = [(f, gen.postings(term_field(f, rep), term)) for f in fields]
     parts = [(f, ids, tfs) for f, (ids, tfs) in parts if len(ids)]
     if not parts:
-        return EMPTY[0]
+        return EMPTY
     r = ranking
     if len(parts) == 1:
         f, ids, tfs = parts[0]
@@ -330,8 +320,9 @@ def add_term(
     if fields == ("title",):
         df = max(df, len(gen.postings(term_field("body", rep), term)[0]))
     k1 = r.k1
-    scores[ids] += (weight * idf(gen.n_docs, df) * (k1 + 1.0)) * tf / (tf + k1)
-    return ids
+    found = (ids, (weight * idf(gen.n_docs, df) * (k1 + 1.0)) * tf / (tf + k1))
+    gen.cache.put(key, found)
+    return found
 
 
 def _combined(
