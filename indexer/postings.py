@@ -218,10 +218,12 @@ class OpenGeneration:
                     self.alive[offset + docnum] = False
         # Whoosh's files are read with seek-then-read on shared handles: one reader at a time.
         self.lock = threading.Lock()
-        # Decoded postings, (field, term) → arrays, and terms' scores (``scoring.term_scores``).
-        self.cache: LRU[tuple[Any, ...], Postings] = LRU(
+        self.cache: LRU[tuple[str, str], Postings] = LRU(
             cache_bytes, _postings_bytes, lookups.postings
         )
+        # Terms' BM25F scores over their documents (``scoring.term_scores``): a quarter more
+        # memory, so that common words are scored once without evicting decoded postings.
+        self.term_scores: LRU[tuple[Any, ...], Postings] = LRU(cache_bytes // 4, _postings_bytes)
         # Pages of repeated queries; a new generation is opened anew, so a fresh cache.
         self.results: LRU[tuple[Any, ...], SearchPage] = LRU(result_cache, lookups=lookups.results)
         self.vocabulary = Vocabulary.load(gen)

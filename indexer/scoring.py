@@ -292,16 +292,16 @@ def term_scores(
     term: str,
     weight: float,
 ) -> Postings:
-    """The documents holding one term (ascending) and its BM25F score in each, kept in the
-    generation's cache beside the postings: a common word ("là", "có") is scored once, not
-    for every query holding it.
+    """The documents holding one term (ascending) and its BM25F score in each, kept by the
+    generation (``term_scores``): a common word ("là", "có") is scored once, not for every
+    query holding it.
 
     BM25F: the term's length-normalised frequencies in the fields are summed with the
     field weights and saturated once, so a word in the headline and the text counts
     more than in either, but never twice over as two saturated scores would.
     """
     key = ("bm25f", ranking, fields, rep, term, weight)
-    cached = gen.cache.get(key)
+    cached = gen.term_scores.get(key)
     if cached is not None:
         return cached
     parts = [(f, gen.postings(term_field(f, rep), term)) for f in fields]
@@ -321,7 +321,7 @@ def term_scores(
         df = max(df, len(gen.postings(term_field("body", rep), term)[0]))
     k1 = r.k1
     found = (ids, (weight * idf(gen.n_docs, df) * (k1 + 1.0)) * tf / (tf + k1))
-    gen.cache.put(key, found)
+    gen.term_scores.put(key, found)
     return found
 
 
