@@ -108,10 +108,13 @@ class LRU(Generic[K, V]):
 
 
 def holds(ids: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """Which of ``docs`` the ascending document numbers ``ids`` hold (a mask over ``docs``),
-    by binary search: the cost grows with ``docs``, not with ``ids``."""
-    if not len(ids):
+    """Which of ``docs`` the ascending document numbers ``ids`` hold (a mask over ``docs``):
+    by binary search when ``docs`` are few beside ``ids`` (the cost grows with ``docs``
+    only), else through a table of the numbers."""
+    if not len(ids) or not len(docs):
         return np.zeros(len(docs), dtype=bool)
+    if len(docs) * 16 >= len(ids):
+        return np.isin(docs, ids, kind="table")
     at = np.searchsorted(ids, docs)
     np.minimum(at, len(ids) - 1, out=at)
     return ids[at] == docs

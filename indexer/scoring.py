@@ -18,7 +18,7 @@ from itertools import pairwise
 import numpy as np
 
 from .analysis import bigram
-from .postings import EMPTY, OpenGeneration, Postings, holds
+from .postings import EMPTY, OpenGeneration, Postings
 from .proximity import Proximity, QueryTerms
 from .query import Clause, ParsedQuery, QueryWord
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, TEXT_FIELDS, term_field
@@ -343,10 +343,17 @@ def _combined(
     ]
     widest = max(range(len(weighted)), key=lambda i: len(weighted[i][0]))
     ids = weighted[widest][0]
-    if all(holds(ids, other).all() for other, _ in weighted):
+    at = {i: np.searchsorted(ids, weighted[i][0]) for i in range(len(weighted)) if i != widest}
+    held = (
+        np.array_equal(ids[np.minimum(pos, len(ids) - 1)], weighted[i][0]) for i, pos in at.items()
+    )
+    if all(held):
         tf = np.zeros(len(ids), dtype=np.float32)
-        for other, values in weighted:
-            tf[np.searchsorted(ids, other)] += values
+        for i, (_, values) in enumerate(weighted):
+            if i == widest:
+                tf += values
+            else:
+                tf[at[i]] += values
         return ids, tf
     combined = np.zeros(gen.n_all, dtype=np.float32)
     present = np.zeros(gen.n_all, dtype=bool)

@@ -226,11 +226,22 @@ class Engine:
 
     def _interpret(self, gen: OpenGeneration, parsed: ParsedQuery) -> str | None:
         """The query as understood: accents restored, Telex decoded (``interpret``)."""
+        seen: dict[tuple[str, str], np.ndarray] = {}
         return interpret(
-            parsed, gen.vocabulary, lambda a, b, fa, fb: self._pair_count(gen, a, b, fa, fb)
+            parsed,
+            gen.vocabulary,
+            lambda a, b, fa, fb: self._pair_count(gen, a, b, fa, fb, seen),
         )
 
-    def _pair_count(self, gen: OpenGeneration, a: QueryWord, b: QueryWord, fa: str, fb: str) -> int:
+    def _pair_count(
+        self,
+        gen: OpenGeneration,
+        a: QueryWord,
+        b: QueryWord,
+        fa: str,
+        fb: str,
+        seen: dict[tuple[str, str], np.ndarray] | None = None,
+    ) -> int:
         """Articles holding "fa fb", the accented forms of the folded pair "a b".
 
         Frequent pairs of content words are counted exactly, side by side, from the phrases
@@ -258,7 +269,11 @@ class Engine:
             return exact
         # The pair's articles holding both forms: lookups of the (short) pair list in the
         # forms' lists, never a pass over a common form's whole list.
-        with_a = pair[holds(gen.postings(ACCENTED_BODY, fa)[0], pair)]
+        seen = {} if seen is None else seen  # the pair's articles holding fa, per query
+        with_a = seen.get((folded_pair, fa))
+        if with_a is None:
+            with_a = pair[holds(gen.postings(ACCENTED_BODY, fa)[0], pair)]
+            seen[(folded_pair, fa)] = with_a
         estimate = int(np.count_nonzero(holds(gen.postings(ACCENTED_BODY, fb)[0], with_a)))
         return min(estimate, max(0, len(pair) - sum(forms.values())))
 

@@ -16,14 +16,17 @@ import pytest
 
 from indexer import Article, Engine, build_index, iter_articles
 from indexer.analysis import bigram, folded_syllables, syllables
-from indexer.interpret import _adjacent_by_syllables, adjacent_forms
+from indexer.interpret import EXACT_PAIR_DOCS, _adjacent_by_syllables, adjacent_forms
 from indexer.normalize import fold, nfc
 from indexer.query import parse
+from indexer.schema import ACCENTED, FOLDED_BIGRAMS, term_field
 from indexer.scoring import score, score_all
 from indexer.wordfind import fold_text, folded_words
 from tests.conftest import SEEDS, shared_data
 
 N_ARTICLES = 300
+ACCENTED_BODY = term_field("body", ACCENTED)
+FOLDED_BIGRAMS_BODY = term_field("body", FOLDED_BIGRAMS)
 
 
 def _articles() -> list[Article]:
@@ -152,3 +155,47 @@ def test_folded_words_are_the_folded_syllables(articles: list[Article]) -> None:
     ]
     for text in texts:
         assert folded_words(text) == folded_syllables(text)
+
+
+def _reference_pair_count(gen, a, b, fa: str, fb: str) -> int:  # type: ignore[no-untyped-def]
+    """The pair count as first written: masks as long as the index."""
+    folded_pair = bigram(a.folded, b.folded)
+    pair = gen.postings(FOLDED_BIGRAMS_BODY, folded_pair)[0]
+    if not len(pair):
+        return 0
+    forms = gen.phrase_counts.forms_of(folded_pair)
+    if forms is None and len(pair) <= EXACT_PAIR_DOCS:
+        counted = gen.pair_forms.count(folded_pair, bigram(fa, fb), pair.tolist(), gen.body_text)
+        if counted is not None:
+            return counted
+    forms = forms or {}
+    exact = forms.get(bigram(fa, fb))
+    if exact is not None:
+        return exact
+    with_pair = np.zeros(gen.n_all, dtype=bool)
+    with_pair[pair] = True
+    ids_a = gen.postings(ACCENTED_BODY, fa)[0]
+    both = np.zeros(gen.n_all, dtype=bool)
+    both[ids_a[with_pair[ids_a]]] = True
+    estimate = int(np.count_nonzero(both[gen.postings(ACCENTED_BODY, fb)[0]]))
+    return min(estimate, max(0, len(pair) - sum(forms.values())))
+
+
+def test_pair_counts_are_those_of_index_wide_masks(
+    engine: Engine, articles: list[Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gen = engine.current()
+    asked = []
+    original = engine._pair_count
+
+    def record(gen, a, b, fa, fb, seen=None):  # type: ignore[no-untyped-def]
+        count = original(gen, a, b, fa, fb, seen)
+        asked.append((a, b, fa, fb, count))
+        return count
+
+    monkeypatch.setattr(engine, "_pair_count", record)
+    for q in _keyword_queries(articles, 60):
+        engine.search(fold(q) + " la gi", per_page=1, snippets=False)
+    assert len(asked) > 300
+    for a, b, fa, fb, count in asked:
+        assert count == _reference_pair_count(gen, a, b, fa, fb), (a, b, fa, fb)
