@@ -12,8 +12,13 @@ query is repeated, so no cache answers it), beside SQLite FTS5 asking the same q
 process; p50/p95 per kind and timkiem/FTS5 ratios. Each set keeps the accented form of its
 first half and the unaccented form of its second half, so no query follows its own twin.
 
+``--cpu`` measures the engine's own work on the same distinct queries: the CPU time
+(``time.thread_time``) of each ``Engine.search`` with 10 snippets, in process, each query
+once after 20 other ones (no server, no peers).
+
     python benchmarks/latency.py --docs 20000
     python benchmarks/latency.py --http --index-dir /tmp/idx85k
+    python benchmarks/latency.py --cpu --index-dir /tmp/idx85k
 """
 
 from __future__ import annotations
@@ -99,6 +104,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "snippets, beside SQLite FTS5 asking each once in process",
     )
     parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="CPU time of every query asked once in process (10 snippets), no peers",
+    )
+    parser.add_argument(
         "--data-dir",
         type=Path,
         default=DATA_DIR,
@@ -126,6 +136,8 @@ def command_args(args: argparse.Namespace) -> list[str]:
         out += ["--data-dir", str(args.data_dir)]
     if args.http:
         out.append("--http")
+    if args.cpu:
+        out.append("--cpu")
     if args.json:
         out.append("--json")
     return out
@@ -230,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
             "index_bytes": live_generation_size(index_dir),
             "reused": not index.built,
         }
+        if args.cpu:
+            warm = keyword_queries(list(docs.values()), 20, args.seed + 1)
+            return cpu_distinct(args, index_dir, queries, warm)
         if args.http:
             # Warm-up: other queries (another seed), so the server's first requests are not timed.
             warm = keyword_queries(list(docs.values()), 20, args.seed + 1)
@@ -414,6 +429,45 @@ def http_distinct(
     print("command: " + result["command"])
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def cpu_distinct(
+    args: argparse.Namespace, index_dir: Path, queries: Sequence[Query], warm_up: Sequence[Query]
+) -> int:
+    """``--cpu``: the CPU time of each query asked once of a fresh engine, 10 snippets."""
+    from indexer import Engine
+
+    asked = distinct_queries(queries)
+    texts = {q.text for q in asked}
+    engine = Engine(index_dir, result_cache=0)
+    for q in warm_up:
+        if q.text not in texts:
+            engine.search(q.text, per_page=10)
+    ms: dict[str, list[float]] = {}
+    for q in asked:
+        started = time.thread_time()
+        engine.search(q.text, per_page=10, snippets=True)
+        ms.setdefault(q.kind, []).append((time.thread_time() - started) * 1000)
+    summary = by_base_kind(ms)
+    print(f"timkiem CPU per query (Engine.search, 10 snippets), commit {git_revision()}")
+    print(f"documents: {engine.doc_count():,}; each query asked once, after 20 other queries")
+    print()
+    print(f"{'queries':<24}{'n':>5}{'p50':>8}{'p95':>8}{'p99':>8}{'mean':>8}")
+    for kind, s in summary.items():
+        n = (
+            len(ms[kind])
+            if kind in ms
+            else sum(len(v) for k, v in ms.items() if k.startswith(kind.split()[0]))
+        )
+        print(
+            f"{kind:<24}{n:>5}{fmt_ms(s['p50']):>8}{fmt_ms(s['p95']):>8}"
+            f"{fmt_ms(s['p99']):>8}{fmt_ms(s['mean']):>8}"
+        )
+    print()
+    print("command: " + reproduce_command(sys.argv[0], command_args(args)))
+    if args.json:
+        print(json.dumps({"cpu_ms": rounded(summary), "commit": git_revision()}))
     return 0
 
 
