@@ -523,3 +523,13 @@ def test_load_cpu_time_counts_the_whole_process_tree() -> None:
         child.kill()
         child.wait()
         child.stdout.close()  # type: ignore[union-attr]
+
+
+def test_distinct_queries_never_follow_their_own_twin() -> None:
+    from benchmarks.common import Query
+    from benchmarks.latency import distinct_queries
+
+    written = [Query("keyword", f"dân vận {i}") for i in range(4)]
+    bare = [Query("keyword-unaccented", f"dan van {i}") for i in range(4)]
+    asked = distinct_queries([*written, *bare, Query("question", "Ai là người đầu tiên?")])
+    assert [q.text for q in asked] == ["dân vận 0", "dân vận 1", "dan van 2", "dan van 3"]
