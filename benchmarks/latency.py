@@ -6,12 +6,25 @@ random headlines, each also without accents) and ViNewsQA questions (a seeded sa
 also without accents). Prints p50/p95/p99 ms of timkiem's search alone and with snippets,
 of the peers over the same documents and queries, the ratios, build speed and index sizes.
 
+``--http`` measures what a reader waits for instead: ``timkiem serve`` is started on the index
+and every query is asked once over HTTP (``/api/search``, 10 hits with their snippets: no
+query is repeated, so no cache answers it), beside SQLite FTS5 asking the same queries in
+process; p50/p95 per kind and timkiem/FTS5 ratios. Each set keeps the accented form of its
+first half and the unaccented form of its second half, so no query follows its own twin.
+
+``--cpu`` measures the engine's own work on the same distinct queries: the CPU time
+(``time.thread_time``) of each ``Engine.search`` with 10 snippets, in process, each query
+once after a few warm-up queries (no server, no peers).
+
     python benchmarks/latency.py --docs 20000
+    python benchmarks/latency.py --http --index-dir /tmp/idx85k
+    python benchmarks/latency.py --cpu --index-dir /tmp/idx85k
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import math
 import sys
@@ -85,6 +98,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         f"(default: {','.join(PEERS)})",
     )
     parser.add_argument(
+        "--http",
+        action="store_true",
+        help="start timkiem serve on the index and ask every query once over HTTP with 10 "
+        "snippets, beside SQLite FTS5 asking each once in process",
+    )
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="CPU time of every query asked once in process (10 snippets), no peers",
+    )
+    parser.add_argument(
         "--data-dir",
         type=Path,
         default=DATA_DIR,
@@ -110,6 +134,10 @@ def command_args(args: argparse.Namespace) -> list[str]:
     out += ["--peers", ",".join(args.peer_list) or "none"]
     if args.data_dir != DATA_DIR:
         out += ["--data-dir", str(args.data_dir)]
+    if args.http:
+        out.append("--http")
+    if args.cpu:
+        out.append("--cpu")
     if args.json:
         out.append("--json")
     return out
@@ -214,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
             "index_bytes": live_generation_size(index_dir),
             "reused": not index.built,
         }
+        if args.cpu:
+            return cpu_distinct(args, index_dir, queries, warm_up_queries(docs, args.seed))
+        if args.http:
+            warm = warm_up_queries(docs, args.seed)
+            return http_distinct(args, index_dir, queries, warm, sources, keep, raw_bytes, build)
         # No result cache: every timed call runs the search (the runs repeat the queries).
         engine = Engine(index_dir, result_cache=0)
         # The same engine without its second stage (proximity), to show what that costs.
@@ -263,6 +296,187 @@ def main(argv: list[str] | None = None) -> int:
     print_report(result)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def warm_up_queries(docs: dict[str, Any], seed: int) -> list[Query]:
+    """Queries asked before the timed ones, so that no timed query pays for what the first
+    searches of a process load once: 20 keyword queries of another seed (and their twins
+    without accents), a question, and queries finding few results (the "did you mean"
+    speller is built on first use)."""
+    warm = keyword_queries(list(docs.values()), 20, seed + 1)
+    extra = ["dan vna kheo", "xzqy bong da", "Bệnh nhân cần làm gì khi bị sốt cao?"]
+    return warm + [Query("keyword", text) for text in extra]
+
+
+def distinct_queries(queries: Sequence[Query]) -> list[Query]:
+    """Each query set once: the accented form of its first half and the unaccented form of
+    its second half (never a query after its own twin), each text once."""
+    out: list[Query] = []
+    seen: set[str] = set()
+    for base in ("keyword", "question"):
+        accented = [q for q in queries if q.kind == base]
+        unaccented = [q for q in queries if q.kind == f"{base}-unaccented"]
+        half = len(accented) // 2
+        for q in accented[:half] + unaccented[half:]:
+            if q.text not in seen:
+                seen.add(q.text)
+                out.append(q)
+    return out
+
+
+def ask_over_http(port: int, queries: Sequence[Query]) -> dict[str, list[float]]:
+    """Milliseconds of each query (one keep-alive connection, 10 hits with snippets), by kind."""
+    from benchmarks.load import search_path
+
+    ms: dict[str, list[float]] = {}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        for q in queries:
+            started = time.perf_counter()
+            conn.request("GET", search_path(q.text) + "&per_page=10")
+            resp = conn.getresponse()
+            resp.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            if resp.status != 200:
+                log(f"  HTTP {resp.status} for {q.kind} query {q.text!r}")
+            ms.setdefault(q.kind, []).append(elapsed)
+    finally:
+        conn.close()
+    return ms
+
+
+def by_base_kind(ms: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    """Summaries per kind, and per base kind (accented and unaccented together)."""
+    out = {kind: latency_summary(values) for kind, values in ms.items()}
+    for base in ("keyword", "question"):
+        values = [v for kind, vs in ms.items() if kind.split("-")[0] == base for v in vs]
+        if values:
+            out[f"{base} (all)"] = latency_summary(values)
+    return out
+
+
+def http_distinct(
+    args: argparse.Namespace,
+    index_dir: Path,
+    queries: Sequence[Query],
+    warm_up: Sequence[Query],
+    sources: Sequence[Path],
+    keep: set[tuple[str, int]],
+    raw_bytes: int,
+    build: dict[str, dict[str, Any]],
+) -> int:
+    """``--http``: every query once over HTTP from ``timkiem serve``, beside FTS5."""
+    from benchmarks.load import free_port, running_server, search_path, wait_first_answer
+
+    asked = distinct_queries(queries)
+    texts = {q.text for q in asked}
+    warm = [q for q in warm_up if q.text not in texts]
+    port = free_port()
+    # This checkout's code, whatever ``timkiem`` is installed.
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from indexer.cli import main; sys.exit(main())",
+        "serve",
+        "--index-dir",
+        str(index_dir),
+        "--port",
+        str(port),
+        "--host",
+        "127.0.0.1",
+    ]
+    with running_server(cmd) as (proc, started, _log):
+        wait_first_answer("127.0.0.1", port, search_path("a"), proc, 300.0, started)
+        ask_over_http(port, warm)
+        log(f"timkiem over HTTP: {len(asked):,} queries, each once …")
+        timkiem_ms = ask_over_http(port, asked)
+    with tempfile.TemporaryDirectory(prefix="timkiem-peers-") as tmp:
+        log("Building the sqlite-fts5 index …")
+        peer, build[Fts5Peer.name] = build_peer(Fts5Peer, sources, keep, Path(tmp))
+        for q in warm:
+            peer.search(q.text, conjunctive=True)
+        fts5_ms, _ = time_queries(
+            lambda q: peer.search(q.text, conjunctive=q.kind.startswith("keyword")), asked
+        )
+        peer.close()
+    latency = {"timkiem (HTTP, 10 snippets)": by_base_kind(timkiem_ms)}
+    latency[Fts5Peer.name] = by_base_kind(fts5_ms)
+    ours, theirs = latency.values()
+    ratios = {
+        kind: {p: ratio(ours[kind][p], theirs[kind][p]) for p in ("p50", "p95", "p99")}
+        for kind in ours
+        if kind in theirs
+    }
+    result = {
+        "docs": build["timkiem"]["documents"],
+        "raw_text_bytes": raw_bytes,
+        "queries": {kind: len(v) for kind, v in timkiem_ms.items()},
+        "latency_ms": rounded(latency),
+        "ratios": rounded(ratios),
+        "commit": git_revision(),
+        "command": reproduce_command(sys.argv[0], command_args(args)),
+    }
+    print(f"timkiem over HTTP beside SQLite FTS5, commit {result['commit']}")
+    print(f"documents: {result['docs']:,}; each query asked once (no cache answers it)")
+    print("queries: " + ", ".join(f"{n} {kind}" for kind, n in result["queries"].items()))
+    print()
+    print(f"{'system':<30}{'queries':<24}{'p50':>8}{'p95':>8}{'p99':>8}{'mean':>8}")
+    for name, kinds in latency.items():
+        for kind, s in kinds.items():
+            print(
+                f"{name:<30}{kind:<24}{fmt_ms(s['p50']):>8}{fmt_ms(s['p95']):>8}"
+                f"{fmt_ms(s['p99']):>8}{fmt_ms(s['mean']):>8}"
+            )
+    print()
+    print("ratios, timkiem over HTTP with 10 snippets / FTS5; below 1 means timkiem is faster")
+    print(f"{'queries':<24}{'p50':>7}{'p95':>7}{'p99':>7}")
+    for kind, x in ratios.items():
+        print(f"{kind:<24}{x['p50']:>7.2f}{x['p95']:>7.2f}{x['p99']:>7.2f}")
+    print()
+    print("command: " + result["command"])
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def cpu_distinct(
+    args: argparse.Namespace, index_dir: Path, queries: Sequence[Query], warm_up: Sequence[Query]
+) -> int:
+    """``--cpu``: the CPU time of each query asked once of a fresh engine (after the warm-up
+    queries), 10 snippets."""
+    from indexer import Engine
+
+    asked = distinct_queries(queries)
+    texts = {q.text for q in asked}
+    engine = Engine(index_dir, result_cache=0)
+    for q in warm_up:
+        if q.text not in texts:
+            engine.search(q.text, per_page=10)
+    ms: dict[str, list[float]] = {}
+    for q in asked:
+        started = time.thread_time()
+        engine.search(q.text, per_page=10, snippets=True)
+        ms.setdefault(q.kind, []).append((time.thread_time() - started) * 1000)
+    summary = by_base_kind(ms)
+    print(f"timkiem CPU per query (Engine.search, 10 snippets), commit {git_revision()}")
+    print(f"documents: {engine.doc_count():,}; each query asked once, after warm-up queries")
+    print()
+    print(f"{'queries':<24}{'n':>5}{'p50':>8}{'p95':>8}{'p99':>8}{'mean':>8}")
+    for kind, s in summary.items():
+        n = (
+            len(ms[kind])
+            if kind in ms
+            else sum(len(v) for k, v in ms.items() if k.startswith(kind.split()[0]))
+        )
+        print(
+            f"{kind:<24}{n:>5}{fmt_ms(s['p50']):>8}{fmt_ms(s['p95']):>8}"
+            f"{fmt_ms(s['p99']):>8}{fmt_ms(s['mean']):>8}"
+        )
+    print()
+    print("command: " + reproduce_command(sys.argv[0], command_args(args)))
+    if args.json:
+        print(json.dumps({"cpu_ms": rounded(summary), "commit": git_revision()}))
     return 0
 
 

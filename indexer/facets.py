@@ -158,17 +158,19 @@ class Grouping:
     grouped: np.ndarray
 
 
-def _count(codes: np.ndarray, mask: np.ndarray, size: int, grouping: Grouping | None) -> np.ndarray:
+def _count(codes: np.ndarray, docs: np.ndarray, size: int, grouping: Grouping | None) -> np.ndarray:
     """How many results (groups of near-copies counting once) each code in ``0..size-1`` has
-    among the documents of ``mask``; negative codes are not counted."""
-    mask = mask & (codes >= 0)
+    among the documents ``docs`` (numbers); negative codes are not counted."""
+    found = codes[docs]
+    known = found >= 0
+    docs, found = docs[known], found[known]
     if grouping is None:
-        return np.bincount(codes[mask], minlength=size)
-    counts = np.bincount(codes[mask & ~grouping.grouped], minlength=size)
-    in_groups = mask & grouping.grouped
-    if in_groups.any():
+        return np.bincount(found, minlength=size)
+    grouped = grouping.grouped[docs]
+    counts = np.bincount(found[~grouped], minlength=size)
+    if grouped.any():
         span = len(grouping.group) + 1
-        pairs = np.unique(codes[in_groups].astype(np.int64) * span + grouping.group[in_groups])
+        pairs = np.unique(found[grouped].astype(np.int64) * span + grouping.group[docs[grouped]])
         counts += np.bincount(pairs // span, minlength=size)
     return counts
 
@@ -187,19 +189,23 @@ def narrow(
     for_years = base if by_source is None else base & by_source
     for_sources = base if by_year is None else base & by_year
     selected = for_years if by_year is None else for_years & by_year
+    candidates = np.flatnonzero(selected)
+    # The facets count over document numbers, not masks as long as the index.
+    year_docs = candidates if for_years is selected else np.flatnonzero(for_years)
+    source_docs = candidates if for_sources is selected else np.flatnonzero(for_sources)
     return Narrowed(
-        candidates=np.flatnonzero(selected),
+        candidates=candidates,
         facets={
-            "year": _year_facet(columns, for_years, grouping),
-            "source": _source_facet(columns, for_sources, grouping),
+            "year": _year_facet(columns, year_docs, grouping),
+            "source": _source_facet(columns, source_docs, grouping),
         },
     )
 
 
 def _year_facet(
-    columns: Columns, mask: np.ndarray, grouping: Grouping | None
+    columns: Columns, docs: np.ndarray, grouping: Grouping | None
 ) -> list[dict[str, Any]]:
-    counts = _count(columns.year_code, mask, len(columns.years), grouping)
+    counts = _count(columns.year_code, docs, len(columns.years), grouping)
     out = []
     unknown = None
     for year, count in zip(columns.years.tolist(), counts.tolist(), strict=True):
@@ -216,9 +222,9 @@ def _year_facet(
 
 
 def _source_facet(
-    columns: Columns, mask: np.ndarray, grouping: Grouping | None
+    columns: Columns, docs: np.ndarray, grouping: Grouping | None
 ) -> list[dict[str, Any]]:
-    counts = _count(columns.source, mask, len(columns.sources), grouping)
+    counts = _count(columns.source, docs, len(columns.sources), grouping)
     order = np.lexsort((np.arange(len(counts)), -counts))  # most matches first, then by name
     return [
         {"value": columns.sources[i], "label": columns.sources[i], "count": int(counts[i])}

@@ -6,63 +6,23 @@ author's accents. Text is escaped first; ``<mark>`` is the only markup ever adde
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
-from functools import lru_cache
 from html import escape
 
 from .analysis import _JOINING_GAP_RE, _TOKEN_RE, word_forms
-from .normalize import fold
+from .wordfind import COMBINING_RE, fold_text, words_pattern
 
 SNIPPET_CHARS = 240  # about two lines of text
 
 
-@lru_cache(maxsize=1)
-def _cased_or_folding() -> tuple[str, ...]:
-    """Every character (of the Basic Multilingual Plane) that folding changes or that has
-    another case: the only ones a case-insensitive match on folded text can equate with a
-    character other than itself."""
-    out = []
-    for code in range(0x10000):
-        ch = chr(code)
-        if 0xD800 <= code < 0xE000:
-            continue
-        if fold(ch) != ch or ch.lower() != ch or ch.upper() != ch:
-            out.append(ch)
-    return tuple(out)
-
-
-@lru_cache(maxsize=4096)
-def _letter_class(ch: str) -> str:
-    """A regex class of the characters whose folded form matches ``ch`` ignoring case:
-    "d" → "[DdĎďĐđ…]", every accented form of the letter in both cases."""
-    same = re.compile(re.escape(ch), re.IGNORECASE).fullmatch
-    members = sorted(c for c in {ch, *_cased_or_folding()} if same(fold(c)))
-    if not members:  # an accented letter: folded text never holds it
-        return "(?!)"
-    if len(members) == 1:
-        return re.escape(members[0])
-    return "[" + "".join(re.escape(c) for c in members) + "]"
-
-
-@lru_cache(maxsize=1024)
-def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = ("".join(_letter_class(ch) for ch in term) for term in terms)
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
-
-
 def _match_spans(text: str, folded_terms: Collection[str]) -> list[tuple[int, str]]:
-    """Start offsets and folded forms of query words in ``text``, found in C by one regex.
-
-    The regex matches the original text with each letter a class of its accented forms in
-    both cases, so the whole text is never folded: it finds what a case-insensitive match
-    of the folded words over ``fold(text)`` finds.
-    """
-    terms = tuple(sorted({t for t in folded_terms if t}, key=len, reverse=True))
+    """Start offsets and folded forms of query words in ``text``, found in C by one regex
+    over the folded text (``wordfind``: folded at once, offsets kept)."""
+    terms = tuple(sorted({t for t in folded_terms if t}))
     if not terms:
         return []
-    pattern = _terms_pattern(terms)
-    return [(m.start(), fold(m.group()).lower()) for m in pattern.finditer(text)]
+    pattern = words_pattern(terms)
+    return [(m.start(), m.group().lower()) for m in pattern.finditer(fold_text(text))]
 
 
 def _best_window(spans: list[tuple[int, str]], width: int) -> int:
@@ -87,9 +47,47 @@ def _best_window(spans: list[tuple[int, str]], width: int) -> int:
 
 def mark_words(text: str, folded_terms: Collection[str]) -> str:
     """Escaped ``text`` with the words whose folded form is a query word marked; adjacent
-    marked syllables of one word ("dân vận", "Covid-19") share one ``<mark>``. Tokens,
-    folded forms and joins are those of ``analysis.syllables``, read straight off its regex
-    (no ``Syllable`` objects: this runs for every snippet)."""
+    marked syllables of one word ("dân vận", "Covid-19") share one ``<mark>``.
+
+    The words are found by one regex over the folded text (``wordfind``): a run of them with
+    only spaces between is marked as one, and the text between is escaped in one piece. A
+    text holding combining marks (not NFC) is read token by token instead
+    (``_mark_tokens``), where a token may hold them."""
+    # A word is marked when its folded, lower-case form is a query word: a query word
+    # with capitals never is.
+    terms = tuple(sorted({t for t in folded_terms if t and t == t.lower()}))
+    if not terms:
+        return escape(text, quote=False)
+    if COMBINING_RE.search(text):
+        return _mark_tokens(text, terms)
+    # The folded text is matched ignoring case, which equates more than lower case does
+    # ("ſ" with "s"): a match is a word of the query only when its own index form is.
+    found = [
+        m.span()
+        for m in words_pattern(terms).finditer(fold_text(text))
+        if word_forms(text[m.start() : m.end()])[1] in terms
+    ]
+    if not found:
+        return escape(text, quote=False)
+    out: list[str] = []
+    pos = 0
+    i = 0
+    while i < len(found):
+        start, end = found[i]
+        i += 1
+        while i < len(found) and not text[end : found[i][0]].strip():
+            end = found[i][1]
+            i += 1
+        out.append(escape(text[pos:start], quote=False))
+        out.append("<mark>" + escape(text[start:end], quote=False) + "</mark>")
+        pos = end
+    out.append(escape(text[pos:], quote=False))
+    return "".join(out)
+
+
+def _mark_tokens(text: str, folded_terms: Collection[str]) -> str:
+    """``mark_words`` token by token: tokens, folded forms and joins are those of
+    ``analysis.syllables``, read straight off its regex."""
     out: list[str] = []
     pos = 0
     open_mark = False

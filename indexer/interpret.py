@@ -23,10 +23,11 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 
-from .analysis import BIGRAM_SEPARATOR, bigram, syllables
+from .analysis import _JOINING_GAP_RE, BIGRAM_SEPARATOR, bigram, syllables, word_forms
 from .normalize import decode_telex, decode_vni, fold, nfc
 from .phrases import FUNCTION_WORDS
 from .query import ParsedQuery, QueryWord
+from .wordfind import COMBINING_RE, fold_text, words_pattern
 
 VOCABULARY_FILE = "vocabulary.json"
 MAX_FORMS = 4  # candidate accented forms tried per folded syllable
@@ -90,18 +91,45 @@ class Vocabulary:
 
 def adjacent_forms(folded_pair: str, texts: Iterable[str]) -> Counter[str]:
     """Articles holding each accented form of a folded pair side by side (never across
-    punctuation): ("phong dien", ["Huyện Phong Điền cử đại diện."]) → {"phong điền": 1}."""
+    punctuation): ("phong dien", ["Huyện Phong Điền cử đại diện."]) → {"phong điền": 1}.
+
+    The first word is found by a regex over the folded text (``wordfind``, in C), the second
+    right after it, past spaces or a hyphen; a text holding combining marks NFC could not
+    compose is split into syllables instead."""
     first, second = folded_pair.split(BIGRAM_SEPARATOR)
+    find_first = words_pattern((first,)).finditer
+    match_second = words_pattern((second,)).match
+    skip_gap = _JOINING_GAP_RE.match
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(
-            {
-                bigram(a.word, b.word)
-                for a, b in pairwise(syllables(nfc(text)))
-                if b.joined and a.folded == first and b.folded == second
-            }
-        )
+        text = nfc(text)
+        if COMBINING_RE.search(text):
+            counts.update(_adjacent_by_syllables(first, second, text))
+            continue
+        folded = fold_text(text)
+        found: set[str] = set()
+        for m in find_first(folded):
+            gap = skip_gap(folded, m.end())
+            b_match = match_second(folded, gap.end()) if gap is not None else None
+            if b_match is None:
+                continue
+            # Matching ignores case, which equates more than lower case does ("ſ", "s"):
+            # the words' own index forms decide.
+            a = word_forms(text[m.start() : m.end()])
+            b = word_forms(text[b_match.start() : b_match.end()])
+            if a[1] == first and b[1] == second:
+                found.add(bigram(a[0], b[0]))
+        counts.update(found)
     return counts
+
+
+def _adjacent_by_syllables(first: str, second: str, text: str) -> set[str]:
+    """The accented forms of the pair side by side in ``text``, from its syllables."""
+    return {
+        bigram(a.word, b.word)
+        for a, b in pairwise(syllables(text))
+        if b.joined and a.folded == first and b.folded == second
+    }
 
 
 class PairForms:

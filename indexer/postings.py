@@ -107,6 +107,19 @@ class LRU(Generic[K, V]):
                 self._used -= self._weigh(dropped)
 
 
+def holds(ids: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Which of ``docs`` the ascending document numbers ``ids`` hold (a mask over ``docs``):
+    by binary search when ``docs`` are few beside ``ids`` (the cost grows with ``docs``
+    only), else through a table of the numbers."""
+    if not len(ids) or not len(docs):
+        return np.zeros(len(docs), dtype=bool)
+    if len(docs) * 16 >= len(ids):
+        return np.isin(docs, ids, kind="table")
+    at = np.searchsorted(ids, docs)
+    np.minimum(at, len(ids) - 1, out=at)
+    return ids[at] == docs
+
+
 def _postings_bytes(item: Postings) -> int:
     return item[0].nbytes + item[1].nbytes + 100
 
@@ -211,6 +224,9 @@ class OpenGeneration:
         self.cache: LRU[tuple[str, str], Postings] = LRU(
             cache_bytes, _postings_bytes, lookups.postings
         )
+        # Terms' BM25F scores over their documents (``scoring.term_scores``): a quarter more
+        # memory, so that common words are scored once without evicting decoded postings.
+        self.term_scores: LRU[tuple[Any, ...], Postings] = LRU(cache_bytes // 4, _postings_bytes)
         # Pages of repeated queries; a new generation is opened anew, so a fresh cache.
         self.results: LRU[tuple[Any, ...], SearchPage] = LRU(result_cache, lookups=lookups.results)
         self.vocabulary = Vocabulary.load(gen)

@@ -68,7 +68,7 @@ class _Occurrences:
     def find(cls, tokens: Sequence[str], terms: QueryTerms) -> _Occurrences:
         index = {t: i for i, t in enumerate(terms.weights)}
         get = index.get
-        term_ids = np.array([get(t, -1) for t in tokens], dtype=np.int64)
+        term_ids = np.fromiter((get(t, -1) for t in tokens), dtype=np.int64, count=len(tokens))
         positions = np.flatnonzero(term_ids >= 0)
         term_ids = term_ids[positions]
         weights = np.fromiter(terms.weights.values(), dtype=np.float64, count=len(index))

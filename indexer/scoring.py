@@ -18,7 +18,7 @@ from itertools import pairwise
 import numpy as np
 
 from .analysis import bigram
-from .postings import EMPTY, OpenGeneration
+from .postings import EMPTY, OpenGeneration, Postings
 from .proximity import Proximity, QueryTerms
 from .query import Clause, ParsedQuery, QueryWord
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, TEXT_FIELDS, term_field
@@ -86,6 +86,15 @@ class Scored:
 
 def score(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Scored:
     """Score every document of ``gen`` for a parsed query and say which ones match it."""
+    if not ranking.ranks_by_any_word(parsed):
+        found = _score_candidates(gen, parsed, ranking)
+        if found is not None:
+            return found
+    return score_all(gen, parsed, ranking)
+
+
+def score_all(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Scored:
+    """``score`` over every document number: each term's postings added whole."""
     n_all = gen.n_all
     scores = np.zeros(n_all, dtype=np.float32)
     matched_groups = np.zeros(n_all, dtype=np.int16)
@@ -131,10 +140,133 @@ def score(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Scored:
             partial = True
     else:
         matched = required & (matched_groups > 0)
-    if n_groups > 1:
+    if n_groups > 1 and ranking.coord_power:  # a power of 0 multiplies by 1
         coord = (matched_groups.astype(np.float32) / n_groups) ** ranking.coord_power
         scores *= coord
     return Scored(scores, matched, partial, any_words)
+
+
+def _score_candidates(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Scored | None:
+    """``score`` of a short query of plain words, which needs every word (but function
+    words): the folded postings are intersected first, smallest first, and the terms are
+    scored on the documents left only, with the same arithmetic, so scores and matches are
+    those of ``score_all``. None when the query has operators or no article has every word
+    (``score_all`` then finds the partial matches)."""
+    positive = parsed.positive
+    words = [g.free_word for g in positive]
+    if not words or any(w is None or g.explicit for w, g in zip(words, positive, strict=True)):
+        return None
+    plain = [w for w in words if w is not None]
+    content = [w for w in plain if not is_stopword(w)] or plain
+    lists = [_folded_lists(gen, w.folded) for w in {w.folded: w for w in content}.values()]
+    lists.sort(key=lambda ls: sum(len(ids) for ids in ls))
+    candidates = _union(gen, lists[0])
+    for ls in lists[1:]:
+        if not len(candidates):
+            break
+        candidates = candidates[_Docs(candidates, gen.n_all).within_any(ls)]
+    if len(parsed.negative) and len(candidates):
+        excluded = np.zeros(gen.n_all, dtype=bool)
+        for group in parsed.negative:
+            for clause in group.alternatives:
+                excluded |= _exclusion(gen, clause)
+        candidates = candidates[~excluded[candidates]]
+    candidates = candidates[gen.alive[candidates]]
+    if not len(candidates):
+        return None
+    docs = _Docs(candidates, gen.n_all)
+    found = np.zeros(len(candidates), dtype=np.float32)
+    for word in plain:
+        for rep, term, w in _word_terms(ranking, word):
+            add_term_at(gen, ranking, found, docs, TEXT_FIELDS, rep, term, w)
+    prev: QueryWord | None = None
+    for group in parsed.groups:
+        word = group.free_word
+        if prev is not None and word is not None:
+            pair = _pair_term(ranking, prev, word)
+            add_term_at(gen, ranking, found, docs, TEXT_FIELDS, *pair)
+        prev = word
+    n_groups = len(positive)
+    if n_groups > 1 and ranking.coord_power:
+        matched_groups = np.zeros(len(candidates), dtype=np.int16)
+        for word in plain:
+            matched_groups += docs.within_any(_folded_lists(gen, word.folded))
+        found *= (matched_groups.astype(np.float32) / n_groups) ** ranking.coord_power
+    scores = np.zeros(gen.n_all, dtype=np.float32)
+    scores[candidates] = found
+    matched = np.zeros(gen.n_all, dtype=bool)
+    matched[candidates] = True
+    return Scored(scores, matched)
+
+
+def _folded_lists(gen: OpenGeneration, folded: str) -> list[np.ndarray]:
+    """The documents holding a folded syllable, per text field."""
+    return [gen.postings(term_field(f, FOLDED), folded)[0] for f in TEXT_FIELDS]
+
+
+def _union(gen: OpenGeneration, lists: list[np.ndarray]) -> np.ndarray:
+    """The documents of any of ``lists`` (ascending ids), ascending."""
+    present = [ids for ids in lists if len(ids)]
+    if len(present) <= 1:
+        return present[0] if present else EMPTY[0]
+    mask = np.zeros(gen.n_all, dtype=bool)
+    for ids in present:
+        mask[ids] = True
+    return np.flatnonzero(mask).astype(np.int32)
+
+
+SEARCH_RATIO = 16  # a list this many times as long as the documents sought is searched
+
+
+class _Docs:
+    """Ascending document numbers, and where each one is among them (made on first use)."""
+
+    def __init__(self, docs: np.ndarray, n_all: int) -> None:
+        self.docs = docs
+        self._n_all = n_all
+        self._slot: np.ndarray | None = None
+
+    def find(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs of positions (in ``ids``, in ``docs``) of the documents both hold, ascending:
+        by binary search in a long list, else through a map over every document number."""
+        docs = self.docs
+        if not len(ids) or not len(docs):
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        if len(docs) * SEARCH_RATIO < len(ids):
+            at = np.searchsorted(ids, docs)
+            np.minimum(at, len(ids) - 1, out=at)
+            here = np.flatnonzero(ids[at] == docs)
+            return at[here], here
+        if self._slot is None:
+            self._slot = np.full(self._n_all, -1, dtype=np.intp)
+            self._slot[docs] = np.arange(len(docs))
+        slots = self._slot[ids]
+        held = np.flatnonzero(slots >= 0)
+        return held, slots[held]
+
+    def within_any(self, lists: list[np.ndarray]) -> np.ndarray:
+        """Which documents one of ``lists`` holds (a mask)."""
+        inside = np.zeros(len(self.docs), dtype=bool)
+        for ids in lists:
+            inside[self.find(ids)[1]] = True
+        return inside
+
+
+def add_term_at(
+    gen: OpenGeneration,
+    ranking: Ranking,
+    scores: np.ndarray,
+    docs: _Docs,
+    fields: tuple[str, ...],
+    rep: str,
+    term: str,
+    weight: float,
+) -> None:
+    """``add_term`` on the documents ``docs`` only: ``scores`` holds theirs, in that order;
+    each gets the score ``add_term`` would add."""
+    ids, values = term_scores(gen, ranking, fields, rep, term, weight)
+    at, here = docs.find(ids)
+    scores[here] += values[at]
 
 
 def add_term(
@@ -146,36 +278,90 @@ def add_term(
     term: str,
     weight: float,
 ) -> np.ndarray:
-    """Add one term's BM25F contribution to ``scores``; return the ids it occurs in.
+    """Add one term's BM25F contribution to ``scores``; return the ids it occurs in."""
+    ids, values = term_scores(gen, ranking, fields, rep, term, weight)
+    scores[ids] += values
+    return ids
+
+
+def term_scores(
+    gen: OpenGeneration,
+    ranking: Ranking,
+    fields: tuple[str, ...],
+    rep: str,
+    term: str,
+    weight: float,
+) -> Postings:
+    """The documents holding one term (ascending) and its BM25F score in each, kept by the
+    generation (``term_scores``): a common word ("là", "có") is scored once, not for every
+    query holding it.
 
     BM25F: the term's length-normalised frequencies in the fields are summed with the
     field weights and saturated once, so a word in the headline and the text counts
     more than in either, but never twice over as two saturated scores would.
     """
+    key = ("bm25f", ranking, fields, rep, term, weight)
+    cached = gen.term_scores.get(key)
+    if cached is not None:
+        return cached
     parts = [(f, gen.postings(term_field(f, rep), term)) for f in fields]
     parts = [(f, ids, tfs) for f, (ids, tfs) in parts if len(ids)]
     if not parts:
-        return EMPTY[0]
+        return EMPTY
     r = ranking
     if len(parts) == 1:
         f, ids, tfs = parts[0]
         tf = r.weight_for(f) * tfs / gen.norms[term_field(f, rep)][ids]
     else:
-        combined = np.zeros(gen.n_all, dtype=np.float32)
-        present = np.zeros(gen.n_all, dtype=bool)
-        for f, ids, tfs in parts:
-            combined[ids] += r.weight_for(f) * tfs / gen.norms[term_field(f, rep)][ids]
-            present[ids] = True
-        ids = np.flatnonzero(present)
-        tf = combined[ids]
+        ids, tf = _combined(gen, ranking, rep, parts)
     # One IDF per term: the documents holding it in any field (or in the body alone
     # when the clause asks for the title only: a common word is common in titles too).
     df = len(ids)
     if fields == ("title",):
         df = max(df, len(gen.postings(term_field("body", rep), term)[0]))
     k1 = r.k1
-    scores[ids] += (weight * idf(gen.n_docs, df) * (k1 + 1.0)) * tf / (tf + k1)
-    return ids
+    found = (ids, (weight * idf(gen.n_docs, df) * (k1 + 1.0)) * tf / (tf + k1))
+    gen.term_scores.put(key, found)
+    return found
+
+
+def _combined(
+    gen: OpenGeneration,
+    ranking: Ranking,
+    rep: str,
+    parts: list[tuple[str, np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The documents holding a term in any of several fields (ascending), and the sum of its
+    weighted, length-normalised frequencies in them, field by field in ``parts``' order.
+
+    When one field's documents hold every other field's (a word of a title is nearly always
+    in the text too), the sums are made on that field's list, by binary search, instead of
+    over arrays as long as the whole index."""
+    r = ranking
+    weighted = [
+        (ids, r.weight_for(f) * tfs / gen.norms[term_field(f, rep)][ids]) for f, ids, tfs in parts
+    ]
+    widest = max(range(len(weighted)), key=lambda i: len(weighted[i][0]))
+    ids = weighted[widest][0]
+    at = {i: np.searchsorted(ids, weighted[i][0]) for i in range(len(weighted)) if i != widest}
+    held = (
+        np.array_equal(ids[np.minimum(pos, len(ids) - 1)], weighted[i][0]) for i, pos in at.items()
+    )
+    if all(held):
+        tf = np.zeros(len(ids), dtype=np.float32)
+        for i, (_, values) in enumerate(weighted):
+            if i == widest:
+                tf += values
+            else:
+                tf[at[i]] += values
+        return ids, tf
+    combined = np.zeros(gen.n_all, dtype=np.float32)
+    present = np.zeros(gen.n_all, dtype=bool)
+    for other, values in weighted:
+        combined[other] += values
+        present[other] = True
+    ids = np.flatnonzero(present)
+    return ids, combined[ids]
 
 
 def proximity_terms(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> QueryTerms:

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import bigram, folded_syllables
+from .analysis import bigram
 from .autocomplete import MAX_COMPLETIONS
 from .duplicates import group_page
 from .facets import Filters, check_sort, narrow, top
 from .generations import current_stamp, generation_dir
 from .highlight import highlight_all
 from .interpret import EXACT_PAIR_DOCS, interpret
-from .postings import CacheLookups, OpenGeneration
+from .postings import CacheLookups, OpenGeneration, holds
 from .proximity import rerank
 from .query import ParsedQuery, QueryWord, parse
 from .related import distinctive_words, related_query
@@ -32,6 +32,7 @@ from .results import ArticleView, Copy, Hit, SearchPage
 from .schema import ACCENTED, FOLDED_BIGRAMS, term_field
 from .scoring import Ranking, Scored, proximity_terms, score
 from .spelling import FEW_RESULTS, did_you_mean
+from .wordfind import folded_words
 
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100
@@ -225,11 +226,22 @@ class Engine:
 
     def _interpret(self, gen: OpenGeneration, parsed: ParsedQuery) -> str | None:
         """The query as understood: accents restored, Telex decoded (``interpret``)."""
+        seen: dict[tuple[str, str], np.ndarray] = {}
         return interpret(
-            parsed, gen.vocabulary, lambda a, b, fa, fb: self._pair_count(gen, a, b, fa, fb)
+            parsed,
+            gen.vocabulary,
+            lambda a, b, fa, fb: self._pair_count(gen, a, b, fa, fb, seen),
         )
 
-    def _pair_count(self, gen: OpenGeneration, a: QueryWord, b: QueryWord, fa: str, fb: str) -> int:
+    def _pair_count(
+        self,
+        gen: OpenGeneration,
+        a: QueryWord,
+        b: QueryWord,
+        fa: str,
+        fb: str,
+        seen: dict[tuple[str, str], np.ndarray] | None = None,
+    ) -> int:
         """Articles holding "fa fb", the accented forms of the folded pair "a b".
 
         Frequent pairs of content words are counted exactly, side by side, from the phrases
@@ -255,12 +267,14 @@ class Engine:
         exact = forms.get(bigram(fa, fb))
         if exact is not None:
             return exact
-        with_pair = np.zeros(gen.n_all, dtype=bool)
-        with_pair[pair] = True
-        ids_a = gen.postings(ACCENTED_BODY, fa)[0]
-        both = np.zeros(gen.n_all, dtype=bool)
-        both[ids_a[with_pair[ids_a]]] = True
-        estimate = int(np.count_nonzero(both[gen.postings(ACCENTED_BODY, fb)[0]]))
+        # The pair's articles holding both forms: lookups of the (short) pair list in the
+        # forms' lists, never a pass over a common form's whole list.
+        seen = {} if seen is None else seen  # the pair's articles holding fa, per query
+        with_a = seen.get((folded_pair, fa))
+        if with_a is None:
+            with_a = pair[holds(gen.postings(ACCENTED_BODY, fa)[0], pair)]
+            seen[(folded_pair, fa)] = with_a
+        estimate = int(np.count_nonzero(holds(gen.postings(ACCENTED_BODY, fb)[0], with_a)))
         return min(estimate, max(0, len(pair) - sum(forms.values())))
 
     def _suggestion(self, gen: OpenGeneration, parsed: ParsedQuery, found: int) -> str | None:
@@ -290,7 +304,7 @@ class Engine:
         best = top(candidates, scores, gen.columns, "relevance", model.depth)
 
         def tokens_of(docnum: int) -> list[str]:
-            return folded_syllables(gen.stored_fields(docnum)["body_text"])
+            return folded_words(gen.stored_fields(docnum)["body_text"])
 
         rerank(scores, best, tokens_of, proximity_terms(gen, parsed, self.ranking), model)
 

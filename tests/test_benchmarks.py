@@ -608,3 +608,13 @@ def test_build_benchmark_json_end_to_end(tmp_path: Path) -> None:
     assert 0 < tk["main_cpu_ms_per_article"] <= tk["cpu_ms_per_article"]
     assert tk["peak_memory_mb"] > 0
     assert "python benchmarks/build.py --docs 20 --runs 1" in result["command"]
+
+
+def test_distinct_queries_never_follow_their_own_twin() -> None:
+    from benchmarks.common import Query
+    from benchmarks.latency import distinct_queries
+
+    written = [Query("keyword", f"dân vận {i}") for i in range(4)]
+    bare = [Query("keyword-unaccented", f"dan van {i}") for i in range(4)]
+    asked = distinct_queries([*written, *bare, Query("question", "Ai là người đầu tiên?")])
+    assert [q.text for q in asked] == ["dân vận 0", "dân vận 1", "dan van 2", "dan van 3"]
