@@ -5,8 +5,8 @@ lock: see ``generations``)::
 
     gen-20260405T190700-1234/
       timkiem.json       format version, document count, build time
-      articles.json      id → document number, content hash, collection (see catalog)
-      sources.json       the source files read, for the next update (see sourcefiles)
+      articles.json.gz   id → document number, content hash, collection (see catalog)
+      sources.json.gz    the source files read, for the next update (see sourcefiles)
       vocabulary.json    accented forms of each folded syllable (query interpretation)
       columns.npz        date and source of each document (filters, facets, date sort)
       suggestions.tsv    phrase counts: frequent words and phrases with their articles

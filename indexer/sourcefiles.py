@@ -1,13 +1,14 @@
 """The source files of the last ``timkiem index`` run, so that an update reads only the files
 that changed.
 
-Each generation built from files holds ``sources.json``: for every source file read, its
-absolute path, size, modification time (ns), inode, the id its name gives, the source name
-given to its articles, and the ids of the articles it gave. On the next update a file whose
-size, modification time and inode are all unchanged is not read: its articles stay as they
-are (``SourceFiles.unchanged``). A file that changed, a new file, a file with a bad record (so
-that it is reported again) and a file whose ids another file also gave are read as before;
-a file that is gone has its articles removed as before. ``--rebuild`` reads every file.
+Each generation built from files holds ``sources.json.gz`` (gzip-compressed JSON): for every
+source file read, its absolute path, size, modification time (ns), inode, the id its name
+gives, the source name given to its articles, and the ids of the articles it gave. On the
+next update a file whose size, modification time and inode are all unchanged is not read:
+its articles stay as they are (``SourceFiles.unchanged``). A file that changed, a new file,
+a file with a bad record (so that it is reported again) and a file whose ids another file
+also gave are read as before; a file that is gone has its articles removed as before.
+``--rebuild`` reads every file.
 
 A file edited without changing its size and with its modification time set back by hand
 looks unchanged: ``--rebuild`` reads it. A file modified within two seconds of being read
@@ -17,6 +18,7 @@ it is read again next time.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import time
@@ -24,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-SOURCES_FILE = "sources.json"
+SOURCES_FILE = "sources.json.gz"
 RACY_NS = 2_000_000_000  # a file modified this close to being read is read again next time
 
 
@@ -53,16 +55,16 @@ class FileEntry:
 def read_table(directory: Path) -> dict[str, FileEntry]:
     """The source files a generation was built from ({} when it lists none)."""
     try:
-        raw = json.loads((directory / SOURCES_FILE).read_text(encoding="utf-8"))
+        raw = json.loads(gzip.decompress((directory / SOURCES_FILE).read_bytes()))
         return {path: FileEntry(**entry) for path, entry in raw.items()}
-    except (FileNotFoundError, ValueError, TypeError):
+    except (FileNotFoundError, OSError, ValueError, TypeError):
         return {}
 
 
 def write_table(directory: Path, table: Mapping[str, FileEntry]) -> None:
     rows = {path: asdict(entry) for path, entry in table.items()}
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-    (directory / SOURCES_FILE).write_text(text, encoding="utf-8")
+    (directory / SOURCES_FILE).write_bytes(gzip.compress(text.encode("utf-8"), 6, mtime=0))
 
 
 class SourceFiles:

@@ -203,3 +203,24 @@ def test_files_giving_the_same_id_are_read_again_and_the_later_wins(tmp_path: Pa
     assert read == ["a.jsonl", "b.jsonl"] and report.repeated_ids == ["x"]
     assert search_ids(index_dir, "Bắc Kạn") == (1, {"x"})
     assert search_ids(index_dir, "hội nghị")[0] == 0
+
+
+def test_the_article_table_is_small_and_read_back_exactly(tmp_path: Path) -> None:
+    """The table an update reads instead of every stored article: read back as written, about
+    the hash's size per article (it counts against the index's size), refused when it does not
+    list the generation's articles or is damaged."""
+    from hashlib import blake2b
+
+    from indexer.catalog import ARTICLES_FILE, read_articles, write_articles
+
+    table = {
+        f"tin-{i:05d}": (i, blake2b(str(i).encode(), digest_size=16).hexdigest(), "files")
+        for i in range(2000)
+    }
+    table["api-1"] = (2000, "0" * 32, "api")
+    write_articles(tmp_path, table)
+    assert read_articles(tmp_path, len(table)) == table
+    assert (tmp_path / ARTICLES_FILE).stat().st_size < 24 * len(table)
+    assert read_articles(tmp_path, len(table) + 1) is None
+    (tmp_path / ARTICLES_FILE).write_bytes(b"not gzip")
+    assert read_articles(tmp_path, len(table)) is None
