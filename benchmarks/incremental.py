@@ -216,7 +216,10 @@ def main(argv: list[str] | None = None) -> int:
                 wall, cpu, output = timkiem(command, work)
                 found = BUILD_SECONDS.search(output)
                 build = float(found.group(1)) if found else float("nan")
-                log(f"run {run + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU ({output.strip()[-160:]})")
+                summary = next(
+                    (line for line in output.splitlines() if BUILD_SECONDS.search(line)), ""
+                )
+                log(f"run {run + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU: {summary}")
                 runs.append({"wall": wall, "cpu": cpu, "build": build})
                 shutil.rmtree(copy)
                 fts5.append(fts5_update(work, Path(tmp), run))
