@@ -456,8 +456,11 @@ def build_index(
                     os.link(file, gen / file.name)
             ix = whoosh_index.open_dir(str(gen))
             existing, columns = _live_articles(ix, live)
+            live_phrases, live_words, folded = read_phrase_counts(live)
+            # The vocabulary keeps six forms a syllable: the words the suggestions listed keep
+            # their exact counts too, so an update lists the words a rebuild would.
             forms = Vocabulary.load(live).counts()
-            live_phrases, folded = read_phrase_counts(live)
+            forms.update({w: n for w, n in live_words.items() if forms.get(w, 0) < n})
             phrase_counter.update(live_phrases)
             del live_phrases
         else:

@@ -155,12 +155,17 @@ def write_phrase_counts(
     (directory / PHRASE_COUNTS_FILE).write_text(text, encoding="utf-8")
 
 
-def read_phrase_counts(directory: Path) -> tuple[dict[str, int], dict[str, str]]:
-    """The phrase entries of an index's counts (to add a later update's counts to), and the
-    folded form of every form listed (words too)."""
+def read_phrase_counts(
+    directory: Path,
+) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
+    """The phrase entries of an index's counts and its word entries (to add a later update's
+    counts to), and the folded form of every form listed."""
     keys, forms, docs = _columns(directory)
-    counts = {w: n for w, n in zip(forms, docs, strict=True) if " " in w}
-    return counts, dict(zip(forms, keys, strict=True))
+    phrase_counts: dict[str, int] = {}
+    word_counts: dict[str, int] = {}
+    for w, n in zip(forms, docs, strict=True):
+        (phrase_counts if " " in w else word_counts)[w] = n
+    return phrase_counts, word_counts, dict(zip(forms, keys, strict=True))
 
 
 def _columns(directory: Path) -> tuple[list[str], list[str], list[int]]:

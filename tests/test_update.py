@@ -224,3 +224,24 @@ def test_the_article_table_is_small_and_read_back_exactly(tmp_path: Path) -> Non
     assert read_articles(tmp_path, len(table) + 1) is None
     (tmp_path / ARTICLES_FILE).write_bytes(b"not gzip")
     assert read_articles(tmp_path, len(table)) is None
+
+
+def test_an_update_keeps_every_word_a_rebuild_suggests(tmp_path: Path) -> None:
+    """The vocabulary keeps six accented forms a syllable; the words the suggestions list are
+    more: after an update, every one of them is still suggested, with a rebuild's counts."""
+    forms = ["lan", "lán", "làn", "lản", "lãn", "lạn", "lăn", "lân"]  # eight forms of "lan"
+    src = tmp_path / "src"
+    src.mkdir()
+    records = [
+        (f"Tin số {i}", " ".join(forms[: i + 1]) + " trên đồng lúa xanh ngày mùa")
+        for i in range(len(forms))
+    ]
+    write(src / "ruong.jsonl", records)
+    update(src, tmp_path / "index")
+    write(src / "them.jsonl", [("Tin thêm", "Nông dân gặt lúa sớm trên đồng")])
+    report, read = update(src, tmp_path / "index")
+    assert read == ["them.jsonl"] and report.added == 1
+    update(src, tmp_path / "rebuilt", rebuild=True)
+    after, rebuilt = suggestions(tmp_path / "index"), suggestions(tmp_path / "rebuilt")
+    assert {f: after.get(f) for f in forms} == {f: rebuilt[f] for f in forms}
+    assert after == rebuilt
