@@ -10,7 +10,7 @@ from collections.abc import Collection
 from html import escape
 
 from .analysis import _JOINING_GAP_RE, _TOKEN_RE, word_forms
-from .wordfind import COMBINING_RE, fold_text, words_pattern
+from .wordfind import COMBINING_RE, find_words, fold_text
 
 SNIPPET_CHARS = 240  # about two lines of text
 
@@ -21,8 +21,7 @@ def _match_spans(text: str, folded_terms: Collection[str]) -> list[tuple[int, st
     terms = tuple(sorted({t for t in folded_terms if t}))
     if not terms:
         return []
-    pattern = words_pattern(terms)
-    return [(m.start(), m.group().lower()) for m in pattern.finditer(fold_text(text))]
+    return [(m.start(), m.group().lower()) for m in find_words(fold_text(text), terms)]
 
 
 def _best_window(spans: list[tuple[int, str]], width: int) -> int:
@@ -64,7 +63,7 @@ def mark_words(text: str, folded_terms: Collection[str]) -> str:
     # ("ſ" with "s"): a match is a word of the query only when its own index form is.
     found = [
         m.span()
-        for m in words_pattern(terms).finditer(fold_text(text))
+        for m in find_words(fold_text(text), terms)
         if word_forms(text[m.start() : m.end()])[1] in terms
     ]
     if not found:

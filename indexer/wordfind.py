@@ -11,6 +11,7 @@ in the original), and the words are plain ASCII alternatives matched ignoring ca
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 import numpy as np
@@ -48,6 +49,31 @@ def words_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
         r"(?<![^\W_])(?:" + "|".join(map(re.escape, ordered)) + r")(?![^\W_])", re.IGNORECASE
     )
+
+
+_PLAIN_WORD = re.compile(r"[0-9a-z]+")
+
+
+@lru_cache(maxsize=4096)
+def _plain_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """``words_pattern`` for plain ASCII text in lower case, or None when a term is not a
+    plain ASCII word."""
+    if not all(_PLAIN_WORD.fullmatch(t) for t in terms):
+        return None
+    ordered = sorted(terms, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(ordered) + r")\b")
+
+
+def find_words(folded: str, terms: tuple[str, ...]) -> Iterator[re.Match[str]]:
+    """The matches of ``words_pattern(terms)`` in ``folded`` (a ``fold_text``): the same
+    spans. A folded text in plain ASCII with no underscore (almost every article: folding
+    leaves few other characters) has plain ``\b`` word bounds and ``str.lower`` case, so the
+    regex runs without look-around and without ignoring case, about twice as fast; the
+    matched text is then in lower case."""
+    plain = _plain_pattern(terms)
+    if plain is not None and folded.isascii() and "_" not in folded:
+        return plain.finditer(folded.lower())
+    return words_pattern(terms).finditer(folded)
 
 
 def folded_words(text: str) -> list[str]:
