@@ -45,7 +45,7 @@ from benchmarks.common import (
     raw_text_bytes,
     reproduce_command,
 )
-from benchmarks.peak_memory import _rss_kb, process_tree
+from benchmarks.peak_memory import process_cpu_seconds, process_tree, rss_kb
 from benchmarks.peers import Fts5Peer, TantivyPeer, tantivy_available
 
 SAMPLE_SECONDS = 0.2  # how often the indexer's process tree is sampled
@@ -63,7 +63,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--data-dir",
         type=Path,
         default=DATA_DIR,
-        help="the shared data folder (default: %(default)s)",
+        help="the shared data folder holding vntc/ (default: ../shared/data beside the repo)",
     )
     parser.add_argument("--no-tantivy", action="store_true", help="leave Tantivy out")
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
@@ -101,23 +101,14 @@ class TreeSample:
     cpu: dict[int, float] | None = None
 
 
-def _cpu_seconds(pid: int) -> float | None:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def sample_tree(proc: subprocess.Popen[bytes], into: TreeSample) -> None:
     """Sample ``proc``'s process tree until it ends (run in a thread)."""
     into.cpu = {}
     while proc.poll() is None:
         pids = process_tree(proc.pid)
-        into.peak_kb = max(into.peak_kb, sum(_rss_kb(p) for p in pids))
+        into.peak_kb = max(into.peak_kb, sum(rss_kb(p) for p in pids))
         for p in pids:
-            seconds = _cpu_seconds(p)
+            seconds = process_cpu_seconds(p)
             if seconds is not None:
                 into.cpu[p] = seconds
         time.sleep(SAMPLE_SECONDS)

@@ -76,7 +76,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--data-dir",
         type=Path,
         default=DATA_DIR,
-        help=f"shared data folder holding vntc/ (default: {DATA_DIR})",
+        help="shared data folder holding vntc/ (default: ../shared/data beside the repo)",
     )
     return parser.parse_args(argv)
 

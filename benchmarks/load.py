@@ -33,7 +33,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ from benchmarks.common import (
     select_docs,
     selection_key,
 )
-from benchmarks.peak_memory import process_tree
+from benchmarks.peak_memory import process_cpu_seconds, process_tree
 from benchmarks.peers import Fts5Peer
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -222,17 +222,7 @@ def memory_kb(pid: int) -> dict[str, int]:
 
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of a server and its worker processes so far, from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for p in process_tree(pid):
-        try:
-            with open(f"/proc/{p}/stat", encoding="ascii") as fh:
-                # Fields after the command name, which is in parentheses and may hold spaces.
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+    return sum(process_cpu_seconds(p) or 0.0 for p in process_tree(pid))
 
 
 def search_path(query: str) -> str:
@@ -294,52 +284,6 @@ def running_server(cmd: list[str]) -> Iterator[tuple[subprocess.Popen, float, Pa
                     proc.wait()
 
 
-class Client(threading.Thread):
-    """One keep-alive client sending the queries from ``offset`` on, until told to stop."""
-
-    def __init__(
-        self, host: str, port: int, paths: list[str], offset: int, shared: _Shared
-    ) -> None:
-        super().__init__(daemon=True)
-        self.host, self.port, self.paths, self.offset = host, port, paths, offset
-        self.shared = shared
-        self.latencies_ms: list[float] = []
-        self.errors = 0
-        self.error_kinds: dict[str, int] = {}
-
-    def run(self) -> None:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        i = self.offset
-        shared = self.shared
-        shared.start.wait()
-        while time.perf_counter() < shared.deadline and next(shared.budget, 0) > 0:
-            if shared.order is not None:  # --distinct: the next query nobody has sent
-                i = next(shared.order, None)
-                if i is None:
-                    break
-            path = self.paths[i % len(self.paths)]
-            i += 1
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                resp = conn.getresponse()
-                resp.read()
-            except (OSError, http.client.HTTPException) as exc:
-                self._error(type(exc).__name__)
-                conn.close()
-                conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-                continue
-            if resp.status == 200:
-                self.latencies_ms.append((time.perf_counter() - started) * 1000)
-            else:
-                self._error(f"HTTP {resp.status}")
-        conn.close()
-
-    def _error(self, kind: str) -> None:
-        self.errors += 1
-        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
-
-
 class _Shared:
     """What the clients share: the start signal, the deadline, the request budget."""
 
@@ -353,20 +297,101 @@ class _Shared:
         self.order = iter(range(distinct)) if distinct is not None else None
 
 
-def run_load(
-    host: str,
-    port: int,
-    paths: list[str],
+class _Client(threading.Thread):
+    """One client asking its items in turn from ``offset`` on (with --distinct, the next item
+    nobody has asked), until the deadline or the budget ends: ``ask`` answers one and says
+    what went wrong, if anything."""
+
+    def __init__(self, items: list[str], offset: int, shared: _Shared) -> None:
+        super().__init__(daemon=True)
+        self.items, self.offset, self.shared = items, offset, shared
+        self.latencies_ms: list[float] = []
+        self.errors = 0
+        self.error_kinds: dict[str, int] = {}
+
+    def run(self) -> None:
+        i, shared = self.offset, self.shared
+        shared.start.wait()
+        while time.perf_counter() < shared.deadline and next(shared.budget, 0) > 0:
+            if shared.order is not None:
+                i = next(shared.order, None)
+                if i is None:
+                    break
+            item = self.items[i % len(self.items)]
+            i += 1
+            started = time.perf_counter()
+            error = self.ask(item)
+            if error is None:
+                self.latencies_ms.append((time.perf_counter() - started) * 1000)
+            else:
+                self.errors += 1
+                self.error_kinds[error] = self.error_kinds.get(error, 0) + 1
+        self.close()
+
+    def ask(self, item: str) -> str | None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class Client(_Client):
+    """One keep-alive HTTP client sending request paths."""
+
+    def __init__(
+        self, host: str, port: int, paths: list[str], offset: int, shared: _Shared
+    ) -> None:
+        super().__init__(paths, offset, shared)
+        self.host, self.port = host, port
+        self.conn = http.client.HTTPConnection(host, port, timeout=30)
+
+    def ask(self, item: str) -> str | None:
+        try:
+            self.conn.request("GET", item)
+            resp = self.conn.getresponse()
+            resp.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            return type(exc).__name__
+        return None if resp.status == 200 else f"HTTP {resp.status}"
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class _Fts5Client(_Client):
+    """One thread asking SQLite FTS5 (its own connection, opened in the thread) queries."""
+
+    def __init__(self, path: Path, queries: list[str], offset: int, shared: _Shared) -> None:
+        super().__init__(queries, offset, shared)
+        self.path = path
+        self.peer: Fts5Peer | None = None
+
+    def ask(self, item: str) -> str | None:
+        if self.peer is None:  # sqlite3 connections stay in the thread that made them
+            self.peer = Fts5Peer(self.path)
+        self.peer.search(item, conjunctive=True)
+        return None
+
+    def close(self) -> None:
+        if self.peer is not None:
+            self.peer.close()
+
+
+def _drive(
+    make: Callable[[int, _Shared], _Client],
+    items: int,
     clients: int,
     seconds: float,
     cap: int,
-    distinct: bool = False,
+    distinct: bool,
 ) -> dict[str, Any]:
-    """``clients`` threads sending ``paths`` in turn for ``seconds`` (at most ``cap`` requests);
-    with ``distinct`` each path is sent once at most, in the order given."""
-    shared = _Shared(cap, len(paths) if distinct else None)
-    step = max(1, len(paths) // clients)
-    threads = [Client(host, port, paths, k * step, shared) for k in range(clients)]
+    """Start ``clients`` threads made by ``make(offset, shared)`` at once, stop them after
+    ``seconds`` (or ``cap`` requests, or the items when ``distinct``), and sum them up."""
+    shared = _Shared(cap, items if distinct else None)
+    step = max(1, items // clients)
+    threads = [make(k * step, shared) for k in range(clients)]
     for t in threads:
         t.start()
     started = time.perf_counter()
@@ -380,15 +405,46 @@ def run_load(
     for t in threads:
         for k, n in t.error_kinds.items():
             kinds[k] = kinds.get(k, 0) + n
+    errors = sum(t.errors for t in threads)
     return {
         "seconds": round(elapsed, 2),
-        "requests": len(latencies) + sum(t.errors for t in threads),
+        "requests": len(latencies) + errors,
         "ok": len(latencies),
-        "errors": sum(t.errors for t in threads),
+        "errors": errors,
         "error_kinds": kinds,
         "requests_per_second": round(len(latencies) / elapsed, 1),
         "latency_ms": {k: round(v, 2) for k, v in latency_summary(latencies).items()},
     }
+
+
+def run_load(
+    host: str,
+    port: int,
+    paths: list[str],
+    clients: int,
+    seconds: float,
+    cap: int,
+    distinct: bool = False,
+) -> dict[str, Any]:
+    """``clients`` threads sending ``paths`` in turn for ``seconds`` (at most ``cap`` requests);
+    with ``distinct`` each path is sent once at most, in the order given."""
+
+    def make(offset: int, shared: _Shared) -> _Client:
+        return Client(host, port, paths, offset, shared)
+
+    return _drive(make, len(paths), clients, seconds, cap, distinct)
+
+
+def run_fts5_load(
+    path: Path, queries: list[str], clients: int, seconds: float, cap: int, distinct: bool
+) -> dict[str, Any]:
+    """The load phase of ``run_load`` with SQLite FTS5 answering in this process (sqlite3
+    releases the GIL while it searches, so the threads use every core)."""
+
+    def make(offset: int, shared: _Shared) -> _Client:
+        return _Fts5Client(path, queries, offset, shared)
+
+    return _drive(make, len(queries), clients, seconds, cap, distinct)
 
 
 def measure_load(
@@ -412,56 +468,6 @@ def measure_load(
             "cores": round(spent / load["seconds"], 2),
             "ms_per_request": round(1000 * spent / load["ok"], 2) if load["ok"] else None,
         }
-
-
-class _Fts5Client(threading.Thread):
-    """One client thread asking SQLite FTS5 (its own connection) the queries in turn."""
-
-    def __init__(self, path: Path, queries: list[str], offset: int, shared: _Shared) -> None:
-        super().__init__(daemon=True)
-        self.path, self.queries, self.offset, self.shared = path, queries, offset, shared
-        self.latencies_ms: list[float] = []
-
-    def run(self) -> None:
-        peer = Fts5Peer(self.path)
-        i, shared = self.offset, self.shared
-        shared.start.wait()
-        while time.perf_counter() < shared.deadline and next(shared.budget, 0) > 0:
-            if shared.order is not None:
-                i = next(shared.order, None)
-                if i is None:
-                    break
-            text = self.queries[i % len(self.queries)]
-            i += 1
-            started = time.perf_counter()
-            peer.search(text, conjunctive=True)
-            self.latencies_ms.append((time.perf_counter() - started) * 1000)
-        peer.close()
-
-
-def run_fts5_load(
-    path: Path, queries: list[str], clients: int, seconds: float, cap: int, distinct: bool
-) -> dict[str, Any]:
-    """The load phase of ``run_load`` with SQLite FTS5 answering in this process (sqlite3
-    releases the GIL while it searches, so the threads use every core)."""
-    shared = _Shared(cap, len(queries) if distinct else None)
-    step = max(1, len(queries) // clients)
-    threads = [_Fts5Client(path, queries, k * step, shared) for k in range(clients)]
-    for t in threads:
-        t.start()
-    started = time.perf_counter()
-    shared.deadline = started + seconds
-    shared.start.set()
-    for t in threads:
-        t.join(seconds + 60)
-    elapsed = time.perf_counter() - started
-    latencies = [ms for t in threads for ms in t.latencies_ms]
-    return {
-        "seconds": round(elapsed, 2),
-        "ok": len(latencies),
-        "requests_per_second": round(len(latencies) / elapsed, 1),
-        "latency_ms": {k: round(v, 2) for k, v in latency_summary(latencies).items()},
-    }
 
 
 def serve_and_load(

@@ -38,7 +38,8 @@ def process_tree(pid: int) -> list[int]:
     return out
 
 
-def _rss_kb(pid: int) -> int:
+def rss_kb(pid: int) -> int:
+    """Resident memory (VmRSS) of one process, kB; 0 when it is gone."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
@@ -49,6 +50,17 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) one process has used so far; None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            # Fields after the command name, which is in parentheses and may hold spaces.
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
@@ -57,7 +69,7 @@ def main(argv: list[str]) -> int:
     proc = subprocess.Popen(argv)
     peak = 0
     while proc.poll() is None:
-        peak = max(peak, sum(_rss_kb(p) for p in process_tree(proc.pid)))
+        peak = max(peak, sum(rss_kb(p) for p in process_tree(proc.pid)))
         time.sleep(INTERVAL)
     seconds = time.perf_counter() - started
     print(

@@ -65,7 +65,7 @@ from .phrases import (
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, make_schema, term_field
 from .segment import SPILL_POSTINGS, BulkSegmentWriter, InvertedDocuments, invert
 from .sourcefiles import SOURCES_FILE, SourceFiles, read_table, write_table
-from .wordseg import SEGMENTER_MODULE, word_starts
+from .wordseg import word_starts
 
 # Articles one analysis process analyses and inverts together. Each process gets one chunk
 # at a time, and the writer adds each term's postings once per chunk: larger chunks, fewer
@@ -168,7 +168,11 @@ class _Analysed:
     docs: list[dict[str, Any]] | None = None
 
 
-def _analyse_chunk(items: list[Article | Skipped], per_document: bool = False) -> _Analysed:
+def _analyse_chunk(
+    items: list[Article | Skipped], per_document: bool = False, write: bool = True
+) -> _Analysed:
+    """The chunk's analysis; without ``write`` its extras only (to uncount deleted articles,
+    which are not written again)."""
     extras: list[tuple[Any, tuple[str, ...], set[str]] | None] = []
     docs = []
     for item in items:
@@ -179,6 +183,8 @@ def _analyse_chunk(items: list[Article | Skipped], per_document: bool = False) -
         accented = doc[term_field("body", ACCENTED)].keys() | doc[term_field("title", ACCENTED)]
         extras.append((doc.pop(SIGNATURE_KEY), doc.pop(PHRASES), accented))
         docs.append(doc)
+    if not write:
+        return _Analysed(extras)
     if per_document:
         return _Analysed(extras, docs=docs)
     return _Analysed(extras, inverted=invert(_schema(), docs))
@@ -218,22 +224,24 @@ def _analysed(
     articles: Iterable[Article | Skipped],
     workers: int,
     segment_docs: int | None = None,
+    write: bool = True,
 ) -> Iterator[tuple[list[Article | Skipped], _Analysed]]:
-    """Pairs (chunk of items, its analysis), analysed on ``workers`` processes when > 1."""
-    per_document = WRITE_PER_DOCUMENT
+    """Pairs (chunk of items, its analysis), analysed on ``workers`` processes when > 1;
+    without ``write``, the analysis holds no documents for the writer."""
+    analyse = partial(_analyse_chunk, per_document=WRITE_PER_DOCUMENT, write=write)
     chunks = _chunks(articles, segment_docs)
     if workers <= 1:
         for chunk in chunks:
-            yield chunk, _analyse_chunk(chunk, per_document)
+            yield chunk, analyse(chunk)
         return
     # Batches, one analysed while the previous one is written: Pool.imap would read every
     # article ahead at once and hold them all in memory.
     # forkserver, not fork: a forked worker would inherit the writer lock's file descriptor
     # and hold the lock after the indexer itself was killed.
     ctx = multiprocessing.get_context("forkserver")
-    # The word segmentation model loads once per run, in the server the workers fork from.
-    ctx.set_forkserver_preload(["__main__", SEGMENTER_MODULE])
-    analyse = partial(_analyse_chunk, per_document=per_document)
+    # The analysis modules import once, in the server the workers fork from; each worker
+    # reads the word segmentation model on its first chunk.
+    ctx.set_forkserver_preload(["__main__", __name__])
     with ctx.Pool(workers) as pool:
         pending: tuple[list[list[Article | Skipped]], Any] | None = None
         while True:
@@ -289,7 +297,7 @@ def _uncount(
     with ix.reader() as reader:
         gone = (_stored_article(reader.stored_fields(docnum)) for docnum in docnums)
         small = len(docnums) < SMALL_UPDATE
-        for _, analysed in _analysed(gone, 1 if small else workers):
+        for _, analysed in _analysed(gone, 1 if small else workers, write=False):
             for extra in analysed.extras:
                 if extra is None:  # never: stored articles are not Skipped
                     continue

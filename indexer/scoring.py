@@ -11,7 +11,7 @@ of a question by the closeness of its words, is ``proximity``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -117,15 +117,10 @@ def score_all(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Sco
         if group.explicit:
             required &= gmask
     # Adjacent free words: bigram evidence ranks words of several syllables together.
-    prev: QueryWord | None = None
-    for group in parsed.groups:
-        word = group.free_word
-        if prev is not None and word is not None:
-            add_term(gen, ranking, scores, TEXT_FIELDS, *_pair_term(ranking, prev, word))
-        prev = word
-    for group in parsed.negative:
-        for clause in group.alternatives:
-            required &= ~_exclusion(gen, clause)
+    for prev, word in _adjacent_words(parsed):
+        add_term(gen, ranking, scores, TEXT_FIELDS, *_pair_term(ranking, prev, word))
+    if parsed.negative:
+        required &= ~_excluded(gen, parsed)
     required &= gen.alive
     n_groups = len(positive)
     free = [g for g in positive if not g.explicit]
@@ -144,6 +139,25 @@ def score_all(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Sco
         coord = (matched_groups.astype(np.float32) / n_groups) ** ranking.coord_power
         scores *= coord
     return Scored(scores, matched, partial, any_words)
+
+
+def _adjacent_words(parsed: ParsedQuery) -> Iterator[tuple[QueryWord, QueryWord]]:
+    """Pairs of free words side by side in the query (their bigram is scored too)."""
+    prev: QueryWord | None = None
+    for group in parsed.groups:
+        word = group.free_word
+        if prev is not None and word is not None:
+            yield prev, word
+        prev = word
+
+
+def _excluded(gen: OpenGeneration, parsed: ParsedQuery) -> np.ndarray:
+    """The documents a negative part of the query (-word, -"phrase") excludes."""
+    excluded = np.zeros(gen.n_all, dtype=bool)
+    for group in parsed.negative:
+        for clause in group.alternatives:
+            excluded |= _exclusion(gen, clause)
+    return excluded
 
 
 def _score_candidates(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Scored | None:
@@ -165,12 +179,8 @@ def _score_candidates(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking
         if not len(candidates):
             break
         candidates = candidates[_Docs(candidates, gen.n_all).within_any(ls)]
-    if len(parsed.negative) and len(candidates):
-        excluded = np.zeros(gen.n_all, dtype=bool)
-        for group in parsed.negative:
-            for clause in group.alternatives:
-                excluded |= _exclusion(gen, clause)
-        candidates = candidates[~excluded[candidates]]
+    if parsed.negative and len(candidates):
+        candidates = candidates[~_excluded(gen, parsed)[candidates]]
     candidates = candidates[gen.alive[candidates]]
     if not len(candidates):
         return None
@@ -179,13 +189,8 @@ def _score_candidates(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking
     for word in plain:
         for rep, term, w in _word_terms(ranking, word):
             add_term_at(gen, ranking, found, docs, TEXT_FIELDS, rep, term, w)
-    prev: QueryWord | None = None
-    for group in parsed.groups:
-        word = group.free_word
-        if prev is not None and word is not None:
-            pair = _pair_term(ranking, prev, word)
-            add_term_at(gen, ranking, found, docs, TEXT_FIELDS, *pair)
-        prev = word
+    for prev, word in _adjacent_words(parsed):
+        add_term_at(gen, ranking, found, docs, TEXT_FIELDS, *_pair_term(ranking, prev, word))
     n_groups = len(positive)
     if n_groups > 1 and ranking.coord_power:
         matched_groups = np.zeros(len(candidates), dtype=np.int16)
