@@ -428,7 +428,7 @@ def index_dir_or_temp(index_dir: str | None, prefix: str) -> Iterator[Path]:
 
 def live_generation_size(index_dir: Path) -> int:
     """Bytes on disk of the live generation of a timkiem index."""
-    from indexer.generations import generation_dir
+    from indexer.index.generations import generation_dir
 
     return dir_size(generation_dir(index_dir))
 

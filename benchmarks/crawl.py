@@ -32,7 +32,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``inde
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import VNTC_FILE, git_revision, iter_docs, log, reproduce_command
-from indexer.crawl import CrawlOptions, CrawlReport, crawl
+from indexer.live.crawl import CrawlOptions, CrawlReport, crawl
 
 STAMP = formatdate(1712000000, usegmt=True)
 LATER = formatdate(1713000000, usegmt=True)

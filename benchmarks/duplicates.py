@@ -42,10 +42,10 @@ from benchmarks.common import (
     reproduce_command,
 )
 from indexer import Article, Engine
-from indexer.analysis import syllables
-from indexer.build import article_fields
-from indexer.duplicates import THRESHOLD, group_ids, word_signature
-from indexer.normalize import nfc
+from indexer.index.build import article_fields
+from indexer.index.duplicates import THRESHOLD, group_ids, word_signature
+from indexer.text.analysis import syllables
+from indexer.text.normalize import nfc
 
 ANALYSIS_SAMPLE = 2000  # articles whose whole analysis is timed, for the share
 
@@ -103,7 +103,7 @@ def datasketch_seconds(articles: list[Article]) -> tuple[float, float]:
     and query every article, as a build regrouping everything would)."""
     from datasketch import MinHash, MinHashLSH
 
-    from indexer.duplicates import NUM_PERM, SHINGLE
+    from indexer.index.duplicates import NUM_PERM, SHINGLE
 
     split = [[s.folded for s in syllables(nfc(a.body))] for a in articles]
     started = time.perf_counter()

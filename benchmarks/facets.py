@@ -66,8 +66,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def time_open(index_dir: Path, runs: int) -> dict[str, float]:
     from indexer import Engine
-    from indexer.columns import Columns
-    from indexer.generations import generation_dir
+    from indexer.index.columns import Columns
+    from indexer.index.generations import generation_dir
 
     opens, columns = [], []
     for _ in range(runs):
@@ -85,7 +85,7 @@ def time_stored_fields(index_dir: Path) -> float:
     """Milliseconds to read every stored document once (the alternative to columns.npz)."""
     from whoosh import index as whoosh_index
 
-    from indexer.generations import generation_dir
+    from indexer.index.generations import generation_dir
 
     ix = whoosh_index.open_dir(str(generation_dir(index_dir)))
     started = time.perf_counter()
@@ -99,7 +99,7 @@ def time_stored_fields(index_dir: Path) -> float:
 
 def time_searches(index_dir: Path, texts: list[str]) -> dict[str, dict[str, float]]:
     from indexer import Engine, Filters, make_filters
-    from indexer.facets import narrow
+    from indexer.search.facets import narrow
 
     engine = Engine(index_dir, result_cache=0)
     biggest = engine.search("", filters=make_filters(year="unknown")).facets["source"]
@@ -154,8 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         result: dict[str, Any] = {"docs": index.documents, "revision": git_revision()}
         result.update(time_open(index_dir, args.runs))
         result["read_all_stored_ms"] = time_stored_fields(index_dir)
-        from indexer.columns import COLUMNS_FILE
-        from indexer.generations import generation_dir
+        from indexer.index.columns import COLUMNS_FILE
+        from indexer.index.generations import generation_dir
 
         result["columns_bytes"] = (generation_dir(index_dir) / COLUMNS_FILE).stat().st_size
         result["search"] = time_searches(index_dir, texts)

@@ -25,7 +25,7 @@ from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.filedb.filetables import OrderedHashReader
 
 from benchmarks.common import git_revision, reproduce_command
-from indexer.generations import generation_dir
+from indexer.index.generations import generation_dir
 
 
 def file_kind(name: str) -> str:

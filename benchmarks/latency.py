@@ -205,8 +205,8 @@ def build_peer(
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from indexer import Engine
-    from indexer.proximity import Proximity
-    from indexer.scoring import Ranking
+    from indexer.search.proximity import Proximity
+    from indexer.search.scoring import Ranking
 
     vntc = args.data_dir / "vntc" / "vntc_10topics.jsonl.gz"
     vinewsqa = args.data_dir / "vinewsqa"

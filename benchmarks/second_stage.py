@@ -127,8 +127,8 @@ def article_features(
     """Every feature of one article for one query (shares of the query's total weight), and
     ``missing``: the share of the weight of the ``content`` words (the query's words that
     are not function or question words) that neither the text nor the headline holds."""
-    from indexer.analysis import folded_syllables
-    from indexer.proximity import QueryTerms, closeness
+    from indexer.search.proximity import QueryTerms, closeness
+    from indexer.text.analysis import folded_syllables
 
     terms = QueryTerms(weights)
     total = terms.total or 1.0
@@ -157,10 +157,10 @@ def article_features(
 
 def collect(args: argparse.Namespace) -> Questions:
     from indexer import Engine
-    from indexer.proximity import Proximity
-    from indexer.query import parse
-    from indexer.scoring import Ranking, proximity_terms
-    from indexer.stopwords import is_stopword
+    from indexer.search.parse import parse
+    from indexer.search.proximity import Proximity
+    from indexer.search.scoring import Ranking, proximity_terms
+    from indexer.text.stopwords import is_stopword
 
     corpus, queries_file, qrels_file = args.files
     sources = [corpus, *args.distractors]
@@ -273,7 +273,7 @@ def describe_misses(q: Questions, scores: np.ndarray) -> None:
 
 def shipped_weights() -> np.ndarray:
     """``Proximity()``'s weights in the order of ``SHIPPED``."""
-    from indexer.proximity import Proximity
+    from indexer.search.proximity import Proximity
 
     model = Proximity()
     return np.array([w for _, w in model.windows] + [model.coverage_weight, model.length_weight])

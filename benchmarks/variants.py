@@ -2,7 +2,7 @@
 
 Each generator takes a text (NFC or not) and returns the variant; ``mixed`` also takes a
 seeded ``random.Random``, so a run is reproducible. They are written independently of
-``indexer.normalize`` on purpose: a benchmark must not share the engine's bugs.
+``indexer.text.normalize`` on purpose: a benchmark must not share the engine's bugs.
 
 - ``unaccented("Đường Hồ Chí Minh")`` → ``"Duong Ho Chi Minh"``
 - ``tone_moved("hòa thuỷ hoàng")`` → ``"hoà thủy hoàng"`` (only oa/oe/uy at the end of a word)

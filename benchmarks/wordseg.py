@@ -36,10 +36,10 @@ from benchmarks.common import (
     reproduce_command,
 )
 from indexer import Article, build_index
-from indexer.analysis import syllables
-from indexer.normalize import nfc
-from indexer.phrases import MIN_PHRASE_DOCS, PhraseCounter, phrases
-from indexer.wordseg import word_starts
+from indexer.index.phrases import MIN_PHRASE_DOCS, PhraseCounter, phrases
+from indexer.text.analysis import syllables
+from indexer.text.normalize import nfc
+from indexer.text.wordseg import word_starts
 
 EXAMPLES = 15
 

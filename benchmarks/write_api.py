@@ -47,7 +47,7 @@ from benchmarks.common import (
 )
 from benchmarks.load import free_port, running_server, search_path, server_command
 from indexer import Engine, iter_articles
-from indexer.generations import CURRENT_FILE, generation_dir
+from indexer.index.generations import CURRENT_FILE, generation_dir
 
 TOKEN = secrets.token_hex(16)
 LETTERS = "bcdfghklmnpqrstvx"

@@ -1,8 +1,10 @@
 """timkiem's indexer and search library: the public API the CLI and the web UI use.
 
-The pipeline, one module per stage: extract → normalize → analysis → build → segment, and
-generations to publish the index; query → interpret → scoring (over postings) → proximity →
-facets → duplicates → results, orchestrated by search's Engine, with highlight for excerpts.
+The pipeline, one sub-package per side: ``extract`` (files, HTML, JSON Lines → articles) →
+``text`` (normalisation, syllables, word segmentation) → ``index`` (building, segments,
+generations); ``search`` (parse → interpret → retrieve through ``store`` → re-rank →
+highlight); ``live`` (crawl, the write journal and its applier); ``analytics`` (the search
+log); ``cli`` (the ``timkiem`` command). ``webui`` imports only what this module exports.
 """
 
 from .analytics import (
@@ -16,9 +18,7 @@ from .analytics import (
     normalize_query,
     read_stats,
 )
-from .applier import Applier, apply_pending
 from .article import Article, Skipped
-from .build import BuildReport, build_index
 from .errors import (
     IndexLockedError,
     IndexMissingError,
@@ -28,14 +28,23 @@ from .errors import (
     TimkiemError,
 )
 from .extract import iter_articles
-from .facets import SORTS, UNKNOWN_YEAR, UNKNOWN_YEAR_LABEL, Filters, check_sort, make_filters
-from .generations import index_exists
-from .journal import Journal, JournalUnreadableError, Task, journal_path
-from .posted import PostedArticleError, check_id, posted_articles
-from .postings import CacheLookups
-from .results import ArticleView, Hit, SearchPage
-from .scoring import Ranking
-from .search import MAX_PAGE, MAX_PER_PAGE, Engine
+from .index.build import BuildReport, build_index
+from .index.generations import index_exists
+from .index.postings import CacheLookups
+from .live.applier import Applier, apply_pending
+from .live.journal import Journal, JournalUnreadableError, Task, journal_path
+from .live.posted import PostedArticleError, check_id, posted_articles
+from .search.engine import MAX_PAGE, MAX_PER_PAGE, Engine
+from .search.facets import (
+    SORTS,
+    UNKNOWN_YEAR,
+    UNKNOWN_YEAR_LABEL,
+    Filters,
+    check_sort,
+    make_filters,
+)
+from .search.results import ArticleView, Hit, SearchPage
+from .search.scoring import Ranking
 from .settings import SETTINGS, Setting, load_settings
 
 __all__ = [

@@ -20,4 +20,6 @@ fi
 
 python3 -m ruff check .
 python3 -m ruff format --check .
+# The allowed directions of imports between the indexer's sides (pyproject.toml).
+lint-imports
 python3 -m pytest "$@"

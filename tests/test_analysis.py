@@ -2,14 +2,14 @@ from collections import Counter
 
 import pytest
 
-from indexer.analysis import (
+from indexer.index.schema import make_schema
+from indexer.text.analysis import (
     accented_analyzer,
     folded_bigram_analyzer,
     folded_syllables,
     syllables,
     text_terms,
 )
-from indexer.schema import make_schema
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from indexer import Engine, QueryError
-from indexer.autocomplete import Autocomplete
+from indexer.search.autocomplete import Autocomplete
 from tests.words_corpus import (  # noqa: F401 - fixtures registered by name
     words_client_fixture,
     words_engine_fixture,

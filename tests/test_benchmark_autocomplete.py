@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.autocomplete import prefixes, typos
-from indexer.spelling import distance
+from indexer.search.spelling import distance
 
 TITLES = [
     "Dân vận khéo ở xã Hòa Bình",

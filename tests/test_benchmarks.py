@@ -561,7 +561,7 @@ def test_fts5_load_answers_every_distinct_query_once(tmp_path: Path) -> None:
 def test_the_incremental_benchmark_reads_the_build_time_the_command_prints(in_place: bool) -> None:
     from benchmarks.incremental import BUILD_SECONDS
     from indexer import BuildReport
-    from indexer.terminal import format_build
+    from indexer.cli.output import format_build
 
     report = BuildReport(indexed=20_010, added=10, unchanged=20_000, seconds=1.3)
     report.updated_in_place = in_place

@@ -17,7 +17,7 @@ from indexer import (
     build_index,
 )
 from indexer.errors import NoArticlesError
-from indexer.generations import CURRENT_FILE, META_FILE, generation_dir, write_lock
+from indexer.index.generations import CURRENT_FILE, META_FILE, generation_dir, write_lock
 
 
 def article(doc_id: str, text: str) -> Article:

@@ -14,9 +14,9 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer import Article, Skipped, build_index, iter_articles
-from indexer import build as build_module
-from indexer.generations import META_FILE, generation_dir
-from indexer.interpret import VOCABULARY_FILE
+from indexer.index import build as build_module
+from indexer.index.generations import META_FILE, generation_dir
+from indexer.index.vocabulary import VOCABULARY_FILE
 from tests.conftest import SEEDS, shared_data
 
 

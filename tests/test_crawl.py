@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from indexer import Engine, build_index, iter_articles
 from indexer.cli import main
-from indexer.crawl import CrawlOptions, CrawlReport, crawl
-from indexer.crawl.urls import article_id
+from indexer.live.crawl import CrawlOptions, CrawlReport, crawl
+from indexer.live.crawl.urls import article_id
 from tests.conftest import SEEDS
 from tests.crawl_site import (
     PAGES,
@@ -271,7 +271,7 @@ def test_the_default_delay_is_polite() -> None:
 
 
 def test_progress_on_a_terminal_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    from indexer.terminal import CrawlProgress
+    from indexer.cli.output import CrawlProgress
 
     progress = CrawlProgress(enabled=True)
     report = CrawlReport(page_requests=1, new=1)
@@ -291,8 +291,8 @@ def test_progress_on_a_terminal_is_one_line(capsys: pytest.CaptureFixture[str]) 
 def test_a_failed_build_leaves_the_index_and_the_crawl_state_as_they_were(
     site: LocalSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from indexer.crawl import crawler
-    from indexer.crawl.state import load_state
+    from indexer.live.crawl import crawler
+    from indexer.live.crawl.state import load_state
 
     run(site, tmp_path)
     state = load_state(tmp_path)
@@ -316,7 +316,7 @@ def test_a_failed_build_leaves_the_index_and_the_crawl_state_as_they_were(
 
 
 def test_a_second_crawl_of_one_index_stops_at_once(tmp_path: Path) -> None:
-    from indexer.crawl.state import CrawlLockedError, crawl_lock
+    from indexer.live.crawl.state import CrawlLockedError, crawl_lock
 
     busy = pytest.raises(CrawlLockedError, match="Another timkiem crawl")
     with crawl_lock(tmp_path), busy, crawl_lock(tmp_path):

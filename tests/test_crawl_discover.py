@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from indexer.crawl.discover import (
+from indexer.live.crawl.discover import (
     FEED,
     HTML,
     SITEMAP,
@@ -19,7 +19,7 @@ from indexer.crawl.discover import (
     sniff,
     unpack,
 )
-from indexer.crawl.urls import article_id, host_of, normalize_url
+from indexer.live.crawl.urls import article_id, host_of, normalize_url
 
 BASE = "https://baobackan.vn/sitemaps/news.xml"
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from indexer.crawl.fetch import USER_AGENT, Fetcher
-from indexer.crawl.robots import DISALLOWED, Robots
+from indexer.live.crawl.fetch import USER_AGENT, Fetcher
+from indexer.live.crawl.robots import DISALLOWED, Robots
 from tests.crawl_site import LocalSite, Resource, html
 
 

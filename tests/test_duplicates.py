@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer import Engine, build_index, iter_articles
-from indexer.duplicates import (
+from indexer.index.duplicates import (
     NUM_PERM,
     THRESHOLD,
     DuplicateGroups,
@@ -18,7 +18,7 @@ from indexer.duplicates import (
     signature,
     similarity,
 )
-from indexer.normalize import fold
+from indexer.text.normalize import fold
 from tests.conftest import BAC_KAN, DAN_VAN_CHINH_QUYEN
 from tests.copies_corpus import (  # noqa: F401 - fixtures registered by name
     EDITED,

@@ -15,13 +15,13 @@ import numpy as np
 import pytest
 
 from indexer import Article, Engine, build_index, iter_articles
-from indexer.analysis import bigram, folded_syllables, syllables
-from indexer.interpret import EXACT_PAIR_DOCS, _adjacent_by_syllables, adjacent_forms
-from indexer.normalize import fold, nfc
-from indexer.query import parse
-from indexer.schema import ACCENTED, FOLDED_BIGRAMS, term_field
-from indexer.scoring import score, score_all
-from indexer.wordfind import fold_text, folded_words
+from indexer.index.schema import ACCENTED, FOLDED_BIGRAMS, term_field
+from indexer.search.interpret import EXACT_PAIR_DOCS, _adjacent_by_syllables, adjacent_forms
+from indexer.search.parse import parse
+from indexer.search.scoring import score, score_all
+from indexer.text.analysis import bigram, folded_syllables, syllables
+from indexer.text.normalize import fold, nfc
+from indexer.text.wordfind import fold_text, folded_words
 from tests.conftest import SEEDS, shared_data
 
 N_ARTICLES = 300
@@ -89,7 +89,7 @@ def test_pages_are_those_of_scoring_every_article(
 ) -> None:
     queries = _keyword_queries(articles, 40)
     fast = [engine.search(q, per_page=10) for q in queries]
-    monkeypatch.setattr("indexer.search.score", score_all)
+    monkeypatch.setattr("indexer.search.local.score", score_all)
     full = [engine.search(q, per_page=10) for q in queries]
     for a, b in zip(fast, full, strict=True):
         assert [(h.id, h.score, h.snippet) for h in a.hits] == [
@@ -186,14 +186,14 @@ def test_pair_counts_are_those_of_index_wide_masks(
 ) -> None:
     gen = engine.current()
     asked = []
-    original = engine._pair_count
+    original = gen.pair_count
 
-    def record(gen, a, b, fa, fb, seen=None):  # type: ignore[no-untyped-def]
-        count = original(gen, a, b, fa, fb, seen)
+    def record(a, b, fa, fb, seen=None):  # type: ignore[no-untyped-def]
+        count = original(a, b, fa, fb, seen)
         asked.append((a, b, fa, fb, count))
         return count
 
-    monkeypatch.setattr(engine, "_pair_count", record)
+    monkeypatch.setattr(gen, "pair_count", record)
     for q in _keyword_queries(articles, 60):
         engine.search(fold(q) + " la gi", per_page=1, snippets=False)
     assert len(asked) > 300

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from indexer import Engine, QueryError, build_index, make_filters
-from indexer.columns import COLUMNS_FILE
-from indexer.generations import generation_dir
+from indexer.index.columns import COLUMNS_FILE
+from indexer.index.generations import generation_dir
 from tests.conftest import (
     BAC_KAN_SITE,
     MARKUP_SITE,

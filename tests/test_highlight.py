@@ -8,7 +8,7 @@ import re
 import pytest
 
 from indexer import Engine
-from indexer.highlight import SNIPPET_CHARS, highlight_all, snippet
+from indexer.search.highlight import SNIPPET_CHARS, highlight_all, snippet
 from tests.conftest import BAC_KAN
 
 LONG = (

@@ -13,10 +13,16 @@ from html import escape
 import pytest
 
 from indexer import Article, iter_articles
-from indexer.analysis import Syllable, syllables
-from indexer.highlight import SNIPPET_CHARS, _best_window, _match_spans, highlight_all, snippet
-from indexer.normalize import fold
-from indexer.query import parse
+from indexer.search.highlight import (
+    SNIPPET_CHARS,
+    _best_window,
+    _match_spans,
+    highlight_all,
+    snippet,
+)
+from indexer.search.parse import parse
+from indexer.text.analysis import Syllable, syllables
+from indexer.text.normalize import fold
 from tests.conftest import SEEDS, shared_data
 
 N_ARTICLES = 300

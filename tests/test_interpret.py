@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer import Article, Engine, build_index
-from indexer.interpret import adjacent_forms
+from indexer.search.interpret import adjacent_forms
 
 TEAMS = ["Hà Nội", "Hải Phòng", "Nam Định", "Thanh Hóa", "Đà Nẵng", "Huế"]
 

@@ -24,10 +24,10 @@ from indexer import (
     index_exists,
     posted_articles,
 )
-from indexer.applier import _build, fold
 from indexer.cli import main
-from indexer.generations import CURRENT_FILE, write_lock
-from indexer.journal import PendingTask, Task
+from indexer.index.generations import CURRENT_FILE, write_lock
+from indexer.live.applier import _build, fold
+from indexer.live.journal import PendingTask, Task
 from tests.conftest import BAC_KAN, SEEDS
 
 

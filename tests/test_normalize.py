@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from indexer.normalize import apply_tone, canonical_tones, canonical_word, fold, nfc, normalize
+from indexer.text.normalize import apply_tone, canonical_tones, canonical_word, fold, nfc, normalize
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import syllables
-from indexer.generations import generation_dir
-from indexer.phrases import PhraseCounter, PhraseCounts, phrases
-from indexer.wordseg import word_starts
+from indexer.index.generations import generation_dir
+from indexer.index.phrases import PhraseCounter, PhraseCounts, phrases
+from indexer.text.analysis import syllables
+from indexer.text.wordseg import word_starts
 from tests.words_corpus import words_index_fixture  # noqa: F401 - fixture registered by name
 
 

@@ -13,9 +13,9 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.mcore import ListMatcher
 
 from indexer import Article, build_index
-from indexer.generations import live_name
-from indexer.postings import read_leaf_postings
-from indexer.segment import BLOCK_SIZE
+from indexer.index.generations import live_name
+from indexer.index.postings import read_leaf_postings
+from indexer.index.segment import BLOCK_SIZE
 
 N_DOCS = BLOCK_SIZE + 80  # "chung" spans two blocks; the second is still a packed array
 

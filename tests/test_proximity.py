@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from indexer import Article, Engine, build_index
-from indexer.proximity import Proximity, QueryTerms, proximity_bonus, rerank, window_share
-from indexer.scoring import Ranking
+from indexer.search.proximity import Proximity, QueryTerms, proximity_bonus, rerank, window_share
+from indexer.search.scoring import Ranking
 
 TERMS = QueryTerms({"tiem": 1.0, "vac": 1.0, "xin": 1.0, "soi": 3.0})
 

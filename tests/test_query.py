@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from indexer import Engine
-from indexer.query import MAX_QUERY_CHARS, MAX_QUERY_WORDS, ParsedQuery, parse, query_words
+from indexer.search.parse import MAX_QUERY_CHARS, MAX_QUERY_WORDS, ParsedQuery, parse, query_words
 
 
 def described(parsed: ParsedQuery) -> list[str]:

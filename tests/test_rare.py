@@ -11,8 +11,8 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer import Article, Engine, build_index
-from indexer.build import generation_dir
-from indexer.rare import (
+from indexer.index.build import generation_dir
+from indexer.index.rare import (
     BUCKET_BITS,
     TAG_BITS,
     RareCollector,
@@ -87,7 +87,7 @@ def test_one_article_bigrams_in_buckets_rank_as_their_own_terms(
 ) -> None:
     build_index(RARE_DOCS, tmp_path / "buckets", workers=1)
     with monkeypatch.context() as patch:
-        patch.setattr("indexer.segment.RARE_FIELDS", {})
+        patch.setattr("indexer.index.segment.RARE_FIELDS", {})
         build_index(RARE_DOCS, tmp_path / "terms", workers=1)
     ix = whoosh_index.open_dir(str(generation_dir(tmp_path / "buckets")))
     with ix.reader() as reader:

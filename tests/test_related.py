@@ -8,7 +8,7 @@ import re
 import pytest
 
 from indexer import Article, Engine, build_index
-from indexer.related import distinctive_words, related_query
+from indexer.search.related import distinctive_words, related_query
 from tests.conftest import BAC_KAN, DAN_VAN_CHINH_QUYEN
 from tests.copies_corpus import (  # noqa: F401 - fixtures registered by name
     EDITED,

@@ -14,8 +14,8 @@ from benchmarks.common import load_qrels, load_queries
 from benchmarks.metrics import evaluate
 from benchmarks.variants import make_variant
 from indexer import Engine, build_index, iter_articles
-from indexer.proximity import Proximity
-from indexer.scoring import Ranking
+from indexer.search.proximity import Proximity
+from indexer.search.scoring import Ranking
 from tests.conftest import shared_data
 
 QUESTIONS = 600  # the first questions of the file: fixed, about a fifth of the set

@@ -9,7 +9,7 @@ from whoosh import index as whoosh_index
 from whoosh.query import Term
 
 from indexer import Article, Engine, build_index
-from indexer.generations import generation_dir
+from indexer.index.generations import generation_dir
 
 SYLLABLES = "dân vận khéo công tác phối hợp chương trình hội nghị tỉnh huyện xã phường".split()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from indexer import Engine
-from indexer.spelling import distance
+from indexer.search.spelling import distance
 from tests.words_corpus import (  # noqa: F401 - fixtures registered by name
     words_client_fixture,
     words_engine_fixture,

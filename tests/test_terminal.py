@@ -1,4 +1,4 @@
-"""What the commands print (indexer.terminal): counts with their nouns in the right number,
+"""What the commands print (indexer.cli.output): counts with their nouns in the right number,
 and the build summary a person reads after `timkiem index`."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from indexer import BuildReport
-from indexer.terminal import count, format_build
+from indexer.cli.output import count, format_build
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from indexer import Article, Engine, build_index, iter_articles
 from indexer.cli import main
-from indexer.generations import generation_dir
-from indexer.interpret import Vocabulary
-from indexer.phrases import PhraseCounts
-from indexer.sourcefiles import SourceFiles
+from indexer.extract.sourcefiles import SourceFiles
+from indexer.index.generations import generation_dir
+from indexer.index.phrases import PhraseCounts
+from indexer.index.vocabulary import Vocabulary
 from tests.conftest import SEEDS
 
 HOUR_NS = 3600 * 10**9
@@ -211,7 +211,7 @@ def test_the_article_table_is_small_and_read_back_exactly(tmp_path: Path) -> Non
     list the generation's articles or is damaged."""
     from hashlib import blake2b
 
-    from indexer.catalog import ARTICLES_FILE, read_articles, write_articles
+    from indexer.index.catalog import ARTICLES_FILE, read_articles, write_articles
 
     table = {
         f"tin-{i:05d}": (i, blake2b(str(i).encode(), digest_size=16).hexdigest(), "files")

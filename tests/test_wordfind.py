@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.wordfind import find_words, fold_text, words_pattern
+from indexer.text.wordfind import find_words, fold_text, words_pattern
 
 ALPHABET = "abcdeđinuy AĐIKSĂÂÊÔƠƯáàảãạấềờựỳ019_-.,ſKİıßΣ“”\n"
 WORDS = ["dan", "van", "di", "an", "19", "covid", "s", "k", "i", "ss"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from indexer import iter_articles
-from indexer.analysis import syllables
-from indexer.normalize import nfc
-from indexer.wordseg import _tokenizer, features, word_starts
+from indexer.text.analysis import syllables
+from indexer.text.normalize import nfc
+from indexer.text.wordseg import _tokenizer, features, word_starts
 from tests.conftest import SEEDS
 
 

@@ -22,7 +22,7 @@ import pytest
 from flask import Flask
 
 from indexer import Engine, Journal
-from indexer.generations import write_lock
+from indexer.index.generations import write_lock
 from tests.conftest import BAC_KAN, ROOT
 from webui import create_app
 from webui.write_api import get_applier, write_token_rejected

@@ -1,5 +1,5 @@
 """The search log of the app: each search made through the page or the API becomes one row
-of ``analytics.sqlite3`` in the index directory (see ``indexer.analytics`` for what a row
+of ``analytics.sqlite3`` in the index directory (see ``indexer.analytics.log`` for what a row
 holds, and what it never holds).
 
 Only the first page of a search is logged: turning to page 2 is not a new search, so the

@@ -9,8 +9,8 @@ applier); otherwise these paths do not exist and answer 404.
 
 Every request needs ``Authorization: Bearer WRITE_TOKEN``: none gets 401, a wrong one 403, and
 both send :data:`write_token_rejected` (a rate limiter counts failed tokens with it). A 202
-means the write is journaled and on disk (``indexer.journal``); a background thread applies
-it (``indexer.applier``) and the search engine picks up the new generation by itself. A
+means the write is journaled and on disk (``indexer.live.journal``); a background thread applies
+it (``indexer.live.applier``) and the search engine picks up the new generation by itself. A
 request that is rejected (400 invalid JSON or article, 413 too large, 415 not JSON) is not
 journaled at all. Errors have the API's shape ``{"error": "…", "status": N}``.
 """

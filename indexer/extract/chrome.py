@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..normalize import fold as fold_marks
-from ..normalize import nfc
+from ..text.normalize import fold as fold_marks
+from ..text.normalize import nfc
 
 __all__ = [
     "fold",

@@ -19,7 +19,7 @@ import datetime as _dt
 import email.utils
 import re
 
-from ..normalize import nfc
+from ..text.normalize import nfc
 
 __all__ = ["date_line", "find_date", "to_iso"]
 

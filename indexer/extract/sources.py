@@ -34,10 +34,10 @@ from types import ModuleType
 from typing import IO
 
 from ..article import Article, Skipped
-from ..sourcefiles import SourceFiles
 from .decode import DecodeError, decode_bytes
 from .jsonl import iter_json
 from .sitename import clean_name, folder_source
+from .sourcefiles import SourceFiles
 from .textpage import extract_textpage
 from .tidy import safe_id
 

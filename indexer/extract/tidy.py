@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..normalize import nfc
+from ..text.normalize import nfc
 
 # Invisible characters that only get in the way of search: zero-width space/joiners, BOM,
 # soft hyphen, word joiner, and control characters. (Odd spaces such as NBSP, tabs and the

@@ -1,0 +1,438 @@
+"""The ``timkiem`` command: index, crawl, forget, search, stats, tasks and serve. Thin commands
+over the library; what they print is in ``indexer.cli.output``.
+
+Options that are settings (``--index-dir``, ``--host``, ``--port``) are read through the
+settings table (``indexer.settings``), the same way as by the web app.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..analytics import log_path, read_stats
+from ..errors import TimkiemError
+from ..extract import iter_articles
+from ..extract.sourcefiles import SourceFiles
+from ..index.build import BuildReport, build_index
+from ..index.generations import index_exists
+from ..live.applier import apply_pending
+from ..live.journal import STATUSES, Journal, journal_path
+from ..search.engine import Engine
+from ..search.facets import SORTS, UNKNOWN_YEAR, make_filters
+from ..settings import BY_NAME, load_settings
+from .output import (
+    BuildProgress,
+    CrawlProgress,
+    count,
+    format_build,
+    format_crawl,
+    format_stats,
+    format_tasks,
+    terminal_snippet,
+)
+
+if TYPE_CHECKING:  # the crawler (httpx …) is imported by the crawl command only
+    pass
+
+DEFAULT_SOURCES = ("seeds",)
+
+
+def setting_option(name: str, *decls: str, **kwargs: Any) -> Any:
+    """A flag for the setting ``name``, its help from the settings table. Without the flag
+    the environment, the config file or the default decide (see ``settings``)."""
+    s = BY_NAME[name]
+    help_text = f"{s.help}  [env var: {s.env}; default: {s.default}]"
+    return click.option(*decls, default=None, help=help_text, **kwargs)
+
+
+index_dir_option = setting_option("INDEX_DIR", "--index-dir", type=click.Path(file_okay=False))
+
+
+def settings(**flags: Any) -> dict[str, Any]:
+    """Every setting for this command: the ``flags`` given (None: not given) over the
+    environment, the ``TIMKIEM_CONFIG`` file and the defaults."""
+    try:
+        return load_settings({k: v for k, v in flags.items() if v is not None})
+    except TimkiemError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def run_build(
+    sources: tuple[str, ...], index_dir: str, *, rebuild: bool = True, source: str | None = None
+) -> BuildReport:
+    """Index ``sources`` with progress on stderr; print the summary. ``source`` names the
+    site of the articles that name none."""
+    progress = BuildProgress(enabled=sys.stderr.isatty())
+    click.echo(f"Indexing {', '.join(sources)} into {index_dir} …", err=True)
+    files = SourceFiles()  # an update leaves the files unchanged since the last run unread
+    articles = iter_articles(sources, source=source, files=files)
+    try:
+        report = build_index(articles, index_dir, rebuild=rebuild, progress=progress, files=files)
+    finally:
+        progress.done()
+    click.echo(format_build(report), err=True)
+    return report
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="timkiem")
+def main() -> None:
+    """timkiem: full-text search for Vietnamese articles.
+
+    \b
+    Settings (--index-dir, --host, --port) are read, first found wins, from:
+    the flag, the environment variable TIMKIEM_<NAME>, the Python file named
+    by TIMKIEM_CONFIG (NAME = value; a relative INDEX_DIR there is relative to
+    the file), the default.
+    """
+
+
+@main.command("index")
+@click.argument("sources", nargs=-1)
+@click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
+@click.option(
+    "--source",
+    "source",
+    metavar="NAME",
+    help="Site name shown as the source of articles that name none (a page's own "
+    "og:site_name, a portal name in its header, a .timkiem-source file in its folder win).",
+)
+@index_dir_option
+def index_command(
+    sources: tuple[str, ...], rebuild: bool, source: str | None, index_dir: str | None
+) -> None:
+    """Index SOURCES (files, folders, globs; default: seeds/).
+
+    SOURCES are the whole collection: on an existing index only new and changed articles
+    (by content hash) are written, and articles no longer in SOURCES are removed. The new
+    index is prepared beside the live one and replaces it atomically: searches keep being
+    answered by the old one until the new one is complete. Exits with status 1 when some
+    sources were skipped (the rest is indexed).
+    """
+    index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
+    try:
+        report = run_build(sources or DEFAULT_SOURCES, index_dir, rebuild=rebuild, source=source)
+    except TimkiemError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if report.skipped:
+        sys.exit(1)
+
+
+@main.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1, 1000))
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="Order; undated articles come last under newest and oldest.",
+)
+@click.option("--year", metavar="YYYY", help=f"Only this year ({UNKNOWN_YEAR}: undated).")
+@click.option(
+    "--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable)."
+)
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only from this date on.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Only up to this date.")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly what /api/search returns.")
+@index_dir_option
+def search_command(
+    query: tuple[str, ...],
+    limit: int,
+    page: int,
+    sort: str,
+    year: str | None,
+    sources: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    as_json: bool,
+    index_dir: str | None,
+) -> None:
+    """Search the index and print ranked results.
+
+    Without a QUERY, the filters list the articles they select, newest first.
+    """
+    index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
+    text = " ".join(query)
+    try:
+        filters = make_filters(year=year, sources=sources, date_from=date_from, date_to=date_to)
+        if not text.strip() and filters.is_empty():
+            raise click.UsageError("Give a QUERY, or a filter (--year, --source, --from, --to).")
+        result = Engine(index_dir).search(
+            text, page=page, per_page=limit, sort=sort, filters=filters
+        )
+    except TimkiemError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    shown = f"“{result.interpreted}”" if result.interpreted else f"“{text}”"
+    found = f"results for {shown}" if text.strip() else "articles"
+    click.echo(f"{result.total:,} {found} ({result.took_ms:.0f} ms)")
+    for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
+        meta = " · ".join(x for x in (hit.date, hit.source, hit.author) if x)
+        click.echo("")
+        click.echo(f"{rank:>2}. " + click.style(hit.title, bold=True) + f"  [{hit.id}]")
+        if meta:
+            click.echo(f"    {meta}")
+        click.echo(f"    {terminal_snippet(hit.snippet)}")
+        click.echo(f"    {hit.path}")
+    if result.hits:
+        click.echo("")
+    for name, counts in result.facets.items():
+        if counts:  # the 10 largest buckets, as the page shows them
+            listed = ", ".join(f"{c['label']} ({c['count']:,})" for c in counts[:10])
+            click.echo(f"{name}: {listed}")
+
+
+@main.command("stats")
+@click.option(
+    "--days", default=30, show_default=True, type=click.IntRange(1, 3650), help="Days to cover."
+)
+@click.option(
+    "--limit",
+    "-n",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Rows per table.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@index_dir_option
+def stats_command(days: int, limit: int, as_json: bool, index_dir: str | None) -> None:
+    """What readers searched for: top queries, queries with no results, slowest queries.
+
+    Reads the search log the web server keeps beside the index (analytics.sqlite3); the
+    last DAYS days are today and the days before it, in local time.
+    """
+    config = settings(INDEX_DIR=index_dir)
+    path = log_path(config["INDEX_DIR"])
+    off = not config["ANALYTICS"]
+    try:
+        stats = read_stats(path, days=days, limit=limit)
+    except TimkiemError as exc:
+        message = str(exc)
+        if off:
+            message += " Search logging is off here (TIMKIEM_ANALYTICS=off)."
+        raise click.ClickException(message) from exc
+    if as_json:
+        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(format_stats(stats))
+    if off:
+        click.echo("\nSearch logging is off (TIMKIEM_ANALYTICS=off): new searches are not logged.")
+
+
+@main.command("tasks")
+@click.option("--status", type=click.Choice(STATUSES), help="Only tasks with this status.")
+@click.option(
+    "--limit", "-n", default=20, show_default=True, type=click.IntRange(1, 10_000), help="Tasks."
+)
+@click.option(
+    "--apply",
+    "apply_now",
+    is_flag=True,
+    help="Apply the unfinished tasks now (a server with the write API does it by itself).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts and tasks as JSON.")
+@index_dir_option
+def tasks_command(
+    status: str | None, limit: int, apply_now: bool, as_json: bool, index_dir: str
+) -> None:
+    """The write API's tasks: what was sent, and whether it is in the index yet.
+
+    Reads the journal the server keeps beside the index (journal.sqlite3), newest first.
+    """
+    if not journal_path(index_dir).exists():
+        raise click.ClickException(
+            f"No write tasks in {index_dir}. The write API (timkiem serve with "
+            "TIMKIEM_WRITE_TOKEN set) journals them there."
+        )
+    try:
+        journal = Journal(index_dir)
+        if apply_now:
+            succeeded = failed = 0
+            while True:
+                result = apply_pending(journal)
+                if not result.applied:
+                    break
+                succeeded += len(result.succeeded)
+                failed += len(result.failed)
+            click.echo(f"Applied {count(succeeded, 'task')}; {failed:,} failed.", err=True)
+        counts = journal.counts()
+        tasks = journal.tasks(status=status, limit=limit)
+    except TimkiemError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        listed = [t.to_dict() for t in tasks]
+        click.echo(json.dumps({"counts": counts, "tasks": listed}, ensure_ascii=False, indent=2))
+        return
+    click.echo(format_tasks(counts, tasks))
+
+
+@main.command("serve")
+@setting_option("HOST", "--host")
+@setting_option("PORT", "--port", type=click.IntRange(1, 65535))
+@setting_option("WORKERS", "--workers", type=click.IntRange(0, 64))
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per worker process.",
+)
+@index_dir_option
+def serve_command(
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    threads: int,
+    index_dir: str | None,
+) -> None:
+    """Serve the search page, the JSON API and the widget.
+
+    With several workers (by default one per core) gunicorn forks worker processes, each
+    with its own engine; with one, waitress serves from a single process. If the index is
+    missing it is built from seeds/ first. With TIMKIEM_WRITE_TOKEN set it also serves the
+    write API and applies its journaled writes.
+    """
+    from webui import create_app
+    from webui.server import default_workers, serve
+
+    flags = {"INDEX_DIR": index_dir, "HOST": host, "PORT": port, "WORKERS": workers}
+    config = settings(**flags)
+    index_dir = config["INDEX_DIR"]
+    if not index_exists(index_dir):
+        if not Path(DEFAULT_SOURCES[0]).is_dir():
+            raise click.ClickException(
+                f"No index in {index_dir} and no {DEFAULT_SOURCES[0]}/ folder here to build "
+                f"one from. Build it with: timkiem index SOURCES --index-dir {index_dir}"
+            )
+        click.echo(f"No index in {index_dir}: building it from {DEFAULT_SOURCES[0]}/ first.")
+        try:
+            run_build(DEFAULT_SOURCES, index_dir)
+        except TimkiemError as exc:
+            raise click.ClickException(str(exc)) from exc
+    workers = config["WORKERS"] or default_workers()
+    if workers > 1 and config["METRICS"]:
+        _share_metrics_between_workers()
+    # Only the flags given override the app's own reading of the same settings.
+    given = {k: v for k, v in flags.items() if v is not None}
+    host, port = config["HOST"], config["PORT"]
+    click.echo(
+        f"Serving timkiem on http://{host}:{port}/ (index: {index_dir}; "
+        f"{count(workers, 'worker process', 'worker processes')} × "
+        f"{count(threads, 'thread')}); Ctrl+C stops."
+    )
+    serve(lambda: create_app(given), host=host, port=port, workers=workers, threads=threads)
+
+
+def _share_metrics_between_workers() -> None:
+    """Metrics of several worker processes add up only through a directory they share
+    (prometheus_client's multiprocess mode): an empty one of our own unless the operator
+    set PROMETHEUS_MULTIPROC_DIR."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    import atexit
+    import shutil
+    import tempfile
+
+    shared = tempfile.mkdtemp(prefix="timkiem-metrics-")
+    atexit.register(shutil.rmtree, shared, ignore_errors=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = shared
+
+
+@main.command("crawl")
+@click.argument("urls", nargs=-1, required=True)
+@click.option(
+    "--max-pages",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Page requests per crawl (sitemaps, feeds and robots.txt not counted).",
+)
+@click.option(
+    "--delay",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds between two requests to one host (a longer robots.txt Crawl-delay wins). "
+    "0 only for a site of your own.",
+)
+@click.option(
+    "--depth",
+    default=2,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Links followed away from a start page (sitemaps and feeds list their pages).",
+)
+@index_dir_option
+def crawl_command(
+    urls: tuple[str, ...], max_pages: int, delay: float, depth: int, index_dir: str | None
+) -> None:
+    """Crawl URLS (sitemaps, sitemap indexes, RSS or Atom feeds, HTML pages) into the index.
+
+    Only the start URLs' hosts are crawled, as their robots.txt allows. Pages are indexed
+    with their own address in the collection "crawl", beside the indexed files; a re-crawl
+    asks only for what changed, removes pages that answer 404 or 410 and keeps a page through
+    a passing error. Exits with status 1 when nothing at all could be read.
+    """
+    from ..live.crawl import CrawlOptions, crawl
+
+    index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
+    progress = CrawlProgress(enabled=sys.stderr.isatty())
+    options = CrawlOptions(max_pages=max_pages, delay=delay, depth=depth)
+    try:
+        report = crawl(urls, index_dir, options, progress=progress)
+    except TimkiemError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        progress.done()
+    click.echo(format_crawl(report), err=True)
+    read = report.listings + report.fetched + report.not_modified + report.lastmod_unchanged
+    if not read:
+        sys.exit(1)
+
+
+@main.command("forget")
+@click.argument("collection", type=click.Choice(("files", "crawl")))
+@index_dir_option
+def forget_command(collection: str, index_dir: str | None) -> None:
+    """Remove every article of COLLECTION (files or crawl) from the index.
+
+    The other collection stays. Forgetting "crawl" also deletes the crawl state, so the next
+    crawl starts afresh.
+    """
+    from ..index.build import remove_collection
+    from ..live.crawl import forget_crawl
+
+    index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
+    forgot_state = False
+    try:
+        if collection == "crawl":
+            report, forgot_state = forget_crawl(index_dir)
+        else:
+            report = remove_collection(index_dir, collection)
+    except TimkiemError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if report is None:
+        click.echo(f"The index holds no {collection} articles.", err=True)
+    else:
+        click.echo(
+            f"Removed {count(report.removed, 'article')} of {collection}; the index now holds "
+            f"{count(report.indexed, 'article')}.",
+            err=True,
+        )
+    if forgot_state:
+        click.echo("Deleted the crawl state: the next crawl fetches every page in full.", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,477 @@
+"""A crawl: start addresses → pages fetched, extracted and indexed as collection "crawl".
+
+A start address may be a sitemap, a sitemap index, a feed or an HTML page; which one is
+found from what it answers. Sitemaps and feeds give pages; an HTML page is indexed and, up
+to ``depth`` links away, its links to the start addresses' hosts are followed. Pages the
+crawl state knows but that nothing listed this time are checked again, oldest first, with
+what is left of ``max_pages``, so a page that disappeared from the site is still noticed.
+
+What a page's answer does to its article:
+
+- 200 with article text: indexed (new, updated, or unchanged when the text is the same);
+- 304 (the validators of last time matched), or a lastmod as last time: left as it is;
+- 404 or 410, a robots.txt rule now disallowing it, a ``noindex``: removed;
+- anything else (5xx, timeouts, other statuses, non-HTML, no article text): skipped and
+  reported, and an article it gave before is kept.
+
+All changes go into the index as one build (``build_index(..., collection="crawl",
+upsert=True, remove=...)``), then the crawl state is saved.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from ...article import Article
+from ...errors import TimkiemError
+from ...extract.decode import DecodeError, decode_bytes
+from ...extract.htmlpage import declared_charset, extract_htmlpage
+from ...index.build import (
+    BuildReport,
+    build_index,
+    collection_hashes,
+    content_hash,
+    remove_collection,
+)
+from .discover import (
+    FEED,
+    HTML,
+    MAX_UNPACKED,
+    SITEMAP,
+    NotAListing,
+    page_links,
+    parse_feed,
+    parse_sitemap,
+    sniff,
+    unpack,
+)
+from .fetch import (
+    DEFAULT_BACKOFF,
+    DEFAULT_DELAY,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    Fetched,
+    Fetcher,
+)
+from .robots import DISALLOWED, Robots
+from .state import PageState, crawl_lock, forget_state, load_state, save_state
+from .urls import article_id, host_of, normalize_url
+
+CRAWL = "crawl"  # the collection crawled pages are indexed in
+DEFAULT_MAX_PAGES = 1000
+DEFAULT_DEPTH = 2
+MAX_LISTINGS = 1000  # sitemaps and feeds read in one crawl, nested sitemap indexes included
+SMALL_BUILD = 200  # fewer changed pages than this are analysed without worker processes
+
+OTHER_SITE = "on another site"
+NOINDEX = "noindex"
+NOT_HTML = "not HTML"
+SAME_ARTICLE = "same article as another address"
+
+_START, _LISTING, _PAGE = "start", "listing", "page"
+
+
+class CrawlUrlError(TimkiemError):
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"Cannot crawl {url!r}: give http:// or https:// addresses of sitemaps, feeds or pages."
+        )
+
+
+@dataclass
+class CrawlOptions:
+    max_pages: int = DEFAULT_MAX_PAGES  # page requests per crawl (sitemaps, robots.txt aside)
+    depth: int = DEFAULT_DEPTH  # links followed away from a start page
+    delay: float = DEFAULT_DELAY  # seconds between two requests to one host, at least
+    timeout: float = DEFAULT_TIMEOUT
+    max_bytes: int = DEFAULT_MAX_BYTES
+    retries: int = DEFAULT_RETRIES
+    backoff: float = DEFAULT_BACKOFF
+
+
+@dataclass
+class CrawlReport:
+    """What a crawl did, for the summary a user reads."""
+
+    fetched: int = 0  # pages answered in full (200)
+    not_modified: int = 0  # 304 answers
+    lastmod_unchanged: int = 0  # not requested: the sitemap or feed date is as last time
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0  # fetched in full, same article text
+    removed: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)  # reason → pages
+    examples: dict[str, list[str]] = field(default_factory=dict)  # reason → a few addresses
+    listings: int = 0  # sitemaps and feeds read
+    page_requests: int = 0
+    conditional: int = 0  # page requests that sent validators
+    requests: int = 0  # every HTTP request, robots.txt, sitemaps and retries included
+    limit_reached: bool = False
+    seconds: float = 0.0  # fetching and extracting
+    build: BuildReport | None = None
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.page_requests / self.seconds if self.seconds else 0.0
+
+    def skip(self, reason: str, url: str) -> None:
+        self.skipped[reason] += 1
+        examples = self.examples.setdefault(reason, [])
+        if len(examples) < 3:
+            examples.append(url)
+
+
+@dataclass(slots=True)
+class _Task:
+    url: str
+    kind: str
+    depth: int = 0  # links still to follow from this page
+    lastmod: str | None = None
+    listing_depth: int = 0  # sitemap indexes above this listing
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class _Crawl:
+    def __init__(
+        self,
+        starts: list[str],
+        options: CrawlOptions,
+        fetcher: Fetcher,
+        state: dict[str, PageState],
+        indexed: dict[str, str],
+        progress: Callable[[CrawlReport], None] | None,
+    ) -> None:
+        self.options = options
+        self.fetcher = fetcher
+        self.robots = Robots(fetcher)
+        self.hosts = {host_of(u) for u in starts}
+        # A remembered page whose article the index no longer holds is a new page again.
+        self.state = {
+            url: row
+            for url, row in state.items()
+            if row.article_id is None or row.article_id in indexed
+        }
+        self.indexed = indexed  # id → content hash of the index's crawled articles
+        self.progress = progress
+        self.report = CrawlReport()
+        # Sitemaps and feeds are read before pages, so that a page both linked to and listed
+        # is visited knowing its lastmod.
+        self.listings: deque[_Task] = deque()
+        self.queue: deque[_Task] = deque(_Task(u, _START, options.depth) for u in starts)
+        self.pending: dict[str, _Task] = {t.url: t for t in self.queue}  # queued, not visited
+        self.queued: set[str] = set(starts)
+        self.changed: dict[str, PageState] = {}  # rows to write
+        self.forgotten: set[str] = set()  # rows to delete
+        self.articles: dict[str, Article] = {}  # id → article to index
+        self.old_ids: set[str] = set()  # articles some address no longer gives
+
+    # -- the loop -----------------------------------------------------------------------------
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        while True:
+            while self.listings or self.queue:
+                task = (self.listings or self.queue).popleft()
+                self.pending.pop(task.url, None)
+                if task.kind != _LISTING and self.report.page_requests >= self.options.max_pages:
+                    self.report.limit_reached = True
+                    break
+                self._visit(task)
+                if self.progress is not None and task.kind != _LISTING:
+                    self.progress(self.report)
+            if self.report.limit_reached or not self._recheck_known():
+                break
+        self.report.requests = self.fetcher.requests
+        self.report.seconds = time.perf_counter() - started
+
+    def _recheck_known(self) -> bool:
+        """Queue the remembered pages of these hosts that nothing listed this time, least
+        recently checked first; False when there are none."""
+        rows = sorted(
+            (r for u, r in self.state.items() if u not in self.queued and host_of(u) in self.hosts),
+            key=lambda r: r.checked,
+        )
+        for row in rows:
+            self.queued.add(row.url)
+            self.queue.append(_Task(row.url, _PAGE, row.depth))
+        return bool(rows)
+
+    def _enqueue(self, task: _Task) -> None:
+        if host_of(task.url) not in self.hosts:
+            return  # links to other sites are not ours to follow, nor to report
+        waiting = self.pending.get(task.url)
+        if waiting is not None and task.lastmod and not waiting.lastmod:
+            waiting.lastmod = task.lastmod
+        if task.url in self.queued:
+            return
+        self.queued.add(task.url)
+        self.pending[task.url] = task
+        (self.listings if task.kind == _LISTING else self.queue).append(task)
+
+    def _refusal(self, url: str) -> str | None:
+        """Why ``url`` must not be fetched (another site, robots.txt), or None."""
+        if host_of(url) not in self.hosts:
+            return OTHER_SITE
+        return self.robots.problem(url)
+
+    # -- one address ----------------------------------------------------------------------------
+
+    def _visit(self, task: _Task) -> None:
+        refused = self._refusal(task.url)
+        if refused:
+            if refused == DISALLOWED and task.kind != _LISTING:
+                self._forget(task.url)
+            self.report.skip(refused, task.url)
+            return
+        known = self.state.get(task.url) if task.kind != _LISTING else None
+        if (
+            known is not None
+            and task.lastmod
+            and known.lastmod == task.lastmod
+            and known.article_id is not None
+        ):
+            self.report.lastmod_unchanged += 1
+            return
+        # Validators for every remembered page but the start pages, unless its links are to
+        # be followed further than last time. A page that is not modified links to what it
+        # linked to last time: those pages are remembered too, and checked again below
+        # (``_recheck_known``).
+        validators = known is not None and task.kind != _START and known.depth >= task.depth
+        fetched = self.fetcher.get(
+            task.url,
+            etag=known.etag if validators else None,
+            last_modified=known.last_modified if validators else None,
+            allow=self._refusal,
+            # A sitemap may hold 50,000 addresses in 50 MB.
+            max_bytes=max(self.options.max_bytes, MAX_UNPACKED) if task.kind == _LISTING else None,
+        )
+        if task.kind != _LISTING:
+            self.report.page_requests += 1
+            self.report.conditional += fetched.conditional
+        if fetched.status == 304 and known is not None:
+            self.report.not_modified += 1
+            self._remember(
+                task.url, fetched, task, known.article_id, known.content_hash, previous=known
+            )
+            return
+        if fetched.status in (404, 410) and task.kind != _LISTING:
+            if not self._forget(task.url):
+                self.report.skip(f"HTTP {fetched.status}", task.url)
+            return
+        if not fetched.ok:
+            problem = fetched.problem or f"HTTP {fetched.status}"
+            if problem == DISALLOWED and task.kind != _LISTING:
+                self._forget(task.url)  # redirected to a page robots.txt now forbids
+            self.report.skip(problem, task.url)
+            return
+        try:
+            body = unpack(fetched.body)
+        except NotAListing as exc:
+            self.report.skip(str(exc), task.url)
+            return
+        kind = sniff(fetched.content_type, body)
+        if kind in (SITEMAP, FEED) or task.kind == _LISTING:
+            if task.kind != _LISTING:  # a start address, or a link to a feed: not a page
+                self.report.page_requests -= 1
+                self.report.conditional -= fetched.conditional
+            self._listing(task, fetched, body, kind)
+            return
+        self.report.fetched += 1
+        if kind == HTML:
+            self._page(task, fetched, body, known)
+        else:
+            self.report.skip(f"{NOT_HTML} ({fetched.content_type or 'no type'})", task.url)
+
+    def _listing(self, task: _Task, fetched: Fetched, body: bytes, kind: str | None) -> None:
+        if self.report.listings >= MAX_LISTINGS:
+            self.report.skip(f"more than {MAX_LISTINGS} sitemaps and feeds", task.url)
+            return
+        try:
+            if kind == SITEMAP:
+                listing = parse_sitemap(body, fetched.url)
+            elif kind == FEED:
+                listing = parse_feed(body, fetched.url, fetched.content_type)
+            else:
+                raise NotAListing("not a sitemap or feed")
+        except NotAListing as exc:
+            self.report.skip(str(exc), task.url)
+            return
+        self.report.listings += 1
+        for entry in listing.sitemaps:
+            if task.listing_depth < 3:
+                self._enqueue(_Task(entry.url, _LISTING, listing_depth=task.listing_depth + 1))
+        for entry in listing.pages:
+            self._enqueue(_Task(entry.url, _PAGE, 0, entry.lastmod))
+
+    def _page(self, task: _Task, fetched: Fetched, body: bytes, known: PageState | None) -> None:
+        url = task.url
+        try:
+            text = decode_bytes(body, fetched.charset or declared_charset(body)).text
+        except DecodeError as exc:
+            self.report.skip(exc.reason, url)
+            return
+        found = page_links(text, fetched.url, fetched.headers.get("x-robots-tag", ""))
+        if task.depth > 0:
+            for link in found.links:
+                self._enqueue(_Task(link, _PAGE, task.depth - 1))
+        if found.noindex:
+            self._drop_article(known)
+            self._remember(url, fetched, task, None, None)
+            self.report.skip(NOINDEX, url)
+            return
+        item = extract_htmlpage(
+            text, article_id="", path=fetched.url, source=host_of(fetched.url) or None
+        )
+        if not isinstance(item, Article):
+            # A page that gave an article before keeps it (and its row): it may be a
+            # passing fault of the site. A page without one is remembered for its links.
+            if known is None or known.article_id is None:
+                self._remember(url, fetched, task, None, None)
+            self.report.skip(item.reason, url)
+            return
+        # The page's own canonical address wins over the one it was fetched at.
+        address = (normalize_url(item.url, fetched.url) if item.url else None) or fetched.url
+        item.id = article_id(address)
+        item.url = item.path = address
+        item.collection = CRAWL
+        digest = content_hash(item)
+        if item.id in self.articles:
+            self.report.skip(SAME_ARTICLE, url)
+        elif self.indexed.get(item.id) == digest:
+            self.report.unchanged += 1
+        else:
+            if item.id in self.indexed:
+                self.report.updated += 1
+            else:
+                self.report.new += 1
+            self.articles[item.id] = item
+        if known is not None and known.article_id != item.id:
+            self._drop_article(known)
+        self._remember(url, fetched, task, item.id, digest)
+
+    def _remember(
+        self,
+        url: str,
+        fetched: Fetched,
+        task: _Task,
+        article: str | None,
+        digest: str | None,
+        previous: PageState | None = None,
+    ) -> None:
+        """Keep what this answer taught about ``url`` (a 304 keeps the validators it matched)."""
+        kept = previous if fetched.status == 304 else None
+        self.changed[url] = PageState(
+            url,
+            article,
+            fetched.headers.get("etag") or (kept.etag if kept else None),
+            fetched.headers.get("last-modified") or (kept.last_modified if kept else None),
+            digest,
+            task.lastmod or (kept.lastmod if kept else None),
+            # Not modified: its links are as last time, remembered as far as they were then.
+            kept.depth if kept else task.depth,
+            _now(),
+        )
+
+    def _drop_article(self, known: PageState | None) -> None:
+        if known is not None and known.article_id:
+            self.old_ids.add(known.article_id)
+
+    def _forget(self, url: str) -> bool:
+        """Forget a page that is gone; True when it had given an article."""
+        known = self.state.get(url)
+        self.changed.pop(url, None)
+        if known is None:
+            return False
+        self.forgotten.add(url)
+        self._drop_article(known)
+        return bool(known.article_id)
+
+    # -- the end --------------------------------------------------------------------------------
+
+    def to_remove(self) -> set[str]:
+        """Articles no remembered address gives any more."""
+        rows = {u: r for u, r in self.state.items() if u not in self.forgotten}
+        rows.update(self.changed)
+        still = {r.article_id for r in rows.values() if r.article_id}
+        return {i for i in self.old_ids - still if i in self.indexed}
+
+
+def crawl(
+    urls: Iterable[str],
+    index_dir: str | os.PathLike[str],
+    options: CrawlOptions | None = None,
+    *,
+    progress: Callable[[CrawlReport], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    transport: httpx.BaseTransport | None = None,
+) -> CrawlReport:
+    """Crawl ``urls`` (see the module's docstring) into the index in ``index_dir``."""
+    options = options or CrawlOptions()
+    starts: list[str] = []
+    for given in urls:
+        url = normalize_url(given)
+        if url is None:
+            raise CrawlUrlError(given)
+        if url not in starts:
+            starts.append(url)
+    if not starts:
+        raise CrawlUrlError("")
+    with crawl_lock(index_dir):
+        indexed = collection_hashes(index_dir, CRAWL)
+        state = load_state(index_dir)
+        fetcher = Fetcher(
+            delay=options.delay,
+            timeout=options.timeout,
+            max_bytes=options.max_bytes,
+            retries=options.retries,
+            backoff=options.backoff,
+            sleep=sleep,
+            transport=transport,
+        )
+        with fetcher:
+            run = _Crawl(starts, options, fetcher, state, indexed, progress)
+            run.run()
+        report = run.report
+        remove = run.to_remove()
+        if run.articles or remove:
+            articles = list(run.articles.values())
+            report.build = build_index(
+                articles,
+                index_dir,
+                collection=CRAWL,
+                upsert=True,
+                remove=remove,
+                workers=1 if len(articles) < SMALL_BUILD else None,
+            )
+            report.removed = report.build.removed
+        save_state(index_dir, run.changed.values(), run.forgotten)
+    return report
+
+
+def forget_crawl(index_dir: str | os.PathLike[str]) -> tuple[BuildReport | None, bool]:
+    """Remove every crawled article from the index and delete the crawl state: (the build's
+    report, None when no article was crawled; whether there was a state)."""
+    with crawl_lock(index_dir):
+        report = remove_collection(index_dir, CRAWL)
+        return report, forget_state(index_dir)
+
+
+__all__ = [
+    "CRAWL",
+    "CrawlOptions",
+    "CrawlReport",
+    "CrawlUrlError",
+    "crawl",
+    "forget_crawl",
+]

@@ -1,0 +1,315 @@
+"""A query → a page of plain hits: the ``Engine`` every entry point searches through.
+
+One search runs parse (``query``) → interpret (``interpret``: accents and Telex restored)
+→ score (``scoring``: BM25F over whole postings arrays) → rerank (``proximity``, for
+questions) → filter and count facets (``facets``) → group near-copies (``duplicates``) →
+page (``results``). One ``Engine`` per process holds the open live generation
+(``postings``) and reopens it only when a new one is published (``generations``).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from ..index.duplicates import group_page
+from ..index.generations import current_stamp, generation_dir
+from ..index.postings import CacheLookups
+from ..index.schema import ACCENTED, FOLDED_BIGRAMS, term_field
+from ..text.analysis import bigram
+from ..text.wordfind import folded_words
+from .autocomplete import MAX_COMPLETIONS, Autocomplete
+from .facets import Filters, Grouping, check_sort, narrow, top
+from .highlight import highlight_all
+from .interpret import interpret
+from .local import LocalStore
+from .parse import ParsedQuery, parse
+from .proximity import rerank
+from .related import distinctive_words, related_query
+from .results import ArticleView, Copy, Hit, SearchPage
+from .scoring import Ranking, Scored
+from .spelling import FEW_RESULTS, Speller, did_you_mean
+from .store import Store
+
+MAX_PAGE = 1000
+MAX_PER_PAGE = 100
+RESULT_CACHE_SIZE = 2048  # pages of results kept per index generation
+RELATED_LIMIT = 5
+ACCENTED_BODY = term_field("body", ACCENTED)
+FOLDED_BIGRAMS_BODY = term_field("body", FOLDED_BIGRAMS)
+
+
+class Engine:
+    """Searches one index directory; safe to share between threads; one per process.
+
+    >>> engine = Engine("index_data")          # doctest: +SKIP
+    >>> engine.search("dan van kheo").total    # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        index_dir: str | os.PathLike[str],
+        *,
+        ranking: Ranking | None = None,
+        cache_mb: int = 256,
+        result_cache: int = RESULT_CACHE_SIZE,
+    ) -> None:
+        self.index_dir = Path(index_dir)
+        self.ranking = ranking or Ranking()
+        self._cache_bytes = cache_mb * 1024 * 1024
+        self._result_cache = result_cache
+        self._lock = threading.Lock()
+        self._open: Store | None = None
+        self.lookups = CacheLookups()  # cache hits and misses since the engine started
+        self._current_stamp: tuple[int, int] | None = None
+        self.current()
+
+    def current(self) -> Store:
+        """The live generation, opened; reopened when a new one was published."""
+        stamp = current_stamp(self.index_dir)
+        gen = self._open
+        if gen is not None and stamp == self._current_stamp:
+            return gen
+        with self._lock:
+            if self._open is not None and stamp == self._current_stamp:
+                return self._open
+            path = generation_dir(self.index_dir)
+            if self._open is None or self._open.generation != path.name:
+                # The old generation is not closed: requests in flight may still read it;
+                # its files are released when the last reference goes.
+                self._open = LocalStore(
+                    path, self.ranking.b_for, self._cache_bytes, self._result_cache, self.lookups
+                )
+            self._current_stamp = stamp
+            return self._open
+
+    @property
+    def generation(self) -> str:
+        return self.current().generation
+
+    def doc_count(self) -> int:
+        return self.current().n_docs
+
+    # -- public API ---------------------------------------------------------------------
+
+    def complete(self, prefix: str, limit: int = MAX_COMPLETIONS) -> list[str]:
+        """Up to ``limit`` completions of a prefix being typed, accented, most frequent first:
+        ``complete("dan v")`` → ``["dân vận", "dân vận khéo", …]``. Raises QueryError when the
+        prefix is too long."""
+        gen = self.current()
+        return gen.memo("autocomplete", lambda: Autocomplete(gen.phrase_counts)).complete(
+            prefix, limit
+        )
+
+    def search(
+        self,
+        query: str,
+        page: int = 1,
+        per_page: int = 10,
+        *,
+        snippets: bool = True,
+        exact: bool = False,
+        sort: str = "relevance",
+        filters: Filters | None = None,
+    ) -> SearchPage:
+        """Rank the articles for ``query`` and return one page of hits.
+
+        ``page`` starts at 1. Words typed without accents or in Telex are interpreted
+        (``SearchPage.interpreted``) unless ``exact``; a query finding few results may get a
+        close variant that finds many (``SearchPage.suggestion``) unless ``exact``. ``sort``
+        is ``relevance``, ``newest`` or ``oldest``; ``filters`` narrow the results, and the
+        page's ``facets`` count the whole result set (see ``indexer.search.facets``). An empty query
+        gives an empty page, or, with filters, every article they select, newest first. Raises
+        QueryError for an unknown ``sort``.
+        """
+        started = time.perf_counter()
+        page = max(1, min(int(page), MAX_PAGE))
+        per_page = max(1, min(int(per_page), MAX_PER_PAGE))
+        filters = filters or Filters()
+        sort = check_sort(sort)  # QueryError for an unknown order
+        parsed = parse(query)
+        if parsed.is_empty() and sort == "relevance":
+            sort = "newest"  # nothing to rank by: the latest first
+        result = SearchPage(
+            query=query,
+            interpreted=None,
+            total=0,
+            page=page,
+            per_page=per_page,
+            took_ms=0.0,
+            sort=sort,
+            filters=filters,
+        )
+        if parsed.is_empty() and filters.is_empty():
+            result.took_ms = (time.perf_counter() - started) * 1000
+            return result
+        gen = self.current()
+        key = (query, page, per_page, snippets, exact, sort, filters)
+        cached = gen.results.get(key)
+        if cached is not None:
+            return replace(cached, took_ms=(time.perf_counter() - started) * 1000)
+        if parsed.is_empty():
+            scored = Scored(np.zeros(gen.n_all, dtype=np.float32), gen.alive)
+        else:
+            if not exact:
+                result.interpreted = self._interpret(gen, parsed)
+            scored = gen.retrieve(parsed, self.ranking)
+            if not exact:
+                # Counted before the filters: a filter that narrows a good query to few
+                # results is no reason to propose another query.
+                found = scored.found
+                if scored.partial or found < FEW_RESULTS:
+                    result.suggestion = self._suggestion(gen, parsed, found)
+        # Filters and facets over the whole result set, in one place (indexer.search.facets).
+        narrowed = narrow(scored.matched, gen.columns, filters, _grouping(gen))
+        result.facets = narrowed.facets
+        if sort == "relevance" and scored.any_words:
+            self._rerank(gen, parsed, scored.scores, narrowed.candidates)
+        folded_terms = {w.folded for w in parsed.words()}
+        result.total, result.hits = self._grouped_hits(
+            gen, scored.scores, narrowed.candidates, sort, page, per_page, folded_terms, snippets
+        )
+        result.took_ms = (time.perf_counter() - started) * 1000
+        gen.results.put(key, result)
+        return result
+
+    def article(self, doc_id: str) -> ArticleView | None:
+        """The stored article with this id, or None."""
+        gen = self.current()
+        docnum = gen.docnum(doc_id)
+        if docnum is None:
+            return None
+        return ArticleView.from_stored(gen.stored_fields(docnum))
+
+    def related(self, doc_id: str, limit: int = RELATED_LIMIT) -> list[Hit] | None:
+        """Up to ``limit`` articles like this one (more-like-this over its distinctive words),
+        one per group of near-copies, never the article itself or its copies; None when no
+        article has this id."""
+        gen = self.current()
+        docnum = gen.docnum(doc_id)
+        if docnum is None:
+            return None
+        key = ("related", doc_id, limit)
+        cached = gen.results.get(key)
+        if cached is not None:
+            return cached.hits
+        stored = gen.stored_fields(docnum)
+        body = stored["body_text"]
+        words = distinctive_words(
+            stored.get("title_text") or "", body, gen.vocabulary.doc_frequency, gen.n_docs
+        )
+        page = SearchPage(query="", interpreted=None, total=0, page=1, per_page=limit, took_ms=0)
+        if words:
+            scored = gen.retrieve(related_query(words), self.ranking)
+            scored.matched[docnum] = False
+            scored.matched[gen.duplicates.members(int(gen.duplicates.group[docnum]))] = False
+            page.total, page.hits = self._grouped_hits(
+                gen,
+                scored.scores,
+                np.flatnonzero(scored.matched & gen.alive),
+                "relevance",
+                1,
+                limit,
+                set(),
+                True,
+            )
+        gen.results.put(key, page)
+        return page.hits
+
+    def highlight_article(self, article: ArticleView, query: str = "") -> list[str]:
+        """The article body as safe HTML paragraphs, with the words of ``query`` marked."""
+        folded_terms = {w.folded for w in parse(query).words()}
+        paragraphs = [p.strip() for p in article.body.split("\n\n") if p.strip()]
+        return [highlight_all(p, folded_terms) for p in paragraphs]
+
+    # -- the steps of a search ----------------------------------------------------------
+
+    def _interpret(self, gen: Store, parsed: ParsedQuery) -> str | None:
+        """The query as understood: accents restored, Telex decoded (``interpret``)."""
+        seen: dict[tuple[str, str], np.ndarray] = {}
+        return interpret(
+            parsed,
+            gen.vocabulary,
+            lambda a, b, fa, fb: gen.pair_count(a, b, fa, fb, seen),
+        )
+
+    def _suggestion(self, gen: Store, parsed: ParsedQuery, found: int) -> str | None:
+        """Did you mean, for a query of plain words that finds ``found`` articles."""
+        if parsed.negative or any(g.free_word is None for g in parsed.groups):
+            return None
+        words = [g.free_word.text for g in parsed.groups if g.free_word is not None]
+
+        def pair_docs(a: str, b: str) -> int:
+            return gen.doc_frequency(FOLDED_BIGRAMS_BODY, bigram(a, b))
+
+        def count(text: str) -> tuple[int, str | None]:
+            variant = parse(text)
+            understood = self._interpret(gen, variant)
+            return gen.retrieve(variant, self.ranking).found, understood
+
+        return did_you_mean(
+            words,
+            gen.memo("speller", lambda: Speller(gen.vocabulary, gen.n_docs)),
+            pair_docs,
+            found,
+            count,
+        )
+
+    def _rerank(
+        self, gen: Store, parsed: ParsedQuery, scores: np.ndarray, candidates: np.ndarray
+    ) -> None:
+        """Second stage: the best ``depth`` candidates re-scored by the closeness of the
+        query's words in their text (``indexer.search.proximity``)."""
+        model = self.ranking.proximity
+        if model.depth < 2:
+            return
+        best = top(candidates, scores, gen.columns, "relevance", model.depth)
+
+        def tokens_of(docnum: int) -> list[str]:
+            return folded_words(gen.stored_fields(docnum)["body_text"])
+
+        rerank(scores, best, tokens_of, gen.proximity_terms(parsed, self.ranking), model)
+
+    def _grouped_hits(
+        self,
+        gen: Store,
+        scores: np.ndarray,
+        candidates: np.ndarray,
+        sort: str,
+        page: int,
+        per_page: int,
+        folded_terms: set[str],
+        snippets: bool,
+    ) -> tuple[int, list[Hit]]:
+        """One result per group of near-copies, in ``sort`` order, with its copies that
+        matched too: the number of results (groups, not articles) and one page of hits.
+        ``candidates`` are the matching document numbers, ascending."""
+        if not len(candidates):
+            return 0, []
+        total, chosen = group_page(
+            gen.duplicates,
+            candidates,
+            lambda want: top(candidates, scores, gen.columns, sort, want),
+            scores,
+            page,
+            per_page,
+        )
+        hits = []
+        for docnum, copies in chosen:
+            stored = gen.stored_fields(docnum)
+            hit = Hit.from_stored(stored, float(scores[docnum]), folded_terms, snippets)
+            hit.duplicates = [Copy.from_stored(gen.stored_fields(d)) for d in copies]
+            hits.append(hit)
+        return total, hits
+
+
+def _grouping(store: Store) -> Grouping:
+    """The groups of near-copies as the facets count them (one per group)."""
+    return store.memo(
+        "grouping", lambda: Grouping(store.duplicates.group, store.duplicates.grouped)
+    )
