@@ -236,6 +236,7 @@ class OpenGeneration:
         self._lazy_lock = threading.Lock()
         self._phrase_counts: PhraseCounts | None = None
         self._memo: dict[str, Any] = {}
+        self._memo_lock = threading.RLock()  # a memo's maker may use another memo
         self.norms: dict[str, np.ndarray] = {}
         lengths_table = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
         for text_field in TEXT_FIELDS:
@@ -323,7 +324,7 @@ class OpenGeneration:
         which): the search side's speller, completions and the like."""
         value = self._memo.get(name)
         if value is None:
-            with self._lazy_lock:
+            with self._memo_lock:
                 value = self._memo.get(name)
                 if value is None:
                     value = self._memo[name] = make()
