@@ -28,7 +28,8 @@ from pathlib import Path
 from ..article import Article
 from ..errors import IndexLockedError, TimkiemError
 from ..index.build import BuildReport, build_index
-from ..index.generations import file_lock, index_exists
+from ..index.generations import file_lock
+from ..index.writer import LocalWriter
 from .journal import Journal, PendingTask, Task
 
 COLLECTION = "api"  # the index collection of articles written through the API
@@ -76,19 +77,17 @@ def fold(pending: list[PendingTask]) -> tuple[dict[str, Article], list[str]]:
 
 def _build(index_dir: Path, pending: list[PendingTask], build: Build) -> BuildReport:
     upserts, removed = fold(pending)
-    if not upserts and not index_exists(index_dir):
+    writer = LocalWriter(index_dir, build)
+    if not upserts and not writer.exists():
         return BuildReport()  # deletes with no index yet: nothing to delete
     articles = []
     for article in upserts.values():
         article.collection = COLLECTION
         articles.append(article)
-    return build(
+    return writer.write_batch(
         articles,
-        index_dir,
-        rebuild=False,
+        removed,
         collection=COLLECTION,
-        upsert=True,
-        remove=removed,
         workers=None if len(articles) >= PARALLEL_FROM else 1,
     )
 
