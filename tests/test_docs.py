@@ -161,3 +161,9 @@ def test_the_groups_options_are_documented() -> None:
 def test_the_readme_is_short() -> None:
     size = len((ROOT / "README.md").read_bytes())
     assert size <= README_MAX_BYTES, f"README.md is {size} bytes; move the rest into docs/"
+
+
+def test_every_page_is_listed_in_the_contents() -> None:
+    listed = set(links(ROOT / "docs" / "index.md"))
+    pages = {p.name for p in (ROOT / "docs").glob("*.md")} - {"index.md"}
+    assert sorted(pages - listed) == []
