@@ -1,5 +1,6 @@
-"""The settings table: the README's table is this table, values come from the flag, the
-environment, the config file or the default (in that order), and bad values are named."""
+"""The settings table: the manual's table (docs/settings.md) is this table, values come from
+the flag, the environment, the config file or the default (in that order), and bad values are
+named."""
 
 from __future__ import annotations
 
@@ -15,11 +16,10 @@ from webui import settings
 ROW = re.compile(r"^\| `(TIMKIEM_\w+)` \| (.+?) \| (.+) \|$", re.MULTILINE)
 
 
-def readme_table() -> dict[str, tuple[str, str]]:
-    """The README's settings table: variable → (default, meaning), as plain text."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### Settings") : readme.index("## How it works")]
-    plain = {env: (d, m) for env, d, m in ROW.findall(section)}
+def docs_table() -> dict[str, tuple[str, str]]:
+    """The settings table of docs/settings.md: variable → (default, meaning), as plain text."""
+    page = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    plain = {env: (d, m) for env, d, m in ROW.findall(page)}
     return {env: (d.replace("`", ""), m.replace("`", "")) for env, (d, m) in plain.items()}
 
 
@@ -29,8 +29,8 @@ def shown(default: object) -> str:
     return str(default) if default != "" else "(none)"
 
 
-def test_the_readme_table_is_the_settings_table() -> None:
-    table = readme_table()
+def test_the_docs_table_is_the_settings_table() -> None:
+    table = docs_table()
     assert list(table) == [s.env for s in settings.SETTINGS]
     for s in settings.SETTINGS:
         default, meaning = table[s.env]
