@@ -1,4 +1,4 @@
-"""A query → a page of plain hits, through the store interface (``indexer.store``).
+"""A query → a page of plain hits, read through one store interface (``store.Store``).
 
 parse (``parse``) → interpret (``interpret``: accents, Telex) → retrieve and score
 (``scoring``) → re-rank (``proximity``) → filter, facet (``facets``) and group near-copies →
@@ -6,7 +6,7 @@ page and highlight (``results``, ``highlight``); ``engine.Engine`` runs the step
 them: did-you-mean (``spelling``), completions (``autocomplete``), related articles
 (``related``).
 
-May import ``text``, ``index`` and ``store``; never ``live`` or ``cli``.
+May import ``text`` and ``index``; never ``live``, ``analytics`` or ``cli``.
 """
 
 from .engine import MAX_PAGE, MAX_PER_PAGE, Engine
