@@ -149,8 +149,10 @@ def search_command(
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     shown = f"“{result.interpreted}”" if result.interpreted else f"“{text}”"
-    found = count(result.total, "result") + f" for {shown}" if text.strip() else None
-    found = found or count(result.total, "article")
+    if text.strip():
+        found = f"{count(result.total, 'result')} for {shown}"
+    else:
+        found = count(result.total, "article")
     click.echo(f"{found} ({result.took_ms:.0f} ms)")
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         meta = " · ".join(x for x in (hit.date, hit.source, hit.author) if x)

@@ -52,6 +52,9 @@ def serve_command(
     from webui import create_app
     from webui.server import default_workers, serve
 
+    # Only the flags given override the app's own reading of the same settings.
+    flags = {"INDEX_DIR": index_dir, "HOST": host, "PORT": port, "WORKERS": workers}
+    given = {k: v for k, v in flags.items() if v is not None}
     config = command_settings(index_dir, HOST=host, PORT=port, WORKERS=workers)
     index_dir = config["INDEX_DIR"]
     if not index_exists(index_dir):
@@ -68,9 +71,6 @@ def serve_command(
     workers = config["WORKERS"] or default_workers()
     if workers > 1 and config["METRICS"]:
         _share_metrics_between_workers()
-    # Only the flags given override the app's own reading of the same settings.
-    flags = {"INDEX_DIR": index_dir, "HOST": host, "PORT": port, "WORKERS": workers}
-    given = {k: v for k, v in flags.items() if v is not None}
     host, port = config["HOST"], config["PORT"]
     click.echo(
         f"Serving timkiem on http://{host}:{port}/ (index: {index_dir}; "
