@@ -185,3 +185,44 @@ def test_facet_counts_group_thousands_the_vietnamese_way() -> None:
         "17.416",
         "1.234.567",
     ]
+
+
+# The home page's example queries come from the collection being searched.
+
+
+def home_examples(client) -> list[str]:
+    """The example queries the home page links to, in order."""
+    html = client.get("/").get_data(as_text=True)
+    return [
+        parse_qs(urlsplit(href.replace("&amp;", "&")).query)["q"][0]
+        for href in re.findall(r'<a href="([^"]+)"', block(html, 'class="examples"', "</p>"))
+    ]
+
+
+def test_home_page_examples_find_articles_in_the_seed_index(client) -> None:
+    examples = home_examples(client)
+    assert len(examples) == 3, examples
+    assert examples[0].isascii()  # typed without accents, to show that it works
+    assert examples[-1].startswith('"') and examples[-1].endswith('"')  # an exact phrase
+    for q in examples:
+        data = client.get("/api/search", query_string={"q": q}).get_json()
+        assert data["total"] >= 1, q
+        html = client.get("/", query_string={"q": q}).get_data(as_text=True)
+        assert 'class="results"' in html, q
+
+
+def test_home_page_examples_follow_another_collection(dated_client, client) -> None:
+    examples = home_examples(dated_client)
+    assert examples and examples != home_examples(client)
+    for q in examples:
+        assert dated_client.get("/api/search", query_string={"q": q}).get_json()["total"] >= 1, q
+
+
+def test_home_page_without_an_index_shows_no_examples(tmp_path) -> None:
+    from webui import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")})
+    resp = app.test_client().get("/")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert 'role="search"' in html and 'class="examples"' not in html

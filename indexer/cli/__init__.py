@@ -3,6 +3,7 @@
 ``serve``.
 """
 
+from . import serve as _serve  # noqa: F401  (registers the serve command on main)
 from .commands import main
 
 __all__ = ["main"]

@@ -1,17 +1,16 @@
-"""The ``timkiem`` command: index, crawl, forget, search, stats, tasks and serve. Thin commands
-over the library; what they print is in ``indexer.cli.output``.
+"""The ``timkiem`` command: index, crawl, forget, search, stats and tasks (``serve`` is in
+``indexer.cli.serve``). Thin commands over the library; what they print is in
+``indexer.cli.output``.
 
 Options that are settings (``--index-dir``, ``--host``, ``--port``) are read through the
-settings table (``indexer.settings``), the same way as by the web app.
+settings table (``indexer.settings``) by ``indexer.cli.options``, the same way by every
+command and by the web app.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,12 +19,11 @@ from ..errors import TimkiemError
 from ..extract import iter_articles
 from ..extract.sourcefiles import SourceFiles
 from ..index.build import BuildReport, build_index
-from ..index.generations import index_exists
 from ..live.applier import apply_pending
 from ..live.journal import STATUSES, Journal, journal_path
 from ..search.engine import Engine
 from ..search.facets import SORTS, UNKNOWN_YEAR, make_filters
-from ..settings import BY_NAME, load_settings
+from .options import command_settings, index_dir_option, index_dir_setting
 from .output import (
     BuildProgress,
     CrawlProgress,
@@ -37,30 +35,7 @@ from .output import (
     terminal_snippet,
 )
 
-if TYPE_CHECKING:  # the crawler (httpx …) is imported by the crawl command only
-    pass
-
 DEFAULT_SOURCES = ("seeds",)
-
-
-def setting_option(name: str, *decls: str, **kwargs: Any) -> Any:
-    """A flag for the setting ``name``, its help from the settings table. Without the flag
-    the environment, the config file or the default decide (see ``settings``)."""
-    s = BY_NAME[name]
-    help_text = f"{s.help}  [env var: {s.env}; default: {s.default}]"
-    return click.option(*decls, default=None, help=help_text, **kwargs)
-
-
-index_dir_option = setting_option("INDEX_DIR", "--index-dir", type=click.Path(file_okay=False))
-
-
-def settings(**flags: Any) -> dict[str, Any]:
-    """Every setting for this command: the ``flags`` given (None: not given) over the
-    environment, the ``TIMKIEM_CONFIG`` file and the defaults."""
-    try:
-        return load_settings({k: v for k, v in flags.items() if v is not None})
-    except TimkiemError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 def run_build(
@@ -115,7 +90,7 @@ def index_command(
     answered by the old one until the new one is complete. Exits with status 1 when some
     sources were skipped (the rest is indexed).
     """
-    index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
+    index_dir = index_dir_setting(index_dir)
     try:
         report = run_build(sources or DEFAULT_SOURCES, index_dir, rebuild=rebuild, source=source)
     except TimkiemError as exc:
@@ -159,7 +134,7 @@ def search_command(
 
     Without a QUERY, the filters list the articles they select, newest first.
     """
-    index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
+    index_dir = index_dir_setting(index_dir)
     text = " ".join(query)
     try:
         filters = make_filters(year=year, sources=sources, date_from=date_from, date_to=date_to)
@@ -174,8 +149,11 @@ def search_command(
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     shown = f"“{result.interpreted}”" if result.interpreted else f"“{text}”"
-    found = f"results for {shown}" if text.strip() else "articles"
-    click.echo(f"{result.total:,} {found} ({result.took_ms:.0f} ms)")
+    if text.strip():
+        found = f"{count(result.total, 'result')} for {shown}"
+    else:
+        found = count(result.total, "article")
+    click.echo(f"{found} ({result.took_ms:.0f} ms)")
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         meta = " · ".join(x for x in (hit.date, hit.source, hit.author) if x)
         click.echo("")
@@ -212,7 +190,7 @@ def stats_command(days: int, limit: int, as_json: bool, index_dir: str | None) -
     Reads the search log the web server keeps beside the index (analytics.sqlite3); the
     last DAYS days are today and the days before it, in local time.
     """
-    config = settings(INDEX_DIR=index_dir)
+    config = command_settings(index_dir)
     path = log_path(config["INDEX_DIR"])
     off = not config["ANALYTICS"]
     try:
@@ -244,12 +222,13 @@ def stats_command(days: int, limit: int, as_json: bool, index_dir: str | None) -
 @click.option("--json", "as_json", is_flag=True, help="Print the counts and tasks as JSON.")
 @index_dir_option
 def tasks_command(
-    status: str | None, limit: int, apply_now: bool, as_json: bool, index_dir: str
+    status: str | None, limit: int, apply_now: bool, as_json: bool, index_dir: str | None
 ) -> None:
     """The write API's tasks: what was sent, and whether it is in the index yet.
 
     Reads the journal the server keeps beside the index (journal.sqlite3), newest first.
     """
+    index_dir = index_dir_setting(index_dir)
     if not journal_path(index_dir).exists():
         raise click.ClickException(
             f"No write tasks in {index_dir}. The write API (timkiem serve with "
@@ -275,78 +254,6 @@ def tasks_command(
         click.echo(json.dumps({"counts": counts, "tasks": listed}, ensure_ascii=False, indent=2))
         return
     click.echo(format_tasks(counts, tasks))
-
-
-@main.command("serve")
-@setting_option("HOST", "--host")
-@setting_option("PORT", "--port", type=click.IntRange(1, 65535))
-@setting_option("WORKERS", "--workers", type=click.IntRange(0, 64))
-@click.option(
-    "--threads",
-    default=8,
-    show_default=True,
-    type=click.IntRange(1, 64),
-    help="Threads per worker process.",
-)
-@index_dir_option
-def serve_command(
-    host: str | None,
-    port: int | None,
-    workers: int | None,
-    threads: int,
-    index_dir: str | None,
-) -> None:
-    """Serve the search page, the JSON API and the widget.
-
-    With several workers (by default one per core) gunicorn forks worker processes, each
-    with its own engine; with one, waitress serves from a single process. If the index is
-    missing it is built from seeds/ first. With TIMKIEM_WRITE_TOKEN set it also serves the
-    write API and applies its journaled writes.
-    """
-    from webui import create_app
-    from webui.server import default_workers, serve
-
-    flags = {"INDEX_DIR": index_dir, "HOST": host, "PORT": port, "WORKERS": workers}
-    config = settings(**flags)
-    index_dir = config["INDEX_DIR"]
-    if not index_exists(index_dir):
-        if not Path(DEFAULT_SOURCES[0]).is_dir():
-            raise click.ClickException(
-                f"No index in {index_dir} and no {DEFAULT_SOURCES[0]}/ folder here to build "
-                f"one from. Build it with: timkiem index SOURCES --index-dir {index_dir}"
-            )
-        click.echo(f"No index in {index_dir}: building it from {DEFAULT_SOURCES[0]}/ first.")
-        try:
-            run_build(DEFAULT_SOURCES, index_dir)
-        except TimkiemError as exc:
-            raise click.ClickException(str(exc)) from exc
-    workers = config["WORKERS"] or default_workers()
-    if workers > 1 and config["METRICS"]:
-        _share_metrics_between_workers()
-    # Only the flags given override the app's own reading of the same settings.
-    given = {k: v for k, v in flags.items() if v is not None}
-    host, port = config["HOST"], config["PORT"]
-    click.echo(
-        f"Serving timkiem on http://{host}:{port}/ (index: {index_dir}; "
-        f"{count(workers, 'worker process', 'worker processes')} × "
-        f"{count(threads, 'thread')}); Ctrl+C stops."
-    )
-    serve(lambda: create_app(given), host=host, port=port, workers=workers, threads=threads)
-
-
-def _share_metrics_between_workers() -> None:
-    """Metrics of several worker processes add up only through a directory they share
-    (prometheus_client's multiprocess mode): an empty one of our own unless the operator
-    set PROMETHEUS_MULTIPROC_DIR."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        return
-    import atexit
-    import shutil
-    import tempfile
-
-    shared = tempfile.mkdtemp(prefix="timkiem-metrics-")
-    atexit.register(shutil.rmtree, shared, ignore_errors=True)
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = shared
 
 
 @main.command("crawl")
@@ -386,7 +293,7 @@ def crawl_command(
     """
     from ..live.crawl import CrawlOptions, crawl
 
-    index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
+    index_dir = index_dir_setting(index_dir)
     progress = CrawlProgress(enabled=sys.stderr.isatty())
     options = CrawlOptions(max_pages=max_pages, delay=delay, depth=depth)
     try:
@@ -413,7 +320,7 @@ def forget_command(collection: str, index_dir: str | None) -> None:
     from ..index.build import remove_collection
     from ..live.crawl import forget_crawl
 
-    index_dir = settings(INDEX_DIR=index_dir)["INDEX_DIR"]
+    index_dir = index_dir_setting(index_dir)
     forgot_state = False
     try:
         if collection == "crawl":

@@ -71,7 +71,7 @@ class BuildProgress:
             self._last = now
             rate = self.count / max(now - self.started, 1e-9)
             click.echo(
-                f"\r  {self.count:,} articles  {rate:,.0f}/s  {self.skipped} skipped",
+                f"\r  {count(self.count, 'article')}  {rate:,.0f}/s  {self.skipped:,} skipped",
                 err=True,
                 nl=False,
             )
@@ -129,14 +129,16 @@ def format_stats(stats: Stats) -> str:
         return f"No searches {_window(stats)}."
     zero_share = 100 * stats.zero_result_searches / stats.searches
     lines = [
-        f"{stats.searches:,} searches {_window(stats)}: {stats.distinct_queries:,} distinct "
-        "queries, "
+        f"{count(stats.searches, 'search', 'searches')} {_window(stats)}: "
+        f"{count(stats.distinct_queries, 'distinct query', 'distinct queries')}, "
         f"{stats.zero_result_searches:,} with no results ({zero_share:.0f}%); "
         f"median {stats.median_ms:.1f} ms, 95th percentile {stats.p95_ms:.1f} ms.",
     ]
     busiest = stats.busiest
     if busiest is not None and stats.days > 1:
-        lines.append(f"Busiest day: {busiest.day} ({busiest.searches:,} searches).")
+        lines.append(
+            f"Busiest day: {busiest.day} ({count(busiest.searches, 'search', 'searches')})."
+        )
     lines.append("")
     lines += _table(
         "Top queries",
