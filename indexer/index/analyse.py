@@ -24,7 +24,7 @@ from ..text.analysis import syllable_terms, syllables
 from ..text.normalize import nfc
 from ..text.wordseg import word_starts
 from .duplicates import word_signature
-from .segment import InvertedDocuments, invert
+from .invert import InvertedDocuments, invert
 from .phrases import PhraseCounter, phrases
 from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, make_schema, term_field
 
