@@ -14,7 +14,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer import Article, Skipped, build_index, iter_articles
-from indexer.index import build as build_module
+from indexer.index import analyse
 from indexer.index.generations import META_FILE, generation_dir
 from indexer.index.vocabulary import VOCABULARY_FILE
 from tests.conftest import SEEDS, shared_data
@@ -51,7 +51,7 @@ def generation_files(index_dir: Path) -> dict[str, Any]:
 
 def reference(items: list[Any], index_dir: Path, monkeypatch: pytest.MonkeyPatch, **kw: Any):
     with monkeypatch.context() as m:
-        m.setattr(build_module, "WRITE_PER_DOCUMENT", True)
+        m.setattr(analyse, "WRITE_PER_DOCUMENT", True)
         build_index(items, index_dir, workers=1, **kw)
     return generation_files(index_dir)
 
@@ -82,7 +82,7 @@ def test_seeds_give_the_same_files_inverted_as_one_by_one(
     items = seed_items()
     expected = reference(items, tmp_path / "reference", monkeypatch)
     assert any(name.endswith(".pst") for name in expected)
-    monkeypatch.setattr(build_module, "ANALYSIS_CHUNK", 2)
+    monkeypatch.setattr(analyse, "ANALYSIS_CHUNK", 2)
     build_index(items, tmp_path / "chunks", workers=1, spill_postings=300)
     assert_same(expected, generation_files(tmp_path / "chunks"))
     build_index(items, tmp_path / "pool", workers=2)
@@ -93,7 +93,7 @@ def test_segments_end_where_they_did(tmp_path: Path, monkeypatch: pytest.MonkeyP
     items = seed_items()
     expected = reference(items, tmp_path / "reference", monkeypatch, segment_docs=3)
     assert expected["segments"] == [(3, 1), (3, 0)]  # the first copy of the first seed deleted
-    monkeypatch.setattr(build_module, "ANALYSIS_CHUNK", 2)
+    monkeypatch.setattr(analyse, "ANALYSIS_CHUNK", 2)
     build_index(items, tmp_path / "chunks", workers=1, segment_docs=3)
     assert_same(expected, generation_files(tmp_path / "chunks"))
 
@@ -106,6 +106,6 @@ def test_news_articles_give_the_same_files_inverted_as_one_by_one(
     expected = reference(items, tmp_path / "reference", monkeypatch)
     build_index(items, tmp_path / "pool", workers=2, spill_postings=20_000)
     assert_same(expected, generation_files(tmp_path / "pool"))
-    monkeypatch.setattr(build_module, "ANALYSIS_CHUNK", 37)
+    monkeypatch.setattr(analyse, "ANALYSIS_CHUNK", 37)
     build_index(items, tmp_path / "chunks", workers=1)
     assert_same(expected, generation_files(tmp_path / "chunks"))

@@ -4,7 +4,7 @@ Metadata comes from what the page declares (Open Graph, ``<meta>``, schema.org
 ``itemprop``, ``<time>``, ``<link rel=canonical>``), the text from the article's main
 content element with the site around it (navigation, sidebars, forms, share buttons,
 "Tin khác" / "Tin liên quan" lists, comments) left out. Paragraphs come out separated by a
-blank line.
+blank line. The metadata finders are in ``htmlmeta``.
 
 Malformed input is the normal case: lxml repairs truncated markup, and every walk over the
 tree here is iterative, so a page nested 10,000 levels deep is no harder than a flat one.
@@ -26,7 +26,18 @@ from .chrome import (
     is_trailer_start,
     parse_byline,
 )
-from .dates import date_line, find_date, to_iso
+from .dates import date_line
+from .htmlmeta import (
+    SITE_SEPARATORS,
+    attr_text,
+    find_author,
+    find_page_date,
+    first_meta,
+    headline_element,
+    page_metas,
+    site_from_title,
+    text_of,
+)
 from .textpage import NO_BODY, headline_from_lead, tidy_title
 from .tidy import join_paragraphs, tidy_line, tidy_text, word_count
 
@@ -79,21 +90,6 @@ _METADATA_ITEMPROPS = frozenset(
     {"datePublished", "dateModified", "dateCreated", "author", "publisher", "creator"}
 )
 _WHITESPACE = re.compile(r"\s+")
-_DATE_HINT = re.compile(r"date|time|ngay|publish|posted|meta|info", re.IGNORECASE)
-_AUTHOR_HINT = re.compile(r"author|byline|tac-?gia|tacgia|writer", re.IGNORECASE)
-_PUBLICATION = re.compile(
-    r"^(?:bao|tap chi|cong thong tin|trang thong tin|dai|truyen hinh|tin tuc)\b|"
-    r"\.(?:vn|com|net|org)\b|\b(?:news|online|express|times)\b"
-)
-_SITE_SEPARATORS = re.compile(r"\s+(?:-|–|—|\||::|»)\s+")
-
-
-def _attr_text(tag: Tag) -> str:
-    """The element's class and id as one string, for the class-name heuristics."""
-    classes = tag.get("class") or []
-    if isinstance(classes, str):
-        classes = [classes]
-    return " ".join([*classes, str(tag.get("id") or "")]).strip()
 
 
 def _parse(text: str) -> BeautifulSoup:
@@ -102,31 +98,6 @@ def _parse(text: str) -> BeautifulSoup:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return BeautifulSoup(text, "lxml")
-
-
-def _metas(soup: BeautifulSoup) -> dict[str, str]:
-    """Every ``<meta>`` by its lower-cased property / name / itemprop: first one wins."""
-    found: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
-        content = tag.get("content")
-        if not isinstance(content, str) or not content.strip():
-            continue
-        for key in ("property", "name", "itemprop"):
-            name = tag.get(key)
-            if isinstance(name, str):
-                found.setdefault(name.strip().lower(), content.strip())
-    return found
-
-
-def _first(metas: dict[str, str], *names: str) -> str | None:
-    for name in names:
-        if metas.get(name):
-            return metas[name]
-    return None
-
-
-def _text_of(tag: Tag) -> str:
-    return tidy_line(tag.get_text(" "))
 
 
 def _paragraph_score(soup: BeautifulSoup) -> Tag | None:
@@ -180,7 +151,7 @@ def _find_container(soup: BeautifulSoup) -> Tag | None:
     for candidates in (
         soup.find_all(attrs={"itemprop": "articleBody"}),
         soup.find_all("article"),
-        soup.find_all(lambda t: bool(_CONTENT_HINT.search(_attr_text(t)))),
+        soup.find_all(lambda t: bool(_CONTENT_HINT.search(attr_text(t)))),
         soup.find_all("main"),
     ):
         best = _best(candidates)
@@ -204,7 +175,7 @@ def _is_junk(tag: Tag, container: Tag) -> bool:
     style = tag.get("style")
     if isinstance(style, str) and re.search(r"display\s*:\s*none", style):
         return True
-    attrs = _attr_text(tag)
+    attrs = attr_text(tag)
     return bool(attrs) and bool(_JUNK_ANYWHERE.search(attrs) or _JUNK_WORD.search(attrs))
 
 
@@ -259,122 +230,6 @@ def html_to_paragraphs(markup: str) -> list[str]:
     return list(_blocks(soup.body or soup))
 
 
-def _site_from_title(title: str) -> tuple[str, str | None]:
-    """Split "Headline - Site" / "Headline | Site" into (headline, site)."""
-    parts = _SITE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title, None
-    headline, site = " - ".join(parts[:-1]), parts[-1]
-    # "Hà Nội - Hải Phòng" is a headline, not "Hà Nội" on the site "Hải Phòng".
-    words = word_count(headline)
-    if 1 <= word_count(site) <= 6 and (
-        words >= 4 or words > word_count(site) or _PUBLICATION.search(fold(site))
-    ):
-        return headline, site
-    return title, None
-
-
-def _find_date(soup: BeautifulSoup, metas: dict[str, str], container: Tag | None) -> str | None:
-    declared = _first(
-        metas,
-        "article:published_time",
-        "og:article:published_time",
-        "datepublished",
-        "pubdate",
-        "publishdate",
-        "publish-date",
-        "publish_date",
-        "dc.date.issued",
-        "dc.date",
-        "dcterms.created",
-        "dcterms.date",
-        "date",
-        "parsely-pub-date",
-        "sailthru.date",
-        "article:modified_time",
-    )
-    if declared and to_iso(declared):
-        return to_iso(declared)
-    for tag in soup.find_all(attrs={"itemprop": "datePublished"}):
-        value = tag.get("content") or tag.get("datetime") or tag.get_text(" ")
-        if isinstance(value, str) and to_iso(value):
-            return to_iso(value)
-    for tag in soup.find_all("time"):
-        value = tag.get("datetime") or tag.get_text(" ")
-        if isinstance(value, str) and to_iso(value):
-            return to_iso(value)
-    scopes = [container, soup] if container is not None else [soup]
-    for scope in scopes:
-        for tag in scope.find_all(lambda t: bool(_DATE_HINT.search(_attr_text(t)))):
-            text = _text_of(tag)
-            if text and len(text) <= 80:
-                found = date_line(text) or find_date(text)
-                if found:
-                    return found
-    return None
-
-
-def _outside(tag: Tag, names: frozenset[str], attrs: re.Pattern[str] | None = None) -> bool:
-    """Is ``tag`` outside every ancestor named ``names`` (and whose class/id match
-    ``attrs``)? Looks a bounded number of levels up, so deep pages stay cheap."""
-    parent = tag.parent
-    for _ in range(40):
-        if not isinstance(parent, Tag):
-            return True
-        if parent.name in names or (attrs is not None and attrs.search(_attr_text(parent))):
-            return False
-        parent = parent.parent
-    return True
-
-
-_SITE_CHROME = frozenset({"header", "nav", "footer", "aside"})
-_NOT_THE_AUTHOR = re.compile(r"comment|binh-?luan|binhluan|related|reply|review", re.IGNORECASE)
-
-
-def _headline_element(soup: BeautifulSoup, container: Tag | None, site: str | None) -> Tag | None:
-    """The page's ``<h1>`` headline: in the article if it has one, never the site logo."""
-    for scope in (container, soup):
-        if scope is None:
-            continue
-        for h1 in scope.find_all("h1"):
-            text = _text_of(h1)
-            if not text or (site and fold(text) == fold(site)):
-                continue
-            if scope is container or _outside(h1, _SITE_CHROME):
-                return h1
-    return None
-
-
-def _find_author(soup: BeautifulSoup, metas: dict[str, str], container: Tag | None) -> str | None:
-    declared = _first(metas, "author", "article:author", "dc.creator", "byl", "sailthru.author")
-    if declared and not declared.startswith(("http://", "https://", "/")):
-        return tidy_line(declared)
-    for tag in soup.find_all(attrs={"itemprop": "author"}):
-        name = tag.find(attrs={"itemprop": "name"})
-        value = name.get("content") if isinstance(name, Tag) else None
-        value = value or (tag.get("content") if tag.name == "meta" else None)
-        text = tidy_line(value) if isinstance(value, str) else _text_of(name or tag)
-        if text:
-            return parse_byline(text) or text
-    for tag in soup.find_all(attrs={"rel": "author"}):
-        if _text_of(tag):
-            return _text_of(tag)
-    # A byline box: in the article first; elsewhere only if not a commenter's name.
-    for scope in (container, soup):
-        if scope is None:
-            continue
-        for tag in scope.find_all(lambda t: bool(_AUTHOR_HINT.search(_attr_text(t)))):
-            text = _text_of(tag)
-            if (
-                text
-                and word_count(text) <= 12
-                and not _NOT_THE_AUTHOR.search(_attr_text(tag))
-                and _outside(tag, frozenset(), _NOT_THE_AUTHOR)
-            ):
-                return parse_byline(text) or text
-    return None
-
-
 def extract_htmlpage(
     text: str, *, article_id: str, path: str, source: str | None = None
 ) -> Article | Skipped:
@@ -384,32 +239,32 @@ def extract_htmlpage(
     Returns ``Skipped(path, "no article body found")`` when the page holds no article text.
     """
     soup = _parse(text)
-    metas = _metas(soup)
-    page_title = _text_of(soup.title) if soup.title else ""
-    headline, site_in_title = _site_from_title(page_title) if page_title else ("", None)
-    site = _first(metas, "og:site_name", "application-name", "publisher", "twitter:site")
+    metas = page_metas(soup)
+    page_title = text_of(soup.title) if soup.title else ""
+    headline, site_in_title = site_from_title(page_title) if page_title else ("", None)
+    site = first_meta(metas, "og:site_name", "application-name", "publisher", "twitter:site")
     site = tidy_line(site) if site and not site.startswith("@") else site_in_title
 
     container = _find_container(soup)
-    h1 = _headline_element(soup, container, site)
-    title = _first(metas, "og:title", "twitter:title") or (
-        _text_of(h1) if isinstance(h1, Tag) else ""
+    h1 = headline_element(soup, container, site)
+    title = first_meta(metas, "og:title", "twitter:title") or (
+        text_of(h1) if isinstance(h1, Tag) else ""
     )
     # A <title> is often a shortened headline: the page's own first line may say more.
     title_is_weak = not title
     title = title or headline
     if site and title:
-        parts = _SITE_SEPARATORS.split(title)
+        parts = SITE_SEPARATORS.split(title)
         if len(parts) >= 2 and fold(parts[-1]) == fold(site):
             title = " - ".join(parts[:-1])
 
-    date = _find_date(soup, metas, container)
-    author = _find_author(soup, metas, container)
+    date = find_page_date(soup, metas, container)
+    author = find_author(soup, metas, container)
     url = None
     canonical = soup.find("link", rel="canonical")
     if isinstance(canonical, Tag) and isinstance(canonical.get("href"), str):
         url = canonical["href"].strip() or None
-    url = url or _first(metas, "og:url")
+    url = url or first_meta(metas, "og:url")
 
     paragraphs = list(_blocks(container)) if container is not None else []
     paragraphs, found_date, found_author = _clean(paragraphs, title)

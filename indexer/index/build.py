@@ -17,37 +17,41 @@ lock: see ``generations``)::
 A build writes a new generation, then publishes it. Killing the indexer at any moment
 leaves the previous generation live and intact; the next build removes the unfinished one.
 A lock file keeps two indexers from writing the same directory at once.
+
+This module holds the flow of a build (rebuild or update, what is added, replaced, removed
+or carried over) and its report; ``analyse`` turns articles into inverted documents on
+worker processes, ``write`` writes the segments and the side files.
 """
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
 import os
 import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache, partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from whoosh import index as whoosh_index
 
 from ..article import FILES, Article, Skipped
 from ..errors import IndexMissingError, IndexVersionError, NoArticlesError
 from ..extract.sourcefiles import SOURCES_FILE, SourceFiles, read_table, write_table
-from ..text.analysis import syllable_terms, syllables
-from ..text.normalize import nfc
-from ..text.wordseg import word_starts
-from .catalog import ARTICLES_FILE, Entry, read_articles, write_articles
-from .columns import COLUMNS_FILE, Columns, ColumnsWriter
-from .duplicates import load_signatures, word_signature, write_groups
+from .analyse import (
+    SMALL_UPDATE,
+    analysed_chunks,
+    article_fields,
+    content_hash,
+    stored_article,
+    uncount,
+)
+from .catalog import Entry, read_articles
+from .columns import Columns, ColumnsWriter
+from .duplicates import load_signatures
 from .generations import (
-    META_FILE,
     generation_dir,
     live_name,
     new_generation_name,
@@ -56,29 +60,27 @@ from .generations import (
     write_lock,
     write_meta,
 )
-from .phrases import (
-    PHRASE_COUNTS_FILE,
-    PhraseCounter,
-    phrases,
-    read_phrase_counts,
-    write_phrase_counts,
+from .phrases import PhraseCounter, read_phrase_counts
+from .schema import make_schema
+from .segment import SPILL_POSTINGS
+from .vocabulary import Vocabulary
+from .write import (
+    SegmentWriter,
+    delete_documents,
+    link_live_files,
+    write_article_table,
+    write_side_files,
 )
-from .schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, make_schema, term_field
-from .segment import SPILL_POSTINGS, BulkSegmentWriter, InvertedDocuments, invert
-from .vocabulary import VOCABULARY_FILE, Vocabulary
 
-# Articles one analysis process analyses and inverts together. Each process gets one chunk
-# at a time, and the writer adds each term's postings once per chunk: larger chunks, fewer
-# calls in the writer (the one serial part of a build).
-ANALYSIS_CHUNK = 256
-# Documents reach the writer inverted a chunk at a time; True adds them one by one through
-# Whoosh's own add_document instead: the same index, written the slow way (tests compare).
-WRITE_PER_DOCUMENT = False
-# Fewer changed articles than this are analysed in the indexer's own process: starting the
-# analysis processes (each loading the word segmentation model) costs more than they save.
-SMALL_UPDATE = 1024
-SIGNATURE_KEY = "_signature"
-PHRASES = "_phrases"  # key of a document's phrases, for the phrase counts (not a field)
+# Imported by other modules from here: the build's entry points and what a caller hashes.
+__all__ = [
+    "BuildReport",
+    "article_fields",
+    "build_index",
+    "collection_hashes",
+    "content_hash",
+    "remove_collection",
+]
 
 
 @dataclass
@@ -104,160 +106,6 @@ class BuildReport:
         """Articles read per second (unchanged ones included)."""
         done = self.added + self.updated + self.unchanged
         return done / self.seconds if self.seconds else 0.0
-
-
-def content_hash(article: Article) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in (
-        article.title,
-        article.body,
-        article.date,
-        article.author,
-        article.source,
-        article.url,
-    ):
-        h.update((part or "").encode("utf-8"))
-        h.update(b"\x00")
-    return h.hexdigest()
-
-
-def article_fields(article: Article) -> dict[str, Any]:
-    """The Whoosh document of an article: stored fields plus precomputed term counts, and
-    under ``SIGNATURE_KEY`` its near-duplicate signature (not a Whoosh field)."""
-    doc: dict[str, Any] = {
-        "id": article.id,
-        "title_text": article.title,
-        "body_text": article.body,
-        "author": article.author,
-        "path": article.path,
-        "line": article.line,
-        "url": article.url,
-        "hash": content_hash(article),
-        "collection": article.collection,
-    }
-    if article.date:
-        doc["date"] = article.date
-        doc["year"] = article.date[:4]
-    if article.source:
-        doc["source"] = article.source
-    folded: dict[str, list[str]] = {}
-    found: set[str] = set()
-    for name, text in (("title", article.title), ("body", article.body)):
-        text = nfc(text)
-        sylls = syllables(text)
-        found |= phrases(sylls, word_starts(text, sylls))
-        terms = syllable_terms(sylls)
-        doc[term_field(name, ACCENTED)] = terms.accented
-        doc[term_field(name, FOLDED)] = terms.folded
-        doc[term_field(name, FOLDED_BIGRAMS)] = terms.folded_bigrams
-        folded[name] = [s.folded for s in sylls]
-    doc[SIGNATURE_KEY] = word_signature(folded["title"], folded["body"])
-    doc[PHRASES] = tuple(found)
-    return doc
-
-
-@dataclass(slots=True)
-class _Analysed:
-    """An analysed chunk of articles, as an analysis process hands it to the writer: per
-    item its near-duplicate signature, phrases and accented syllables (None for a skipped
-    source), and the chunk's Whoosh documents, inverted (or, to check the inverted path,
-    one by one)."""
-
-    extras: list[tuple[Any, tuple[str, ...], set[str]] | None]
-    inverted: InvertedDocuments | None = None
-    docs: list[dict[str, Any]] | None = None
-
-
-def _analyse_chunk(
-    items: list[Article | Skipped], per_document: bool = False, write: bool = True
-) -> _Analysed:
-    """The chunk's analysis; without ``write`` its extras only (to uncount deleted articles,
-    which are not written again)."""
-    extras: list[tuple[Any, tuple[str, ...], set[str]] | None] = []
-    docs = []
-    for item in items:
-        if isinstance(item, Skipped):
-            extras.append(None)
-            continue
-        doc = article_fields(item)
-        accented = doc[term_field("body", ACCENTED)].keys() | doc[term_field("title", ACCENTED)]
-        extras.append((doc.pop(SIGNATURE_KEY), doc.pop(PHRASES), accented))
-        docs.append(doc)
-    if not write:
-        return _Analysed(extras)
-    if per_document:
-        return _Analysed(extras, docs=docs)
-    return _Analysed(extras, inverted=invert(_schema(), docs))
-
-
-@cache
-def _schema() -> Any:
-    return make_schema()
-
-
-def _chunks(
-    items: Iterable[Article | Skipped], segment_docs: int | None
-) -> Iterator[list[Article | Skipped]]:
-    """``items`` cut into chunks of at most ``ANALYSIS_CHUNK`` articles, and at every
-    ``segment_docs`` articles, so that a segment ends where a chunk does."""
-    chunk: list[Article | Skipped] = []
-    room = limit = min(ANALYSIS_CHUNK, segment_docs or ANALYSIS_CHUNK)
-    written = 0  # articles before this chunk
-    for item in items:
-        chunk.append(item)
-        if isinstance(item, Skipped):
-            continue
-        room -= 1
-        if room == 0:
-            yield chunk
-            written += limit
-            chunk = []
-            limit = ANALYSIS_CHUNK
-            if segment_docs:
-                limit = min(limit, segment_docs - written % segment_docs)
-            room = limit
-    if chunk:
-        yield chunk
-
-
-def _analysed(
-    articles: Iterable[Article | Skipped],
-    workers: int,
-    segment_docs: int | None = None,
-    write: bool = True,
-) -> Iterator[tuple[list[Article | Skipped], _Analysed]]:
-    """Pairs (chunk of items, its analysis), analysed on ``workers`` processes when > 1;
-    without ``write``, the analysis holds no documents for the writer."""
-    analyse = partial(_analyse_chunk, per_document=WRITE_PER_DOCUMENT, write=write)
-    chunks = _chunks(articles, segment_docs)
-    if workers <= 1:
-        for chunk in chunks:
-            yield chunk, analyse(chunk)
-        return
-    # Batches, one analysed while the previous one is written: Pool.imap would read every
-    # article ahead at once and hold them all in memory.
-    # forkserver, not fork: a forked worker would inherit the writer lock's file descriptor
-    # and hold the lock after the indexer itself was killed.
-    ctx = multiprocessing.get_context("forkserver")
-    # The analysis modules import once, in the server the workers fork from; each worker
-    # reads the word segmentation model on its first chunk.
-    ctx.set_forkserver_preload(["__main__", __name__])
-    with ctx.Pool(workers) as pool:
-        pending: tuple[list[list[Article | Skipped]], Any] | None = None
-        while True:
-            batch = list(islice(chunks, workers))
-            submitted = pool.map_async(analyse, batch, chunksize=1) if batch else None
-            if pending is not None:
-                yield from zip(pending[0], pending[1].get(), strict=True)
-            if submitted is None:
-                return
-            pending = batch, submitted
-
-
-def _group_counts(groups: Any) -> tuple[int, int]:
-    """(groups of several articles, articles in them) of a per-document group array."""
-    sizes = np.bincount(groups, minlength=len(groups))
-    return int(np.count_nonzero(sizes > 1)), int(sizes[sizes > 1].sum())
 
 
 def _live_articles(ix: Any, live: Path) -> tuple[dict[str, Entry], ColumnsWriter]:
@@ -287,46 +135,6 @@ def _existing_articles(ix: Any, columns: ColumnsWriter) -> dict[str, Entry]:
     return out
 
 
-def _uncount(
-    ix: Any, docnums: list[int], phrases: PhraseCounter, forms: Counter[str], workers: int
-) -> None:
-    """Take the documents ``docnums`` (about to be deleted) out of the phrase counts and the
-    accented forms' document frequencies: analysed again from their stored fields, they give
-    what their addition counted. Suggestions then never offer a phrase only deleted articles
-    held."""
-    with ix.reader() as reader:
-        gone = (_stored_article(reader.stored_fields(docnum)) for docnum in docnums)
-        small = len(docnums) < SMALL_UPDATE
-        for _, analysed in _analysed(gone, 1 if small else workers, write=False):
-            for extra in analysed.extras:
-                if extra is None:  # never: stored articles are not Skipped
-                    continue
-                _, doc_phrases, accented = extra
-                phrases.subtract(doc_phrases)
-                for form in accented:
-                    left = forms.get(form, 0) - 1
-                    if left > 0:
-                        forms[form] = left
-                    else:
-                        forms.pop(form, None)
-
-
-def _stored_article(stored: dict[str, Any]) -> Article:
-    """The Article a document was built from (every Article field is stored)."""
-    return Article(
-        id=stored["id"],
-        title=stored.get("title_text") or "",
-        body=stored.get("body_text") or "",
-        date=stored.get("date"),
-        author=stored.get("author"),
-        source=stored.get("source"),
-        path=stored.get("path") or "",
-        line=stored.get("line"),
-        url=stored.get("url"),
-        collection=stored.get("collection", FILES),
-    )
-
-
 def _other_collections(live: Path, collection: str) -> Iterator[Article]:
     """The live generation's articles of every collection but ``collection``, rebuilt from
     their stored fields, so that a rebuild of one collection keeps the others as they were.
@@ -341,7 +149,7 @@ def _other_collections(live: Path, collection: str) -> Iterator[Article]:
                 if name == collection:
                     continue
                 for docnum in reader.postings("collection", name).all_ids():
-                    yield _stored_article(reader.stored_fields(docnum))
+                    yield stored_article(reader.stored_fields(docnum))
     finally:
         ix.close()
 
@@ -448,20 +256,7 @@ def build_index(
         gen.mkdir()
         carried: set[str] = set()  # ids of other collections' articles a rebuild keeps
         if live is not None and incremental:
-            # Whoosh's files are only ever added to; timkiem's own files are written anew,
-            # so they are not linked (writing through a link would change the live index).
-            rewritten = {
-                META_FILE,
-                VOCABULARY_FILE,
-                COLUMNS_FILE,
-                PHRASE_COUNTS_FILE,
-                ARTICLES_FILE,
-                SOURCES_FILE,
-            }
-            for file in live.iterdir():
-                name_ok = file.name not in rewritten and not file.name.endswith("WRITELOCK")
-                if file.is_file() and name_ok:
-                    os.link(file, gen / file.name)
+            link_live_files(live, gen)
             ix = whoosh_index.open_dir(str(gen))
             existing, columns = _live_articles(ix, live)
             live_phrases, live_words, folded = read_phrase_counts(live)
@@ -479,8 +274,7 @@ def build_index(
             columns = ColumnsWriter()
         old_signatures = load_signatures(gen)  # the live generation's, linked; none if new
         signatures: dict[int, Any] = {}  # document number → signature, of articles written now
-        writer: BulkSegmentWriter | None = None
-        committed = ix.doc_count_all()  # documents in committed segments
+        writer = SegmentWriter(ix, spill_postings, segment_docs)
         docnums: dict[str, int] = {}  # id → document number, for articles written now
         replaced: list[int] = []  # documents superseded in this run
         seen: set[str] = set()
@@ -543,8 +337,8 @@ def build_index(
                 if len(head) < SMALL_UPDATE:
                     workers = 1
                 items = chain(head, items)
-            for chunk, analysed in _analysed(items, workers, segment_docs):
-                first = docnum = committed + (writer.docnum if writer is not None else 0)
+            for chunk, analysed in analysed_chunks(items, workers, segment_docs):
+                first = docnum = writer.docnum
                 for item, extra in zip(chunk, analysed.extras, strict=True):
                     if progress is not None:
                         progress(item)
@@ -570,22 +364,10 @@ def build_index(
                     docnum += 1
                 if docnum == first:
                     continue  # skipped sources only
-                if writer is None:
-                    writer = BulkSegmentWriter(ix, spill_postings)
-                if analysed.inverted is not None:
-                    writer.add_inverted(analysed.inverted)
-                else:
-                    for doc in analysed.docs or ():
-                        writer.add_document(**doc)
-                if segment_docs is not None and writer.docnum >= segment_docs:
-                    committed += writer.docnum
-                    writer.commit(merge=False)
-                    writer = None
+                writer.add(analysed)
             if not seen and not (upsert and live is not None):
                 raise NoArticlesError(str(index_dir))
-            if writer is not None:
-                writer.commit(merge=False)
-                writer = None
+            writer.commit()
             removed = [
                 docnum
                 for doc_id, (docnum, _, owner) in existing.items()
@@ -595,33 +377,29 @@ def build_index(
             ]
             report.removed = len(removed)
             if replaced or removed:
-                _uncount(ix, replaced + removed, phrase_counter, forms, workers)
-                # Whoosh cannot delete a document it has not committed yet: superseded and
-                # vanished articles are deleted once the new ones are written.
-                deleter = ix.writer()
-                for docnum in replaced + removed:
-                    deleter.delete_document(docnum)
-                deleter.commit(merge=False)
+                uncount(ix, replaced + removed, phrase_counter, forms, workers)
+                delete_documents(ix, replaced + removed)
             report.indexed = ix.doc_count()
         except BaseException:
-            if writer is not None:
-                writer.cancel()
+            writer.cancel()
             ix.close()
             shutil.rmtree(gen, ignore_errors=True)
             raise
         n_all = ix.doc_count_all()
         ix.close()
-        Vocabulary.from_counts(forms).save(gen)
-        columns.columns(n_all).save(gen)
-        groups = write_groups(gen, n_all, old_signatures, signatures, replaced + removed)
-        report.duplicate_groups, report.grouped = _group_counts(groups)
-        write_phrase_counts(gen, forms, phrase_counter.top(), folded)
+        report.duplicate_groups, report.grouped = write_side_files(
+            gen,
+            n_all,
+            forms,
+            columns,
+            old_signatures,
+            signatures,
+            replaced + removed,
+            phrase_counter,
+            folded,
+        )
         del phrase_counter
-        deleted = set(replaced + removed)
-        table = {i: e for i, e in existing.items() if e[0] not in deleted and i not in written}
-        table.update(written)
-        if len(table) == report.indexed:
-            write_articles(gen, table)
+        write_article_table(gen, existing, written, set(replaced + removed), report.indexed)
         if files is not None:
             bad = {s.path for s in report.skipped}
             write_table(gen, files.table(file_ids, bad, report.repeated_ids))

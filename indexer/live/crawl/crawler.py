@@ -22,15 +22,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
 
 from ...article import Article
-from ...errors import TimkiemError
 from ...extract.decode import DecodeError, decode_bytes
 from ...extract.htmlpage import declared_charset, extract_htmlpage
 from ...index.build import (
@@ -53,80 +52,27 @@ from .discover import (
     unpack,
 )
 from .fetch import (
-    DEFAULT_BACKOFF,
-    DEFAULT_DELAY,
-    DEFAULT_MAX_BYTES,
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
     Fetched,
     Fetcher,
+)
+from .options import (
+    CRAWL,
+    NOINDEX,
+    NOT_HTML,
+    OTHER_SITE,
+    SAME_ARTICLE,
+    CrawlOptions,
+    CrawlReport,
+    CrawlUrlError,
 )
 from .robots import DISALLOWED, Robots
 from .state import PageState, crawl_lock, forget_state, load_state, save_state
 from .urls import article_id, host_of, normalize_url
 
-CRAWL = "crawl"  # the collection crawled pages are indexed in
-DEFAULT_MAX_PAGES = 1000
-DEFAULT_DEPTH = 2
 MAX_LISTINGS = 1000  # sitemaps and feeds read in one crawl, nested sitemap indexes included
 SMALL_BUILD = 200  # fewer changed pages than this are analysed without worker processes
 
-OTHER_SITE = "on another site"
-NOINDEX = "noindex"
-NOT_HTML = "not HTML"
-SAME_ARTICLE = "same article as another address"
-
 _START, _LISTING, _PAGE = "start", "listing", "page"
-
-
-class CrawlUrlError(TimkiemError):
-    def __init__(self, url: str) -> None:
-        super().__init__(
-            f"Cannot crawl {url!r}: give http:// or https:// addresses of sitemaps, feeds or pages."
-        )
-
-
-@dataclass
-class CrawlOptions:
-    max_pages: int = DEFAULT_MAX_PAGES  # page requests per crawl (sitemaps, robots.txt aside)
-    depth: int = DEFAULT_DEPTH  # links followed away from a start page
-    delay: float = DEFAULT_DELAY  # seconds between two requests to one host, at least
-    timeout: float = DEFAULT_TIMEOUT
-    max_bytes: int = DEFAULT_MAX_BYTES
-    retries: int = DEFAULT_RETRIES
-    backoff: float = DEFAULT_BACKOFF
-
-
-@dataclass
-class CrawlReport:
-    """What a crawl did, for the summary a user reads."""
-
-    fetched: int = 0  # pages answered in full (200)
-    not_modified: int = 0  # 304 answers
-    lastmod_unchanged: int = 0  # not requested: the sitemap or feed date is as last time
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0  # fetched in full, same article text
-    removed: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)  # reason → pages
-    examples: dict[str, list[str]] = field(default_factory=dict)  # reason → a few addresses
-    listings: int = 0  # sitemaps and feeds read
-    page_requests: int = 0
-    conditional: int = 0  # page requests that sent validators
-    requests: int = 0  # every HTTP request, robots.txt, sitemaps and retries included
-    limit_reached: bool = False
-    seconds: float = 0.0  # fetching and extracting
-    build: BuildReport | None = None
-
-    @property
-    def pages_per_second(self) -> float:
-        return self.page_requests / self.seconds if self.seconds else 0.0
-
-    def skip(self, reason: str, url: str) -> None:
-        self.skipped[reason] += 1
-        examples = self.examples.setdefault(reason, [])
-        if len(examples) < 3:
-            examples.append(url)
 
 
 @dataclass(slots=True)
