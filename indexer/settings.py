@@ -11,8 +11,8 @@ A setting is read from, highest precedence first:
 4. the default in this table.
 
 A relative ``INDEX_DIR`` given as a flag, in the environment or by default is relative to
-the working directory. The README's settings table is this table (a test checks it). This
-module does not import Flask: the CLI reads it too.
+the working directory. The settings table in ``docs/settings.md`` is this table (a test
+checks it). This module does not import Flask: the CLI reads it too.
 """
 
 from __future__ import annotations
