@@ -18,7 +18,8 @@ from ..analytics import log_path, read_stats
 from ..errors import TimkiemError
 from ..extract import iter_articles
 from ..extract.sourcefiles import SourceFiles
-from ..index.build import BuildReport, build_index
+from ..index.build import BuildReport
+from ..index.writer import LocalWriter
 from ..live.applier import apply_pending
 from ..live.journal import STATUSES, Journal, journal_path
 from ..search.engine import Engine
@@ -48,7 +49,10 @@ def run_build(
     files = SourceFiles()  # an update leaves the files unchanged since the last run unread
     articles = iter_articles(sources, source=source, files=files)
     try:
-        report = build_index(articles, index_dir, rebuild=rebuild, progress=progress, files=files)
+        writer = LocalWriter(index_dir)
+        report = writer.replace_collection(
+            articles, rebuild=rebuild, progress=progress, files=files
+        )
     finally:
         progress.done()
     click.echo(format_build(report), err=True)

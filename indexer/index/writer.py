@@ -13,13 +13,27 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from ..article import Article, Skipped
+from ..article import FILES, Article, Skipped
+from ..extract.sourcefiles import SourceFiles
 from .build import BuildReport, build_index
 from .generations import index_exists
 
 
 class StoreWriter(Protocol):
     """Writes batches into one store; each call is committed and live when it returns."""
+
+    def replace_collection(
+        self,
+        articles: Iterable[Article | Skipped],
+        *,
+        collection: str = FILES,
+        rebuild: bool = True,
+        progress: Callable[[Article | Skipped], None] | None = None,
+        files: SourceFiles | None = None,
+    ) -> BuildReport:
+        """Make ``articles`` the whole of ``collection`` (the other collections are kept):
+        from scratch with ``rebuild``, else as an update of what changed."""
+        ...
 
     def exists(self) -> bool:
         """Whether the store holds an index yet."""
@@ -51,6 +65,24 @@ class LocalWriter:
 
     def exists(self) -> bool:
         return index_exists(self.index_dir)
+
+    def replace_collection(
+        self,
+        articles: Iterable[Article | Skipped],
+        *,
+        collection: str = FILES,
+        rebuild: bool = True,
+        progress: Callable[[Article | Skipped], None] | None = None,
+        files: SourceFiles | None = None,
+    ) -> BuildReport:
+        return self._build(
+            articles,
+            self.index_dir,
+            rebuild=rebuild,
+            collection=collection,
+            progress=progress,
+            files=files,
+        )
 
     def write_batch(
         self,

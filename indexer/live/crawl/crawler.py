@@ -14,8 +14,8 @@ What a page's answer does to its article:
 - anything else (5xx, timeouts, other statuses, non-HTML, no article text): skipped and
   reported, and an article it gave before is kept.
 
-All changes go into the index as one build (``build_index(..., collection="crawl",
-upsert=True, remove=...)``), then the crawl state is saved.
+All changes go into the index as one batch through the store writer
+(``LocalWriter.write_batch``, collection "crawl"), then the crawl state is saved.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from ...index.build import (
     content_hash,
     remove_collection,
 )
+from ...index.writer import LocalWriter
 from .discover import (
     FEED,
     HTML,
@@ -392,12 +393,11 @@ def crawl(
         remove = run.to_remove()
         if run.articles or remove:
             articles = list(run.articles.values())
-            report.build = build_index(
+            writer = LocalWriter(index_dir, build_index)
+            report.build = writer.write_batch(
                 articles,
-                index_dir,
+                remove,
                 collection=CRAWL,
-                upsert=True,
-                remove=remove,
                 workers=1 if len(articles) < SMALL_BUILD else None,
             )
             report.removed = report.build.removed
