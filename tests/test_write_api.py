@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indexer import Engine, Journal
 from indexer.index.generations import write_lock
@@ -258,6 +260,18 @@ def test_a_bad_article_rejects_the_whole_request_naming_it(
         (b"", "body: invalid JSON: Expecting value (line 1, column 1)"),
         (b'{"id": "a", "text": "\xff"}', "body: invalid JSON: not UTF-8"),
         (b"[" * 100_000 + b"]" * 100_000, "body: invalid JSON: nested too deeply"),
+        (
+            b'{"id": "a", "text": 1' + b"0" * 5000 + b"}",
+            "body: invalid JSON: a number has too many digits",
+        ),
+        (
+            b'{"id": "a", "text": "x\\ud800y"}',
+            "body: invalid JSON: a string holds a lone surrogate",
+        ),
+        (
+            b'[{"id": "a", "title": "\\udfff"}]',
+            "body: invalid JSON: a string holds a lone surrogate",
+        ),
     ],
 )
 def test_invalid_json_is_400(write_client, index_dir: Path, data: bytes, error: str) -> None:
@@ -319,10 +333,56 @@ def test_a_bad_id_to_delete_is_400(write_client) -> None:
     }
 
 
-def test_an_unknown_task_is_404(write_client) -> None:
-    resp = write_client.get("/api/tasks/999", headers=bearer())
+# JSON text as a client may send it: any code point (lone surrogates too, escaped as JSON
+# does), integers of any length, nesting of any depth.
+_json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**300), max_value=10**300)
+    | st.floats(allow_nan=False)
+    | st.text(st.characters(codec=None, categories=None), max_size=20)
+)
+_json_values = st.recursive(
+    _json_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(["id", "title", "text", "url", "date", "x"]), inner)
+    ),
+    max_leaves=12,
+)
+
+
+def _deep(depth: int) -> bytes:
+    return b'{"id": "a", "text": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+def _long_number(digits: int) -> bytes:
+    return b'[{"id": "a", "text": "x", "date": ' + b"7" * digits + b"}]"
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=_json_values
+    | st.integers(1, 200_000).map(_deep)
+    | st.integers(1, 20_000).map(_long_number)
+)
+def test_any_json_body_is_answered_in_the_error_shape(write_client, body: Any) -> None:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode("ascii")
+    resp = write_client.post(
+        "/api/articles", data=data, content_type="application/json", headers=bearer()
+    )
+    assert resp.status_code in (202, 400, 413), resp.get_data(as_text=True)[:300]
+    if resp.status_code != 202:
+        assert set(resp.get_json()) == {"error", "status"}
+
+
+@pytest.mark.parametrize("task_id", ["999", "99999999999999999999", str(2**63)])
+def test_an_unknown_task_is_404(write_client, task_id: str) -> None:
+    resp = write_client.get(f"/api/tasks/{task_id}", headers=bearer())
     assert resp.status_code == 404
-    assert resp.get_json() == {"error": "no task 999", "status": 404}
+    assert resp.get_json() == {"error": f"no task {task_id}", "status": 404}
 
 
 # -- accepted writes --------------------------------------------------------------------

@@ -124,14 +124,24 @@ def _json_body() -> Any:
     if len(raw) > limit:
         raise RequestEntityTooLarge(too_large)
     try:
-        return json.loads(raw.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadRequest("body: invalid JSON: not UTF-8") from None
     except json.JSONDecodeError as exc:
         message = f"body: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         raise BadRequest(message) from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise BadRequest("body: invalid JSON: a number has too many digits") from None
     except RecursionError:
         raise BadRequest("body: invalid JSON: nested too deeply") from None
+    try:
+        # JSON may escape half a UTF-16 pair ("\ud800"), which no UTF-8 text can hold.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest("body: invalid JSON: a string holds a lone surrogate") from None
+    except RecursionError:
+        raise BadRequest("body: invalid JSON: nested too deeply") from None
+    return body
 
 
 def _accepted(task: Task) -> tuple[Response, int]:
@@ -156,7 +166,8 @@ def delete_article(doc_id: str) -> tuple[Response, int]:
 
 @bp.get("/tasks/<int:task_id>")
 def task_status(task_id: int) -> Response:
-    task = _applier().journal.get(task_id)
+    # Task ids are SQLite integers: a larger number names no task (and would overflow).
+    task = _applier().journal.get(task_id) if task_id < 2**63 else None
     if task is None:
         raise NotFound(f"no task {task_id}")
     return jsonify(task.to_dict())
