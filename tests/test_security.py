@@ -259,3 +259,17 @@ def test_trusted_proxies_setting(setting, expected) -> None:
 def test_a_wrong_trusted_proxy_is_named(make_app: Callable[..., Flask]) -> None:
     with pytest.raises(ValueError, match=re.escape("'proxy.local' is not an IP address")):
         make_app(TRUSTED_PROXIES="127.0.0.1, proxy.local")
+
+
+@pytest.mark.parametrize("public_url", [None, "https://tin.example.vn"])
+@pytest.mark.parametrize("path", ["/article//bac-kan", "/article///bac-kan", "/api//search?q=x"])
+def test_router_redirects_never_name_a_forged_host(
+    make_app: Callable[..., Flask], public_url: str | None, path: str
+) -> None:
+    config = {"PUBLIC_URL": public_url} if public_url else {}
+    client = make_app(**config).test_client()
+    resp = client.get(path, headers={"Host": "evil.example"})
+    assert resp.status_code == 308
+    location = resp.headers["Location"]
+    assert location.startswith("/") and not location.startswith("//"), location
+    assert "evil.example" not in location

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, g, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -138,3 +139,17 @@ def init_app(app: Flask) -> None:
     if networks:
         app.wsgi_app = TrustedProxies(app.wsgi_app, networks)  # type: ignore[method-assign]
     app.after_request(keep_private_if_host_dependent)
+    app.after_request(relative_location)
+
+
+def relative_location(response: Response) -> Response:
+    """A redirect to this host says only the path: Werkzeug's router builds an absolute
+    Location from the request's Host (``/article//ID`` → ``http://HOST/article/ID``), and a
+    client chooses the Host it sends."""
+    location = response.headers.get("Location")
+    if location:
+        parts = urlsplit(location)
+        if parts.netloc and parts.netloc == request.host:
+            path = "/" + parts.path.lstrip("/")  # never "//…", which names another host
+            response.headers["Location"] = urlunsplit(("", "", path, parts.query, ""))
+    return response
