@@ -19,7 +19,7 @@ from ..errors import TimkiemError
 from ..extract import iter_articles
 from ..extract.sourcefiles import SourceFiles
 from ..index.build import BuildReport
-from ..index.writer import LocalWriter
+from ..index.store import LocalWriter
 from ..live.applier import apply_pending
 from ..live.journal import STATUSES, Journal, journal_path
 from ..search.engine import Engine

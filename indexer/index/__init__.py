@@ -7,7 +7,7 @@
 - ``columns``, ``catalog``, ``vocabulary``, ``phrases``, ``duplicates``: per-document columns,
   the article table, the vocabulary, phrase counts, near-copy signatures and groups.
 - ``postings``: an open generation read back (postings arrays, stored fields, caches).
-- ``writer``: the interface every writer (build, crawl, applier) writes batches through,
+- ``store``: the interface every writer (build, crawl, applier) writes batches through,
   with ``LocalWriter`` over ``build_index``.
 
 May import ``text``, ``extract`` and the shared modules (``article``, ``errors``); never

@@ -29,7 +29,7 @@ from ..article import Article
 from ..errors import IndexLockedError, TimkiemError
 from ..index.build import BuildReport, build_index
 from ..index.generations import file_lock
-from ..index.writer import LocalWriter
+from ..index.store import LocalWriter
 from .journal import Journal, PendingTask, Task
 
 COLLECTION = "api"  # the index collection of articles written through the API

@@ -39,7 +39,7 @@ from ...index.build import (
     content_hash,
     remove_collection,
 )
-from ...index.writer import LocalWriter
+from ...index.store import LocalWriter
 from .discover import (
     FEED,
     HTML,
