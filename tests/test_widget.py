@@ -196,8 +196,8 @@ def test_the_app_has_the_widget_once_even_if_added_again(make_app: Callable[...,
 # --- /embed -------------------------------------------------------------------------------
 
 
-def test_embed_hosts_the_widget_with_the_options_given(client: FlaskClient) -> None:
-    resp = client.get(
+def test_embed_hosts_the_widget_with_the_options_given(narrow_client: FlaskClient) -> None:
+    resp = narrow_client.get(
         "/embed",
         query_string={
             "placeholder": "Tìm tin tỉnh…",
@@ -264,10 +264,61 @@ def test_embed_may_be_framed_by_the_allowed_sites_only(client, narrow_client) ->
     assert csp_directives(client.get("/widget"))["frame-ancestors"] == "'none'"
 
 
-def test_embed_form_may_go_to_the_results_page_given(client: FlaskClient) -> None:
-    resp = client.get("/embed", query_string={"results-page": "https://bao.example.vn/tim?x=1"})
+def test_embed_form_may_go_to_the_results_page_given(narrow_client: FlaskClient) -> None:
+    resp = narrow_client.get(
+        "/embed", query_string={"results-page": "https://bao.example.vn/tim?x=1"}
+    )
     assert csp_directives(resp)["form-action"] == "'self' https://bao.example.vn"
-    assert csp_directives(client.get("/embed"))["form-action"] == "'self'"
+    assert csp_directives(narrow_client.get("/embed"))["form-action"] == "'self'"
+
+
+INJECTIONS = [
+    "https://bao.example.vn;script-src-elem 'unsafe-inline' *;frame-ancestors */x",
+    "https://bao.example.vn;script-src-elem%20*",
+    "https://bao.example.vn:443;frame-ancestors *",
+    "https://x@bao.example.vn/",
+    "https://bao.example.vn\\@evil.example/",
+    "https://bao.example.vn:99999/",
+]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_results_page_never_reaches_the_policy_verbatim(narrow_client, value: str) -> None:
+    resp = narrow_client.get("/embed", query_string={"results-page": value})
+    csp = csp_directives(resp)
+    assert csp["form-action"] == "'self'"
+    assert csp["frame-ancestors"] == f"'self' {ALLOWED} https://tinh.example.vn"
+    assert (
+        "unsafe-inline"
+        not in resp.headers["Content-Security-Policy"].replace(
+            "style-src 'self' 'unsafe-inline'", ""
+        )
+        or "script-src" not in resp.headers["Content-Security-Policy"].split("unsafe-inline")[0]
+    )
+    tag = re.search(r"<timkiem-search[^>]*>", resp.get_data(as_text=True))
+    assert tag is not None and "results-page=" not in tag.group(0)
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("/tim-kiem", True),  # this host
+        ("https://bao.example.vn/tim", False),  # any site may embed (*), but not be sent queries
+        ("https://evil.example/steal", False),
+    ],
+)
+def test_results_page_is_this_host_or_a_configured_site(client, value: str, kept: bool) -> None:
+    resp = client.get("/embed", query_string={"results-page": value})
+    tag = re.search(r"<timkiem-search[^>]*>", resp.get_data(as_text=True))
+    assert tag is not None and ("results-page=" in tag.group(0)) is kept
+    assert csp_directives(resp)["form-action"] == "'self'"
+
+
+def test_results_page_of_a_site_not_configured_is_dropped(narrow_client) -> None:
+    resp = narrow_client.get("/embed", query_string={"results-page": "https://evil.example/x"})
+    tag = re.search(r"<timkiem-search[^>]*>", resp.get_data(as_text=True))
+    assert tag is not None and "results-page=" not in tag.group(0)
+    assert csp_directives(resp)["form-action"] == "'self'"
 
 
 @pytest.mark.parametrize("value", ["²", "①", "٣", "３", "1²", "-1", "+3", "0", "21", "9" * 400])

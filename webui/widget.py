@@ -9,6 +9,7 @@ A site owner pastes two lines and gets timkiem's search on their own pages::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,12 +172,45 @@ def script() -> Response:
     return send_file(SCRIPT, mimetype="text/javascript", max_age=SCRIPT_MAX_AGE, conditional=True)
 
 
-def _is_safe_url(value: str) -> bool:
-    """An absolute http(s) URL or a path on this host: never javascript: or //elsewhere."""
+_HOST_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
+
+
+def url_origin(value: str) -> str | None:
+    """The origin (``https://host[:port]``) of an absolute http(s) URL, rebuilt from its
+    parsed parts, or None when it is not one: no user info, no characters a host cannot
+    hold (";", spaces, quotes), a port in range. The origin is what goes into headers."""
+    if any(c.isspace() or ord(c) < 0x21 for c in value) or "\\" in value:
+        return None
     parts = urlsplit(value)
-    if parts.scheme:
-        return parts.scheme in ("http", "https") and bool(parts.netloc)
+    if parts.scheme not in ("http", "https"):
+        return None
+    try:
+        host, port = parts.hostname or "", parts.port
+    except ValueError:  # a port that is not a number in range
+        return None
+    if parts.netloc.lower() != host + (f":{port}" if port is not None else ""):
+        return None  # user info, an empty port, anything the parser left aside
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    if not _HOST_RE.fullmatch(host):
+        return None
+    return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
+
+
+def _is_local_path(value: str) -> bool:
+    """A path on this host: never javascript:, //elsewhere or a backslash."""
     return value.startswith("/") and not value.startswith("//") and "\\" not in value
+
+
+def results_page_allowed(value: str, origins: frozenset[str] | None) -> bool:
+    """A results page the no-JavaScript form may send a reader's query to: a path on this
+    host, or a page of a site ``CORS_ORIGINS`` names (never any site, even with ``*``)."""
+    if _is_local_path(value):
+        return True
+    origin = url_origin(value)
+    return origin is not None and origins is not None and origin in origins
 
 
 def embed_attributes(args: Mapping[str, str]) -> dict[str, str]:
@@ -201,7 +235,8 @@ def embed_attributes(args: Mapping[str, str]) -> dict[str, str]:
             if value in option.choices:
                 attrs[option.name] = value
         elif option.kind == "url":
-            if len(value) <= 2000 and _is_safe_url(value):
+            origins = allowed_origins(current_app.config.get("CORS_ORIGINS", "*"))
+            if len(value) <= 2000 and results_page_allowed(value, origins):
                 attrs[option.name] = value
         else:
             attrs[option.name] = value[:200]
@@ -217,9 +252,9 @@ def embed() -> Response:
     """
     attrs = embed_attributes(request.args)
     security.allow_framing(allowed_origins(current_app.config.get("CORS_ORIGINS", "*")))
-    results_page = urlsplit(attrs.get("results-page", ""))
-    if results_page.scheme and results_page.netloc:
-        security.allow("form-action", f"{results_page.scheme}://{results_page.netloc}")
+    origin = url_origin(attrs.get("results-page", ""))
+    if origin is not None:  # rebuilt from the parsed URL: nothing of the request verbatim
+        security.allow("form-action", origin)
     return Response(render_template("embed.html", attrs=attrs), mimetype="text/html")
 
 
