@@ -43,6 +43,9 @@ HOA_BAN = {
 }
 
 
+RULE = "must be 1–128 characters of A–Z a–z 0–9 _ . -, not only dots"  # an id's rule
+
+
 def bearer(token: str = ASCII_TOKEN) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
@@ -196,11 +199,13 @@ def _with(**changes: Any) -> dict[str, Any]:
         (_with(id=123), "article.id: must be a string, got number"),
         (
             _with(id="bài/1"),
-            "article.id: must be 1–128 characters of A–Z a–z 0–9 _ . -, got 'bài/1'",
+            f"article.id: {RULE}, got 'bài/1'",
         ),
+        (_with(id="."), f"article.id: {RULE}, got '.'"),
+        (_with(id=".."), f"article.id: {RULE}, got '..'"),
         (
             _with(id="x" * 129),
-            f"article.id: must be 1–128 characters of A–Z a–z 0–9 _ . -, got '{'x' * 129}'",
+            f"article.id: {RULE}, got '{'x' * 129}'",
         ),
         (_with(text=" \n "), "article.text: must not be empty"),
         (_with(text=["đoạn 1"]), "article.text: must be a string, got array"),
@@ -327,10 +332,11 @@ def test_a_body_over_the_limit_is_413(index_dir: Path) -> None:
 def test_a_bad_id_to_delete_is_400(write_client) -> None:
     resp = write_client.delete("/api/articles/b%C3%A0i", headers=bearer())
     assert resp.status_code == 400
-    assert resp.get_json() == {
-        "error": "id: must be 1–128 characters of A–Z a–z 0–9 _ . -, got 'bài'",
-        "status": 400,
-    }
+    assert resp.get_json() == {"error": f"id: {RULE}, got 'bài'", "status": 400}
+    resp = write_client.delete("/api/articles/..", headers=bearer())
+    assert resp.status_code in (400, 404, 405)
+    resp = write_client.delete("/api/articles/...", headers=bearer())
+    assert resp.get_json() == {"error": f"id: {RULE}, got '...'", "status": 400}
 
 
 # JSON text as a client may send it: any code point (lone surrogates too, escaped as JSON

@@ -35,7 +35,7 @@ FIELDS = ("id", "title", "text", "date", "author", "url", "source")
 REQUIRED = ("id", "text")
 MAX_ID_CHARS = 128
 ID_PATTERN = re.compile(rf"[A-Za-z0-9_.-]{{1,{MAX_ID_CHARS}}}")
-_ID_RULE = f"1–{MAX_ID_CHARS} characters of A–Z a–z 0–9 _ . -"
+_ID_RULE = f"1–{MAX_ID_CHARS} characters of A–Z a–z 0–9 _ . -, not only dots"
 
 
 class PostedArticleError(TimkiemError):
@@ -67,7 +67,8 @@ def check_id(value: Any, where: str = "id") -> str:
     """
     if not isinstance(value, str):
         raise PostedArticleError(f"{where}: must be a string, got {_json_type(value)}")
-    if not ID_PATTERN.fullmatch(value):
+    # "." and ".." are path segments: /article/.. would lead to the home page.
+    if not ID_PATTERN.fullmatch(value) or not value.strip("."):
         raise PostedArticleError(f"{where}: must be {_ID_RULE}, got {value!r}")
     return value
 
