@@ -34,18 +34,11 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
-    DATA_DIR,
-    REPO_ROOT,
-    git_revision,
-    iter_docs,
-    live_generation_size,
-    log,
-    median,
-    raw_text_bytes,
-    reproduce_command,
-)
-from benchmarks.peak_memory import process_cpu_seconds, process_tree, rss_kb
+from benchmarks.harness.data import DATA_DIR, REPO_ROOT, iter_docs, raw_text_bytes
+from benchmarks.harness.indexes import live_generation_size
+from benchmarks.harness.processes import process_cpu_seconds, process_tree, rss_kb
+from benchmarks.harness.report import git_revision, log, reproduce_command
+from benchmarks.harness.stats import median
 from benchmarks.peers import Fts5Peer, TantivyPeer, tantivy_available
 
 SAMPLE_SECONDS = 0.2  # how often the indexer's process tree is sampled

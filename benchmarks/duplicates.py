@@ -31,16 +31,10 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``inde
 
 import numpy as np
 
-from benchmarks.common import (
-    DEFAULT_SEED,
-    VNTC_FILE,
-    first_articles,
-    fmt_ms,
-    git_revision,
-    latency_summary,
-    log,
-    reproduce_command,
-)
+from benchmarks.harness.data import DEFAULT_SEED, VNTC_FILE
+from benchmarks.harness.indexes import first_articles
+from benchmarks.harness.report import git_revision, log, reproduce_command
+from benchmarks.harness.stats import fmt_ms, latency_summary
 from indexer import Article, Engine
 from indexer.index.build import article_fields
 from indexer.index.duplicates import THRESHOLD, group_ids, word_signature

@@ -32,22 +32,10 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
-    DATA_DIR,
-    DEFAULT_SEED,
-    ensure_index,
-    fmt_ms,
-    git_revision,
-    index_dir_or_temp,
-    keyword_queries,
-    latency_summary,
-    load_docs,
-    log,
-    median,
-    reproduce_command,
-    select_docs,
-    selection_key,
-)
+from benchmarks.harness.data import DATA_DIR, DEFAULT_SEED, keyword_queries, load_docs, select_docs
+from benchmarks.harness.indexes import ensure_index, index_dir_or_temp, selection_key
+from benchmarks.harness.report import git_revision, log, reproduce_command
+from benchmarks.harness.stats import fmt_ms, latency_summary, median
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -35,18 +35,9 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
-    VINEWSQA_DIR,
-    ensure_index,
-    git_revision,
-    index_dir_or_temp,
-    load_docs,
-    load_qrels,
-    load_queries,
-    log,
-    reproduce_command,
-    selection_key,
-)
+from benchmarks.harness.data import VINEWSQA_DIR, load_docs, load_qrels, load_queries
+from benchmarks.harness.indexes import ensure_index, index_dir_or_temp, selection_key
+from benchmarks.harness.report import git_revision, log, reproduce_command
 from benchmarks.metrics import mrr_at_k
 from benchmarks.relevance import DEFAULT_SEED, select_queries
 from benchmarks.variants import make_variant

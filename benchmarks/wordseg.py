@@ -28,13 +28,9 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
-    VINEWSQA_DIR,
-    first_articles,
-    git_revision,
-    log,
-    reproduce_command,
-)
+from benchmarks.harness.data import VINEWSQA_DIR
+from benchmarks.harness.indexes import first_articles
+from benchmarks.harness.report import git_revision, log, reproduce_command
 from indexer import Article, build_index
 from indexer.index.phrases import MIN_PHRASE_DOCS, PhraseCounter, phrases
 from indexer.text.analysis import syllables

@@ -1,0 +1,47 @@
+"""What every run prints besides its figures: progress on stderr, the commit, and the
+command that repeats the run."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Sequence
+
+from benchmarks.harness.data import REPO_ROOT
+
+
+def log(message: str) -> None:
+    """Progress for the reader, on stderr so that stdout holds only the figures."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- reporting ----------------------------------------------------------------------------
+
+
+def reproduce_command(argv0: str, args: Sequence[str]) -> str:
+    """The shell command that repeats this run, from the current directory."""
+    return f"(cd {shlex.quote(os.getcwd())} && {shlex.join(['python', argv0, *args])})"
+
+
+def git_revision() -> str:
+    """Short commit of the repository, with "+dirty" when the work tree has changes."""
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return rev + ("+dirty" if dirty else "")
