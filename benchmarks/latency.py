@@ -43,6 +43,7 @@ from benchmarks.harness.data import (
     iter_docs,
     keyword_queries,
     load_docs,
+    news_sources,
     question_queries,
     raw_text_bytes,
     select_docs,
@@ -53,7 +54,7 @@ from benchmarks.harness.indexes import (
     live_generation_size,
     selection_key,
 )
-from benchmarks.harness.report import git_revision, log, reproduce_command
+from benchmarks.harness.report import finish, git_revision, log, reproduce_command
 from benchmarks.harness.server import (
     free_port,
     running_server,
@@ -154,9 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     from indexer.search.proximity import Proximity
     from indexer.search.scoring import Ranking
 
-    vntc = args.data_dir / "vntc" / "vntc_10topics.jsonl.gz"
     vinewsqa = args.data_dir / "vinewsqa"
-    sources = [vntc, vinewsqa / "corpus.jsonl"]
+    sources = news_sources(args.data_dir)
     for path in [*sources, vinewsqa / "queries.jsonl"]:
         if not path.is_file():
             sys.exit(f"latency.py: no such file: {path} (see --data-dir)")
@@ -336,9 +336,7 @@ def http_distinct(
     for kind, x in ratios.items():
         print(f"{kind:<24}{x['p50']:>7.2f}{x['p95']:>7.2f}{x['p99']:>7.2f}")
     print()
-    print("command: " + result["command"])
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+    finish(result, result["command"], args.json)
     return 0
 
 

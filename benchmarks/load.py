@@ -33,7 +33,14 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``inde
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.harness.clients import run_fts5_load, run_load
-from benchmarks.harness.data import DATA_DIR, DEFAULT_SEED, keyword_queries, load_docs, select_docs
+from benchmarks.harness.data import (
+    DATA_DIR,
+    DEFAULT_SEED,
+    keyword_queries,
+    load_docs,
+    news_sources,
+    select_docs,
+)
 from benchmarks.harness.indexes import ensure_index, read_manifest, selection_key
 from benchmarks.harness.processes import cpu_seconds, memory_kb
 from benchmarks.harness.report import git_revision, log, reproduce_command
@@ -237,8 +244,7 @@ def compare_workers(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    sources = [args.data_dir / "vntc" / "vntc_10topics.jsonl.gz"]
-    sources.append(args.data_dir / "vinewsqa" / "corpus.jsonl")
+    sources = news_sources(args.data_dir)
     n_docs = args.docs
     if n_docs is None and args.index_dir:
         manifest = read_manifest(Path(args.index_dir)) or {}

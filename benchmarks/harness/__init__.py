@@ -9,5 +9,7 @@
 - ``clients``: concurrent HTTP and FTS5 clients for a load phase, one connection timing
   each query;
 - ``processes``: CPU time and memory of a process tree, from /proc;
-- ``report``: progress on stderr, the commit, the command that repeats a run.
+- ``report``: progress on stderr, the commit, the command that repeats a run and the JSON
+  line that ends it;
+- ``options``: command-line options several scripts take in the same words.
 """

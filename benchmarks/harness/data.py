@@ -53,6 +53,12 @@ class Doc(NamedTuple):
         return (self.path, self.line)
 
 
+def news_sources(data_dir: Path) -> list[Path]:
+    """The files of the collection the speed benchmarks search: VNTC, then ViNewsQA's
+    articles (84,632 articles together)."""
+    return [data_dir / "vntc" / "vntc_10topics.jsonl.gz", data_dir / "vinewsqa" / "corpus.jsonl"]
+
+
 def source_key(path: str | os.PathLike[str], line: int | None) -> tuple[str, int]:
     """(resolved path, line): what ties an ``Article`` to the record it came from."""
     return (str(Path(path).resolve()), line or 0)

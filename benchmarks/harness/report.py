@@ -3,11 +3,13 @@ command that repeats the run."""
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from benchmarks.harness.data import REPO_ROOT
 
@@ -45,3 +47,12 @@ def git_revision() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return rev + ("+dirty" if dirty else "")
+
+
+def finish(result: dict[str, Any], command: str, as_json: bool) -> None:
+    """The last lines of a run: the command that repeats it (also kept in ``result``), then,
+    with ``--json``, every figure as one JSON object."""
+    result["command"] = command
+    print("command: " + command)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
