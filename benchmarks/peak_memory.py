@@ -20,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.harness.processes import process_tree, rss_kb
+from benchmarks.harness.processes import TreeSample, sample_tree
 
 INTERVAL = 0.5  # seconds between samples
 
@@ -31,10 +31,9 @@ def main(argv: list[str]) -> int:
         return 0 if argv else 2
     started = time.perf_counter()
     proc = subprocess.Popen(argv)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, sum(rss_kb(p) for p in process_tree(proc.pid)))
-        time.sleep(INTERVAL)
+    sample = TreeSample()
+    sample_tree(proc, sample, INTERVAL)
+    peak = sample.peak_kb
     seconds = time.perf_counter() - started
     print(
         f"wall {seconds:.1f} s, peak memory of the process tree {peak / 1024:.0f} MB, "

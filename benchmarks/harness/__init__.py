@@ -8,7 +8,8 @@
 - ``server``: starting ``timkiem serve`` on loopback and waiting for its first answer;
 - ``clients``: concurrent HTTP and FTS5 clients for a load phase, one connection timing
   each query;
-- ``processes``: CPU time and memory of a process tree, from /proc;
+- ``processes``: this checkout's ``timkiem`` command; CPU time and memory of a process
+  tree, sampled from /proc;
 - ``report``: progress on stderr, the commit, the command that repeats a run and the JSON
   line that ends it;
 - ``options``: command-line options several scripts take in the same words.

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -222,3 +223,14 @@ def select_docs(
     rng = random.Random(f"docs:{seed}")
     tail = rng.sample(others, max(0, n - len(head)))
     return {i: docs[i] for i in sorted([*head, *tail])}
+
+
+def write_articles(source: Path, n: int, out: Path) -> int:
+    """The first ``n`` records of ``source`` (JSON Lines, maybe gzipped) into ``out``."""
+    opener = gzip.open if source.suffix == ".gz" else open
+    count = 0
+    with opener(source, "rt", encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for line in islice(src, n):
+            dst.write(line)
+            count += 1
+    return count

@@ -1,8 +1,13 @@
-"""CPU time and memory of a process and everything below it, read from Linux /proc."""
+"""Processes a benchmark runs: this checkout's ``timkiem`` command, and the CPU time and
+memory of a process and everything below it, read from Linux /proc."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
 
 
 def process_tree(pid: int) -> list[int]:
@@ -74,3 +79,32 @@ def memory_kb(pid: int) -> dict[str, int]:
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of a server and its worker processes so far, from /proc."""
     return sum(process_cpu_seconds(p) or 0.0 for p in process_tree(pid))
+
+
+def checkout_timkiem(*args: str) -> list[str]:
+    """The ``timkiem ARGS`` command run by this checkout's code, whatever is installed."""
+    cli = "import sys; from indexer.cli import main; sys.exit(main())"
+    return [sys.executable, "-c", cli, *args]
+
+
+@dataclass
+class TreeSample:
+    """What sampling a process tree found: the largest resident memory summed over it, and
+    the CPU seconds each process had used when last seen."""
+
+    peak_kb: int = 0
+    cpu: dict[int, float] | None = None
+
+
+def sample_tree(proc: subprocess.Popen[bytes], into: TreeSample, interval: float) -> None:
+    """Sample ``proc``'s process tree every ``interval`` seconds until it ends (in a thread
+    of its own to go on meanwhile)."""
+    into.cpu = {}
+    while proc.poll() is None:
+        pids = process_tree(proc.pid)
+        into.peak_kb = max(into.peak_kb, sum(rss_kb(p) for p in pids))
+        for p in pids:
+            seconds = process_cpu_seconds(p)
+            if seconds is not None:
+                into.cpu[p] = seconds
+        time.sleep(interval)

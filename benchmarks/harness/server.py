@@ -9,7 +9,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
@@ -17,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.harness.data import REPO_ROOT
+from benchmarks.harness.processes import checkout_timkiem
 
 
 def free_port() -> int:
@@ -32,11 +32,7 @@ def server_command(
     """``timkiem serve`` as installed, else (or with ``checkout``: whatever is installed) the
     same command from this checkout's code."""
     exe = None if checkout else shutil.which("timkiem")
-    head = (
-        [exe]
-        if exe
-        else [sys.executable, "-c", "import sys; from indexer.cli import main; sys.exit(main())"]
-    )
+    head = [exe] if exe else checkout_timkiem()
     cmd = [*head, "serve", "--index-dir", index_dir, "--port", str(port), "--host", "127.0.0.1"]
     return cmd + (["--workers", str(workers)] if workers else [])
 
