@@ -29,7 +29,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import DEFAULT_SEED, git_revision, log
+from benchmarks.harness.data import DEFAULT_SEED
+from benchmarks.harness.report import git_revision, log
 from indexer import SearchLog, read_stats
 from indexer.analytics import LOG_FILE
 

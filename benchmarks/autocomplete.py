@@ -28,16 +28,9 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
-    DEFAULT_SEED,
-    VNTC_FILE,
-    fmt_ms,
-    git_revision,
-    iter_docs,
-    latency_summary,
-    log,
-    reproduce_command,
-)
+from benchmarks.harness.data import DEFAULT_SEED, VNTC_FILE, iter_docs
+from benchmarks.harness.report import git_revision, log, reproduce_command
+from benchmarks.harness.stats import fmt_ms, latency_summary
 from benchmarks.variants import telex, unaccented
 
 KINDS = ("as-written", "unaccented", "telex")

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from benchmarks.common import syllables
+from benchmarks.harness.data import syllables
 
 
 class SyllableBM25:

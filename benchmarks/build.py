@@ -16,7 +16,6 @@ in its analysis processes, the peak memory of its whole process tree (sampled as
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import resource
@@ -27,25 +26,17 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
-    DATA_DIR,
-    REPO_ROOT,
-    git_revision,
-    iter_docs,
-    live_generation_size,
-    log,
-    median,
-    raw_text_bytes,
-    reproduce_command,
-)
-from benchmarks.peak_memory import process_cpu_seconds, process_tree, rss_kb
+from benchmarks.harness.data import DATA_DIR, REPO_ROOT, iter_docs, raw_text_bytes, write_articles
+from benchmarks.harness.indexes import live_generation_size
+from benchmarks.harness.processes import TreeSample, checkout_timkiem, sample_tree
+from benchmarks.harness.report import git_revision, log, reproduce_command
+from benchmarks.harness.stats import median
 from benchmarks.peers import Fts5Peer, TantivyPeer, tantivy_available
 
 SAMPLE_SECONDS = 0.2  # how often the indexer's process tree is sampled
@@ -81,39 +72,6 @@ def command_args(args: argparse.Namespace) -> list[str]:
     return out
 
 
-def write_articles(source: Path, n: int, out: Path) -> int:
-    """The first ``n`` records of ``source`` (JSON Lines, maybe gzipped) into ``out``."""
-    opener = gzip.open if source.suffix == ".gz" else open
-    count = 0
-    with opener(source, "rt", encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
-        for line in islice(src, n):
-            dst.write(line)
-            count += 1
-    return count
-
-
-@dataclass
-class TreeSample:
-    """What sampling a process tree found: the largest resident memory summed over it, and
-    the CPU seconds each process had used when last seen."""
-
-    peak_kb: int = 0
-    cpu: dict[int, float] | None = None
-
-
-def sample_tree(proc: subprocess.Popen[bytes], into: TreeSample) -> None:
-    """Sample ``proc``'s process tree until it ends (run in a thread)."""
-    into.cpu = {}
-    while proc.poll() is None:
-        pids = process_tree(proc.pid)
-        into.peak_kb = max(into.peak_kb, sum(rss_kb(p) for p in pids))
-        for p in pids:
-            seconds = process_cpu_seconds(p)
-            if seconds is not None:
-                into.cpu[p] = seconds
-        time.sleep(SAMPLE_SECONDS)
-
-
 @dataclass
 class TimkiemRun:
     seconds: float
@@ -124,16 +82,7 @@ class TimkiemRun:
 
 
 def index_command(articles: Path, index_dir: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-c",
-        "import sys; from indexer.cli import main; sys.exit(main())",
-        "index",
-        str(articles),
-        "--rebuild",
-        "--index-dir",
-        str(index_dir),
-    ]
+    return checkout_timkiem("index", str(articles), "--rebuild", "--index-dir", str(index_dir))
 
 
 def build_timkiem(articles: Path, index_dir: Path) -> TimkiemRun:
@@ -152,7 +101,9 @@ def build_timkiem(articles: Path, index_dir: Path) -> TimkiemRun:
             cwd=REPO_ROOT,
         )
         sample = TreeSample()
-        sampler = threading.Thread(target=sample_tree, args=(proc, sample), daemon=True)
+        sampler = threading.Thread(
+            target=sample_tree, args=(proc, sample, SAMPLE_SECONDS), daemon=True
+        )
         sampler.start()
         status = proc.wait()
         seconds = time.perf_counter() - started

@@ -31,7 +31,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import VNTC_FILE, git_revision, iter_docs, log, reproduce_command
+from benchmarks.harness.data import VNTC_FILE, iter_docs
+from benchmarks.harness.report import git_revision, log, reproduce_command
 from indexer.live.crawl import CrawlOptions, CrawlReport, crawl
 
 STAMP = formatdate(1712000000, usegmt=True)

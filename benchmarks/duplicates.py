@@ -18,7 +18,6 @@ Reads the articles the way ``timkiem index`` does and prints:
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -31,16 +30,10 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``inde
 
 import numpy as np
 
-from benchmarks.common import (
-    DEFAULT_SEED,
-    VNTC_FILE,
-    first_articles,
-    fmt_ms,
-    git_revision,
-    latency_summary,
-    log,
-    reproduce_command,
-)
+from benchmarks.harness.data import DEFAULT_SEED, VNTC_FILE
+from benchmarks.harness.indexes import first_articles
+from benchmarks.harness.report import finish, git_revision, log, reproduce_command
+from benchmarks.harness.stats import fmt_ms, latency_summary
 from indexer import Article, Engine
 from indexer.index.build import article_fields
 from indexer.index.duplicates import THRESHOLD, group_ids, word_signature
@@ -203,10 +196,8 @@ def main(argv: list[str] | None = None) -> None:
             f"p95 {fmt_ms(ms['p95'])} ms, p99 {fmt_ms(ms['p99'])} ms, "
             f"{rel['related_articles_mean']} shown on average"
         )
-    result["command"] = reproduce_command(sys.argv[0], sys.argv[1:] if argv is None else argv)
-    print("command: " + result["command"])
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+    command = reproduce_command(sys.argv[0], sys.argv[1:] if argv is None else argv)
+    finish(result, command, args.json)
 
 
 if __name__ == "__main__":

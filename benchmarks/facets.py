@@ -32,22 +32,17 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
+from benchmarks.harness.data import (
     DATA_DIR,
     DEFAULT_SEED,
-    ensure_index,
-    fmt_ms,
-    git_revision,
-    index_dir_or_temp,
     keyword_queries,
-    latency_summary,
     load_docs,
-    log,
-    median,
-    reproduce_command,
+    news_sources,
     select_docs,
-    selection_key,
 )
+from benchmarks.harness.indexes import ensure_index, index_dir_or_temp, selection_key
+from benchmarks.harness.report import git_revision, log, reproduce_command
+from benchmarks.harness.stats import fmt_ms, latency_summary, median
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -141,8 +136,7 @@ def time_searches(index_dir: Path, texts: list[str]) -> dict[str, dict[str, floa
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    sources = [args.data_dir / "vntc" / "vntc_10topics.jsonl.gz"]
-    sources.append(args.data_dir / "vinewsqa" / "corpus.jsonl")
+    sources = news_sources(args.data_dir)
     n_docs = args.docs or None
     docs = select_docs(load_docs(sources), n_docs, seed=args.seed)
     texts = [q.text for q in keyword_queries(list(docs.values()), args.queries, args.seed)]

@@ -34,17 +34,10 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
-    DATA_DIR,
-    REPO_ROOT,
-    fold_dd,
-    git_revision,
-    index_dir_or_temp,
-    iter_docs,
-    log,
-    median,
-    reproduce_command,
-)
+from benchmarks.harness.data import DATA_DIR, REPO_ROOT, fold_dd, iter_docs
+from benchmarks.harness.indexes import index_dir_or_temp
+from benchmarks.harness.report import git_revision, log, reproduce_command
+from benchmarks.harness.stats import median
 from benchmarks.peers import Fts5Peer
 
 MANIFEST = "incremental-benchmark.json"

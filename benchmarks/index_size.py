@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.filedb.filetables import OrderedHashReader
 
-from benchmarks.common import git_revision, reproduce_command
+from benchmarks.harness.report import git_revision, reproduce_command
 from indexer.index.generations import generation_dir
 
 

@@ -24,9 +24,7 @@ once after a few warm-up queries (no server, no peers).
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import math
 import sys
 import tempfile
 import time
@@ -37,27 +35,35 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
+from benchmarks.harness.clients import ask_over_http
+from benchmarks.harness.data import (
     DATA_DIR,
     DEFAULT_SEED,
     Query,
-    ensure_index,
-    fmt_ms,
-    git_revision,
-    index_dir_or_temp,
     iter_docs,
     keyword_queries,
-    latency_summary,
-    live_generation_size,
     load_docs,
-    log,
-    median_of_summaries,
+    news_sources,
     question_queries,
     raw_text_bytes,
-    reproduce_command,
     select_docs,
+)
+from benchmarks.harness.indexes import (
+    ensure_index,
+    index_dir_or_temp,
+    live_generation_size,
     selection_key,
 )
+from benchmarks.harness.report import finish, git_revision, log, reproduce_command
+from benchmarks.harness.server import (
+    free_port,
+    running_server,
+    search_path,
+    server_command,
+    wait_first_answer,
+)
+from benchmarks.harness.stats import by_base_kind, fmt_ms, ratio, rounded
+from benchmarks.harness.timing import build_peer, measure, time_queries
 from benchmarks.peers import Fts5Peer, TantivyPeer, tantivy_available
 
 KINDS = ("keyword", "keyword-unaccented", "question", "question-unaccented")
@@ -143,74 +149,14 @@ def command_args(args: argparse.Namespace) -> list[str]:
     return out
 
 
-def time_queries(
-    search: Callable[[Query], Sequence[Any]], queries: Sequence[Query]
-) -> tuple[dict[str, list[float]], dict[str, int]]:
-    """Milliseconds of each query by kind, and how many gave no result (or failed), by kind."""
-    ms: dict[str, list[float]] = {}
-    empty: dict[str, int] = {}
-    for q in queries:
-        started = time.perf_counter()
-        try:
-            hits = search(q)
-        except Exception as exc:  # one failing query is a finding, not the end of the run
-            log(f"  error on {q.kind} query {q.text!r}: {exc!r}")
-            hits = []
-        ms.setdefault(q.kind, []).append((time.perf_counter() - started) * 1000)
-        empty[q.kind] = empty.get(q.kind, 0) + (not hits)
-    return ms, empty
-
-
-def measure(
-    systems: dict[str, Callable[[Query], Sequence[Any]]], queries: Sequence[Query], runs: int
-) -> tuple[dict[str, dict[str, dict[str, float]]], dict[str, dict[str, int]]]:
-    """Per system and kind: the median over ``runs`` of each run's p50/p95/p99 (and "all")."""
-    per_run: dict[str, list[dict[str, dict[str, float]]]] = {name: [] for name in systems}
-    empties: dict[str, dict[str, int]] = {}
-    for run in range(1, runs + 1):
-        for name, search in systems.items():
-            log(f"run {run}/{runs}: {name} ({len(queries):,} queries) …")
-            ms, empty = time_queries(search, queries)
-            summary = {kind: latency_summary(values) for kind, values in ms.items()}
-            summary["all"] = latency_summary([v for values in ms.values() for v in values])
-            per_run[name].append(summary)
-            empties.setdefault(name, empty)
-    medians = {
-        name: {kind: median_of_summaries([r[kind] for r in runs_]) for kind in runs_[0]}
-        for name, runs_ in per_run.items()
-    }
-    return medians, empties
-
-
-def build_peer(
-    peer_cls: type, sources: Sequence[Path], keep: set[tuple[str, int]], workdir: Path
-) -> tuple[Any, dict[str, Any]]:
-    """A peer engine's index of the same documents, read from the same files; its figures.
-
-    ``keep`` holds the (file, line) keys of the documents to index.
-    """
-    peer = peer_cls(workdir / peer_cls.name)
-    started = time.perf_counter()
-    docs = (d for d in iter_docs(sources) if d.key in keep)
-    count = peer.build(docs)
-    seconds = time.perf_counter() - started
-    return peer, {
-        "seconds": round(seconds, 2),
-        "articles_per_second": round(count / seconds, 1),
-        "documents": count,
-        "index_bytes": peer.size(),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from indexer import Engine
     from indexer.search.proximity import Proximity
     from indexer.search.scoring import Ranking
 
-    vntc = args.data_dir / "vntc" / "vntc_10topics.jsonl.gz"
     vinewsqa = args.data_dir / "vinewsqa"
-    sources = [vntc, vinewsqa / "corpus.jsonl"]
+    sources = news_sources(args.data_dir)
     for path in [*sources, vinewsqa / "queries.jsonl"]:
         if not path.is_file():
             sys.exit(f"latency.py: no such file: {path} (see --data-dir)")
@@ -325,37 +271,6 @@ def distinct_queries(queries: Sequence[Query]) -> list[Query]:
     return out
 
 
-def ask_over_http(port: int, queries: Sequence[Query]) -> dict[str, list[float]]:
-    """Milliseconds of each query (one keep-alive connection, 10 hits with snippets), by kind."""
-    from benchmarks.load import search_path
-
-    ms: dict[str, list[float]] = {}
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        for q in queries:
-            started = time.perf_counter()
-            conn.request("GET", search_path(q.text) + "&per_page=10")
-            resp = conn.getresponse()
-            resp.read()
-            elapsed = (time.perf_counter() - started) * 1000
-            if resp.status != 200:
-                log(f"  HTTP {resp.status} for {q.kind} query {q.text!r}")
-            ms.setdefault(q.kind, []).append(elapsed)
-    finally:
-        conn.close()
-    return ms
-
-
-def by_base_kind(ms: dict[str, list[float]]) -> dict[str, dict[str, float]]:
-    """Summaries per kind, and per base kind (accented and unaccented together)."""
-    out = {kind: latency_summary(values) for kind, values in ms.items()}
-    for base in ("keyword", "question"):
-        values = [v for kind, vs in ms.items() if kind.split("-")[0] == base for v in vs]
-        if values:
-            out[f"{base} (all)"] = latency_summary(values)
-    return out
-
-
 def http_distinct(
     args: argparse.Namespace,
     index_dir: Path,
@@ -367,25 +282,12 @@ def http_distinct(
     build: dict[str, dict[str, Any]],
 ) -> int:
     """``--http``: every query once over HTTP from ``timkiem serve``, beside FTS5."""
-    from benchmarks.load import free_port, running_server, search_path, wait_first_answer
 
     asked = distinct_queries(queries)
     texts = {q.text for q in asked}
     warm = [q for q in warm_up if q.text not in texts]
     port = free_port()
-    # This checkout's code, whatever ``timkiem`` is installed.
-    cmd = [
-        sys.executable,
-        "-c",
-        "import sys; from indexer.cli import main; sys.exit(main())",
-        "serve",
-        "--index-dir",
-        str(index_dir),
-        "--port",
-        str(port),
-        "--host",
-        "127.0.0.1",
-    ]
+    cmd = server_command(str(index_dir), port, checkout=True)
     with running_server(cmd) as (proc, started, _log):
         wait_first_answer("127.0.0.1", port, search_path("a"), proc, 300.0, started)
         ask_over_http(port, warm)
@@ -434,9 +336,7 @@ def http_distinct(
     for kind, x in ratios.items():
         print(f"{kind:<24}{x['p50']:>7.2f}{x['p95']:>7.2f}{x['p99']:>7.2f}")
     print()
-    print("command: " + result["command"])
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+    finish(result, result["command"], args.json)
     return 0
 
 
@@ -478,18 +378,6 @@ def cpu_distinct(
     if args.json:
         print(json.dumps({"cpu_ms": rounded(summary), "commit": git_revision()}))
     return 0
-
-
-def ratio(a: float, b: float) -> float:
-    return round(a / b, 2) if b > 0 and not math.isnan(a) and not math.isnan(b) else math.nan
-
-
-def rounded(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: rounded(v) for k, v in obj.items()}
-    if isinstance(obj, float):
-        return round(obj, 3)
-    return obj
 
 
 def print_report(r: dict[str, Any]) -> None:

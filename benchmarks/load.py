@@ -19,45 +19,39 @@ client shares one address); with ``--url``, start the server so.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import http.client
 import json
-import os
 import random
 import shlex
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
+from benchmarks.harness.clients import run_fts5_load, run_load
+from benchmarks.harness.data import (
     DATA_DIR,
     DEFAULT_SEED,
-    REPO_ROOT,
-    ensure_index,
-    fmt_ms,
-    git_revision,
     keyword_queries,
-    latency_summary,
     load_docs,
-    log,
-    median,
-    read_manifest,
-    reproduce_command,
+    news_sources,
     select_docs,
-    selection_key,
 )
-from benchmarks.peak_memory import process_cpu_seconds, process_tree
+from benchmarks.harness.indexes import ensure_index, read_manifest, selection_key
+from benchmarks.harness.processes import cpu_seconds, memory_kb
+from benchmarks.harness.report import git_revision, log, reproduce_command
+from benchmarks.harness.server import (
+    free_port,
+    running_server,
+    search_path,
+    server_command,
+    wait_first_answer,
+)
+from benchmarks.harness.stats import fmt_ms, median
 from benchmarks.peers import Fts5Peer
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -176,277 +170,6 @@ def command_args(args: argparse.Namespace) -> list[str]:
     return out
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def server_command(index_dir: str, port: int, workers: int | None = None) -> list[str]:
-    """``timkiem serve`` as installed, else the same command from this checkout."""
-    exe = shutil.which("timkiem")
-    head = (
-        [exe]
-        if exe
-        else [sys.executable, "-c", "import sys; from indexer.cli import main; sys.exit(main())"]
-    )
-    cmd = [*head, "serve", "--index-dir", index_dir, "--port", str(port), "--host", "127.0.0.1"]
-    return cmd + (["--workers", str(workers)] if workers else [])
-
-
-def memory_kb(pid: int) -> dict[str, int]:
-    """Memory of a server and its worker processes, in kB, from /proc: VmRSS and VmHWM (peak
-    resident) summed over the process tree, Pss (resident, pages shared between processes
-    split among them: the tree's real footprint) and the number of processes."""
-    out: dict[str, int] = {}
-    pids = process_tree(pid)
-    for p in pids:
-        try:
-            with open(f"/proc/{p}/status", encoding="ascii") as fh:
-                for line in fh:
-                    key, _, value = line.partition(":")
-                    if key in ("VmRSS", "VmHWM"):
-                        out[key] = out.get(key, 0) + int(value.split()[0])
-            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as fh:
-                for line in fh:
-                    key, _, value = line.partition(":")
-                    if key == "Pss":
-                        out["Pss"] = out.get("Pss", 0) + int(value.split()[0])
-        except OSError:
-            continue
-    if out:
-        out["processes"] = len(pids)
-    return out
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a server and its worker processes so far, from /proc."""
-    return sum(process_cpu_seconds(p) or 0.0 for p in process_tree(pid))
-
-
-def search_path(query: str) -> str:
-    """The API request of one query: "/api/search?q=b%C3%A1c+s%C4%A9"."""
-    return "/api/search?" + urllib.parse.urlencode({"q": query})
-
-
-def wait_first_answer(
-    host: str,
-    port: int,
-    path: str,
-    proc: subprocess.Popen | None,
-    timeout: float,
-    started: float,
-) -> dict[str, float]:
-    """Seconds from ``started`` until the port answers at all, and until ``path`` answers 200."""
-    firsts: dict[str, float] = {}
-    while time.perf_counter() - started < timeout:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the server exited with status {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection(host, port, timeout=timeout)
-            conn.request("GET", path)
-            resp = conn.getresponse()
-            resp.read()
-            conn.close()
-        except OSError:
-            time.sleep(0.02)
-            continue
-        firsts.setdefault("first_response_s", round(time.perf_counter() - started, 3))
-        if resp.status == 200:
-            firsts["first_search_s"] = round(time.perf_counter() - started, 3)
-            return firsts
-        time.sleep(0.02)
-    raise RuntimeError(f"no answer from {host}:{port} within {timeout:.0f} s")
-
-
-@contextlib.contextmanager
-def running_server(cmd: list[str]) -> Iterator[tuple[subprocess.Popen, float, Path]]:
-    """The server process, the moment it was started, and its log; stopped on exit."""
-    with tempfile.TemporaryDirectory(prefix="timkiem-serve-") as tmp:
-        log_path = Path(tmp) / "server.log"
-        with open(log_path, "wb") as log_fh:
-            started = time.perf_counter()
-            # Every client is on 127.0.0.1: the per-address rate limits would measure
-            # themselves. TIMKIEM_RATE_LIMIT in the environment still wins (to load-test them).
-            env = {"TIMKIEM_RATE_LIMIT": "off", **os.environ}
-            proc = subprocess.Popen(
-                cmd, cwd=REPO_ROOT, stdout=log_fh, stderr=subprocess.STDOUT, env=env
-            )
-            try:
-                yield proc, started, log_path
-            finally:
-                proc.terminate()
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-
-
-class _Shared:
-    """What the clients share: the start signal, the deadline, the request budget."""
-
-    def __init__(self, max_requests: int, distinct: int | None = None) -> None:
-        self.start = threading.Event()
-        self.deadline = 0.0
-        # A countdown every thread draws from (next() on it is atomic under the GIL): the
-        # run stops after max_requests requests.
-        self.budget = iter(range(max_requests, 0, -1))
-        # With distinct queries: the index of the next query to send, shared the same way.
-        self.order = iter(range(distinct)) if distinct is not None else None
-
-
-class _Client(threading.Thread):
-    """One client asking its items in turn from ``offset`` on (with --distinct, the next item
-    nobody has asked), until the deadline or the budget ends: ``ask`` answers one and says
-    what went wrong, if anything."""
-
-    def __init__(self, items: list[str], offset: int, shared: _Shared) -> None:
-        super().__init__(daemon=True)
-        self.items, self.offset, self.shared = items, offset, shared
-        self.latencies_ms: list[float] = []
-        self.errors = 0
-        self.error_kinds: dict[str, int] = {}
-
-    def run(self) -> None:
-        i, shared = self.offset, self.shared
-        shared.start.wait()
-        while time.perf_counter() < shared.deadline and next(shared.budget, 0) > 0:
-            if shared.order is not None:
-                i = next(shared.order, None)
-                if i is None:
-                    break
-            item = self.items[i % len(self.items)]
-            i += 1
-            started = time.perf_counter()
-            error = self.ask(item)
-            if error is None:
-                self.latencies_ms.append((time.perf_counter() - started) * 1000)
-            else:
-                self.errors += 1
-                self.error_kinds[error] = self.error_kinds.get(error, 0) + 1
-        self.close()
-
-    def ask(self, item: str) -> str | None:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-
-class Client(_Client):
-    """One keep-alive HTTP client sending request paths."""
-
-    def __init__(
-        self, host: str, port: int, paths: list[str], offset: int, shared: _Shared
-    ) -> None:
-        super().__init__(paths, offset, shared)
-        self.host, self.port = host, port
-        self.conn = http.client.HTTPConnection(host, port, timeout=30)
-
-    def ask(self, item: str) -> str | None:
-        try:
-            self.conn.request("GET", item)
-            resp = self.conn.getresponse()
-            resp.read()
-        except (OSError, http.client.HTTPException) as exc:
-            self.conn.close()
-            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-            return type(exc).__name__
-        return None if resp.status == 200 else f"HTTP {resp.status}"
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-class _Fts5Client(_Client):
-    """One thread asking SQLite FTS5 (its own connection, opened in the thread) queries."""
-
-    def __init__(self, path: Path, queries: list[str], offset: int, shared: _Shared) -> None:
-        super().__init__(queries, offset, shared)
-        self.path = path
-        self.peer: Fts5Peer | None = None
-
-    def ask(self, item: str) -> str | None:
-        if self.peer is None:  # sqlite3 connections stay in the thread that made them
-            self.peer = Fts5Peer(self.path)
-        self.peer.search(item, conjunctive=True)
-        return None
-
-    def close(self) -> None:
-        if self.peer is not None:
-            self.peer.close()
-
-
-def _drive(
-    make: Callable[[int, _Shared], _Client],
-    items: int,
-    clients: int,
-    seconds: float,
-    cap: int,
-    distinct: bool,
-) -> dict[str, Any]:
-    """Start ``clients`` threads made by ``make(offset, shared)`` at once, stop them after
-    ``seconds`` (or ``cap`` requests, or the items when ``distinct``), and sum them up."""
-    shared = _Shared(cap, items if distinct else None)
-    step = max(1, items // clients)
-    threads = [make(k * step, shared) for k in range(clients)]
-    for t in threads:
-        t.start()
-    started = time.perf_counter()
-    shared.deadline = started + seconds
-    shared.start.set()
-    for t in threads:
-        t.join(seconds + 60)
-    elapsed = time.perf_counter() - started
-    latencies = [ms for t in threads for ms in t.latencies_ms]
-    kinds: dict[str, int] = {}
-    for t in threads:
-        for k, n in t.error_kinds.items():
-            kinds[k] = kinds.get(k, 0) + n
-    errors = sum(t.errors for t in threads)
-    return {
-        "seconds": round(elapsed, 2),
-        "requests": len(latencies) + errors,
-        "ok": len(latencies),
-        "errors": errors,
-        "error_kinds": kinds,
-        "requests_per_second": round(len(latencies) / elapsed, 1),
-        "latency_ms": {k: round(v, 2) for k, v in latency_summary(latencies).items()},
-    }
-
-
-def run_load(
-    host: str,
-    port: int,
-    paths: list[str],
-    clients: int,
-    seconds: float,
-    cap: int,
-    distinct: bool = False,
-) -> dict[str, Any]:
-    """``clients`` threads sending ``paths`` in turn for ``seconds`` (at most ``cap`` requests);
-    with ``distinct`` each path is sent once at most, in the order given."""
-
-    def make(offset: int, shared: _Shared) -> _Client:
-        return Client(host, port, paths, offset, shared)
-
-    return _drive(make, len(paths), clients, seconds, cap, distinct)
-
-
-def run_fts5_load(
-    path: Path, queries: list[str], clients: int, seconds: float, cap: int, distinct: bool
-) -> dict[str, Any]:
-    """The load phase of ``run_load`` with SQLite FTS5 answering in this process (sqlite3
-    releases the GIL while it searches, so the threads use every core)."""
-
-    def make(offset: int, shared: _Shared) -> _Client:
-        return _Fts5Client(path, queries, offset, shared)
-
-    return _drive(make, len(queries), clients, seconds, cap, distinct)
-
-
 def measure_load(
     args: argparse.Namespace, port: int, paths: list[str], pid: int | None, result: dict
 ) -> None:
@@ -521,8 +244,7 @@ def compare_workers(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    sources = [args.data_dir / "vntc" / "vntc_10topics.jsonl.gz"]
-    sources.append(args.data_dir / "vinewsqa" / "corpus.jsonl")
+    sources = news_sources(args.data_dir)
     n_docs = args.docs
     if n_docs is None and args.index_dir:
         manifest = read_manifest(Path(args.index_dir)) or {}

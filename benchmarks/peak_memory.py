@@ -11,54 +11,18 @@ and all its descendants every half second and prints the largest sum.
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.harness.processes import TreeSample, sample_tree
 
 INTERVAL = 0.5  # seconds between samples
-
-
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and every process below it (Linux /proc)."""
-    out = [pid]
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return out
-    for task in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{task}/children") as f:
-                children = [int(c) for c in f.read().split()]
-        except OSError:
-            continue
-        for child in children:
-            out += process_tree(child)
-    return out
-
-
-def rss_kb(pid: int) -> int:
-    """Resident memory (VmRSS) of one process, kB; 0 when it is gone."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def process_cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system) one process has used so far; None when it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            # Fields after the command name, which is in parentheses and may hold spaces.
-            fields = fh.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def main(argv: list[str]) -> int:
@@ -67,10 +31,9 @@ def main(argv: list[str]) -> int:
         return 0 if argv else 2
     started = time.perf_counter()
     proc = subprocess.Popen(argv)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, sum(rss_kb(p) for p in process_tree(proc.pid)))
-        time.sleep(INTERVAL)
+    sample = TreeSample()
+    sample_tree(proc, sample, INTERVAL)
+    peak = sample.peak_kb
     seconds = time.perf_counter() - started
     print(
         f"wall {seconds:.1f} s, peak memory of the process tree {peak / 1024:.0f} MB, "

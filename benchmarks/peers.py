@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from benchmarks.common import Doc, fold_all, fold_dd
+from benchmarks.harness.data import Doc, fold_all, fold_dd
 
 # What both tokenizers treat as a token: letters and digits (underscore separates).
 _TOKEN = re.compile(r"[^\W_]+")

@@ -24,20 +24,10 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``inde
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.baseline import SyllableBM25
-from benchmarks.common import (
-    VINEWSQA_DIR,
-    BenchIndex,
-    Doc,
-    ensure_index,
-    git_revision,
-    index_dir_or_temp,
-    load_docs,
-    load_qrels,
-    load_queries,
-    log,
-    reproduce_command,
-    selection_key,
-)
+from benchmarks.harness.data import VINEWSQA_DIR, Doc, load_docs, load_qrels, load_queries
+from benchmarks.harness.indexes import BenchIndex, ensure_index, index_dir_or_temp, selection_key
+from benchmarks.harness.options import add_distractors
+from benchmarks.harness.report import git_revision, log, reproduce_command
 from benchmarks.metrics import METRIC_NAMES, evaluate
 from benchmarks.variants import VARIANT_NAMES, make_variant
 
@@ -57,15 +47,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("corpus", type=Path, help="BEIR corpus.jsonl (or .jsonl.gz)")
     parser.add_argument("queries", type=Path, help="BEIR queries.jsonl")
     parser.add_argument("qrels", type=Path, help="BEIR qrels.tsv (query-id, corpus-id, score)")
-    parser.add_argument(
-        "--distractors",
-        type=Path,
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="FILE",
-        help="more JSON Lines files (plain or .gz, BEIR or VNTC layout) indexed with the corpus",
-    )
+    add_distractors(parser)
     parser.add_argument(
         "--variants",
         default=",".join(VARIANT_NAMES),

@@ -35,18 +35,10 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
-    VINEWSQA_DIR,
-    ensure_index,
-    git_revision,
-    index_dir_or_temp,
-    load_docs,
-    load_qrels,
-    load_queries,
-    log,
-    reproduce_command,
-    selection_key,
-)
+from benchmarks.harness.data import VINEWSQA_DIR, load_docs, load_qrels, load_queries
+from benchmarks.harness.indexes import ensure_index, index_dir_or_temp, selection_key
+from benchmarks.harness.options import add_distractors
+from benchmarks.harness.report import git_revision, log, reproduce_command
 from benchmarks.metrics import mrr_at_k
 from benchmarks.relevance import DEFAULT_SEED, select_queries
 from benchmarks.variants import make_variant
@@ -87,15 +79,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="CORPUS QUERIES QRELS",
         help="BEIR corpus.jsonl, queries.jsonl, qrels.tsv (default: ViNewsQA)",
     )
-    parser.add_argument(
-        "--distractors",
-        type=Path,
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="FILE",
-        help="more JSON Lines files (plain or .gz, BEIR or VNTC layout) indexed with the corpus",
-    )
+    add_distractors(parser)
     parser.add_argument("--index-dir", help="keep or reuse the timkiem index here")
     parser.add_argument(
         "--variants",

@@ -18,7 +18,6 @@ CPU time, not wall time: it does not depend on what else the machine runs.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -28,13 +27,9 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
-    VINEWSQA_DIR,
-    first_articles,
-    git_revision,
-    log,
-    reproduce_command,
-)
+from benchmarks.harness.data import VINEWSQA_DIR
+from benchmarks.harness.indexes import first_articles
+from benchmarks.harness.report import finish, git_revision, log, reproduce_command
 from indexer import Article, build_index
 from indexer.index.phrases import MIN_PHRASE_DOCS, PhraseCounter, phrases
 from indexer.text.analysis import syllables
@@ -118,10 +113,8 @@ def main(argv: list[str] | None = None) -> None:
         f"in fewer than {MIN_PHRASE_DOCS} articles (dropped), most frequent: "
         + ", ".join(f"{p} ({n})" for p, n in examples)
     )
-    result["command"] = reproduce_command(sys.argv[0], sys.argv[1:] if argv is None else argv)
-    print("command: " + result["command"])
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+    command = reproduce_command(sys.argv[0], sys.argv[1:] if argv is None else argv)
+    finish(result, command, args.json)
 
 
 if __name__ == "__main__":

@@ -37,15 +37,10 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``indexer`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (
-    REPO_ROOT,
-    fmt_ms,
-    git_revision,
-    latency_summary,
-    log,
-    reproduce_command,
-)
-from benchmarks.load import free_port, running_server, search_path, server_command
+from benchmarks.harness.data import REPO_ROOT
+from benchmarks.harness.report import git_revision, log, reproduce_command
+from benchmarks.harness.server import free_port, running_server, search_path, server_command
+from benchmarks.harness.stats import fmt_ms, latency_summary
 from indexer import Engine, iter_articles
 from indexer.index.generations import CURRENT_FILE, generation_dir
 

@@ -21,18 +21,17 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.baseline import SyllableBM25
-from benchmarks.common import (
+from benchmarks.harness.data import (
     REPO_ROOT,
     Doc,
     fold_all,
     fold_dd,
     keyword_queries,
     load_qrels,
-    median,
-    percentile,
     select_docs,
     syllables,
 )
+from benchmarks.harness.stats import median, percentile
 from benchmarks.metrics import evaluate, mrr_at_k, ndcg_at_k, recall_at_k
 from benchmarks.peers import Fts5Peer, query_tokens
 from benchmarks.variants import (
@@ -458,7 +457,7 @@ def test_distinct_load_sends_every_query_once_and_stops() -> None:
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from benchmarks.load import run_load
+    from benchmarks.harness.clients import run_load
 
     received: list[str] = []
 
@@ -488,7 +487,7 @@ def test_distinct_load_sends_every_query_once_and_stops() -> None:
 
 def test_load_memory_counts_the_whole_process_tree() -> None:
     """A server's worker processes count: a process with a child weighs itself plus it."""
-    from benchmarks.load import memory_kb
+    from benchmarks.harness.processes import memory_kb
 
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
@@ -506,7 +505,7 @@ def test_load_memory_counts_the_whole_process_tree() -> None:
 def test_load_cpu_time_counts_the_whole_process_tree() -> None:
     """The CPU a server spent counts its worker processes: a child that has burnt 0.3 s of
     CPU shows at least that, and so does this process's tree."""
-    from benchmarks.load import cpu_seconds
+    from benchmarks.harness.processes import cpu_seconds
 
     burn = "import time\nwhile time.process_time() < 0.3: pass\nprint('done', flush=True)\n"
     child = subprocess.Popen(
@@ -544,8 +543,8 @@ def test_load_compares_worker_counts_by_median_over_runs() -> None:
 
 def test_fts5_load_answers_every_distinct_query_once(tmp_path: Path) -> None:
     """The FTS5 peer of ``load.py --fts5`` answers each query once from several threads."""
-    from benchmarks.common import Doc
-    from benchmarks.load import run_fts5_load
+    from benchmarks.harness.clients import run_fts5_load
+    from benchmarks.harness.data import Doc
     from benchmarks.peers import Fts5Peer
 
     path = tmp_path / "fts5.sqlite3"
@@ -611,7 +610,7 @@ def test_build_benchmark_json_end_to_end(tmp_path: Path) -> None:
 
 
 def test_distinct_queries_never_follow_their_own_twin() -> None:
-    from benchmarks.common import Query
+    from benchmarks.harness.data import Query
     from benchmarks.latency import distinct_queries
 
     written = [Query("keyword", f"dân vận {i}") for i in range(4)]
