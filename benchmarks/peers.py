@@ -91,7 +91,7 @@ class TantivyPeer:
 
     def build(self, docs: Iterable[Doc], threads: int = 2) -> int:
         """Index ``docs`` with ``threads`` indexing threads; returns the count."""
-        writer = self.index.store(heap_size=256_000_000, num_threads=threads)
+        writer = self.index.writer(heap_size=256_000_000, num_threads=threads)
         count = 0
         for doc in docs:
             writer.add_document(
