@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,12 +20,6 @@ def run(index_dir: Path, *args: str, **env: str):
     """``timkiem ARGS`` with TIMKIEM_INDEX_DIR (and ``env``) as its only settings."""
     runner = CliRunner(env=settings_free_env(TIMKIEM_INDEX_DIR=str(index_dir), **env))
     return runner.invoke(main, list(args))
-
-
-def copy_of(seed_index: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "ix"
-    shutil.copytree(seed_index, copy, ignore=shutil.ignore_patterns("analytics*"))
-    return copy
 
 
 def test_index_writes_where_the_environment_says(tmp_path: Path) -> None:
@@ -77,28 +70,28 @@ def test_crawl_writes_where_the_environment_says(
     assert crawled == [str(tmp_path / "ix")]
 
 
-def test_forget_changes_the_index_the_environment_names(seed_index: Path, tmp_path: Path) -> None:
-    copy = copy_of(seed_index, tmp_path)
-    result = run(copy, "forget", "crawl")
+def test_forget_changes_the_index_the_environment_names(seed_index: Path, index_dir: Path) -> None:
+    result = run(index_dir, "forget", "crawl")
     assert result.exit_code == 0, result.output
     assert "The index holds no crawl articles." in result.output
-    result = run(copy, "forget", "files")
+    result = run(index_dir, "forget", "files")
     assert result.exit_code == 0, result.output
     assert "Removed 5 articles of files; the index now holds 0 articles." in result.output
     assert run(seed_index, "search", "bac kan").output.startswith("1 result")  # untouched
 
 
-@pytest.mark.skip(reason="serve leaves state that turns later rate-limit tests red; to be isolated")
 def test_serve_serves_the_index_the_environment_names(
-    seed_index: Path,
+    index_dir: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     fake_waitress: FakeWaitress,  # noqa: F811
 ) -> None:
+    # A copy of the seed index: a request counts against the rate limit in a file beside the
+    # index, and the session's seed index is every other test's too.
     monkeypatch.chdir(tmp_path)  # no seeds/ here: serve cannot build an index of its own
-    result = run(seed_index, "serve", TIMKIEM_WORKERS="1", TIMKIEM_ANALYTICS="off")
+    result = run(index_dir, "serve", TIMKIEM_WORKERS="1", TIMKIEM_ANALYTICS="off")
     assert result.exit_code == 0, result.output
-    assert f"(index: {seed_index};" in result.output
+    assert f"(index: {index_dir};" in result.output
     [call] = fake_waitress.calls
     data = call["app"].test_client().get("/api/search?q=bac kan").get_json()
     assert data["results"][0]["id"] == BAC_KAN
@@ -130,9 +123,8 @@ def test_serve_serves_the_index_the_environment_names(
         ),
     ],
 )
-@pytest.mark.skip(reason="serve leaves state that turns later rate-limit tests red; to be isolated")
 def test_serve_says_whether_the_write_api_is_on_and_where_its_token_is_set(
-    seed_index: Path,
+    index_dir: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     fake_waitress: FakeWaitress,  # noqa: F811
@@ -141,14 +133,13 @@ def test_serve_says_whether_the_write_api_is_on_and_where_its_token_is_set(
     line: str,
     routes: bool,
 ) -> None:
-    copy = copy_of(seed_index, tmp_path)  # the write API journals beside the index
     monkeypatch.chdir(tmp_path)
     if config:
         config_file = tmp_path / "config.py"
         config_file.write_text(config, encoding="utf-8")
         env = {**env, "TIMKIEM_CONFIG": str(config_file)}
         line = line.replace("CONFIG", str(config_file))
-    result = run(copy, "serve", TIMKIEM_WORKERS="1", TIMKIEM_ANALYTICS="off", **env)
+    result = run(index_dir, "serve", TIMKIEM_WORKERS="1", TIMKIEM_ANALYTICS="off", **env)
     assert result.exit_code == 0, result.output
     assert line in result.output.splitlines()
     assert "s3cret" not in result.output  # the token itself is never printed
