@@ -24,6 +24,7 @@ from ..index.schema import ACCENTED, FOLDED_BIGRAMS, term_field
 from ..text.analysis import bigram
 from ..text.wordfind import folded_words
 from .autocomplete import MAX_COMPLETIONS, Autocomplete
+from .examples import pick_examples
 from .facets import Filters, Grouping, check_sort, narrow, top
 from .highlight import highlight_all
 from .interpret import interpret
@@ -104,6 +105,18 @@ class Engine:
         gen = self.current()
         return gen.memo("autocomplete", lambda: Autocomplete(gen.phrase_counts)).complete(
             prefix, limit
+        )
+
+    def examples(self) -> list[str]:
+        """A few queries that find articles in this collection, for a home page, worked out
+        once per index generation (``examples``)."""
+        gen = self.current()
+        return gen.memo(
+            "examples",
+            lambda: pick_examples(
+                gen.phrase_counts,
+                lambda q: self.search(q, per_page=1, snippets=False).total > 0,
+            ),
         )
 
     def search(
