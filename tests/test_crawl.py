@@ -304,7 +304,7 @@ def test_a_failed_build_leaves_the_index_and_the_crawl_state_as_they_were(
     def failing_build(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(crawler, "build_index", failing_build)
+    monkeypatch.setattr(crawler.LocalWriter, "write_batch", failing_build)
     with pytest.raises(OSError, match="disk full"):
         run(site, tmp_path)
     assert load_state(tmp_path) == state

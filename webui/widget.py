@@ -221,6 +221,7 @@ def embed_attributes(args: Mapping[str, str]) -> dict[str, str]:
     ``api`` option here: the page searches its own server, never one a link names.
     """
     attrs: dict[str, str] = {"target": "_top"}  # inside an iframe, open articles in the page
+    origins = allowed_origins(current_app.config.get("CORS_ORIGINS", "*"))
     for option in OPTIONS:
         if not option.embed:
             continue
@@ -235,7 +236,6 @@ def embed_attributes(args: Mapping[str, str]) -> dict[str, str]:
             if value in option.choices:
                 attrs[option.name] = value
         elif option.kind == "url":
-            origins = allowed_origins(current_app.config.get("CORS_ORIGINS", "*"))
             if len(value) <= 2000 and results_page_allowed(value, origins):
                 attrs[option.name] = value
         else:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from typing import Any, NoReturn
 
 from blinker import Namespace
@@ -34,6 +35,8 @@ from werkzeug.exceptions import (
 from werkzeug.sansio.response import WWWAuthenticate
 
 from indexer import Applier, Journal, Task, check_id, posted_articles
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 bp = Blueprint("write_api", __name__, url_prefix="/api")
 
@@ -134,13 +137,15 @@ def _json_body() -> Any:
         raise BadRequest("body: invalid JSON: a number has too many digits") from None
     except RecursionError:
         raise BadRequest("body: invalid JSON: nested too deeply") from None
-    try:
-        # JSON may escape half a UTF-16 pair ("\ud800"), which no UTF-8 text can hold.
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise BadRequest("body: invalid JSON: a string holds a lone surrogate") from None
-    except RecursionError:
-        raise BadRequest("body: invalid JSON: nested too deeply") from None
+    # JSON may escape half a UTF-16 pair ("\ud800"), which no UTF-8 text can hold; only a
+    # body with such an escape is checked.
+    if _SURROGATE_ESCAPE.search(raw):
+        try:
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRequest("body: invalid JSON: a string holds a lone surrogate") from None
+        except RecursionError:
+            raise BadRequest("body: invalid JSON: nested too deeply") from None
     return body
 
 

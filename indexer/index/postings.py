@@ -233,8 +233,6 @@ class OpenGeneration:
         self.columns = columns
         self.duplicates = DuplicateGroups.load(gen, self.n_all)
         self._gen = gen
-        self._lazy_lock = threading.Lock()
-        self._phrase_counts: PhraseCounts | None = None
         self._memo: dict[str, Any] = {}
         self._memo_lock = threading.RLock()  # a memo's maker may use another memo
         self.norms: dict[str, np.ndarray] = {}
@@ -313,11 +311,7 @@ class OpenGeneration:
     def phrase_counts(self) -> PhraseCounts:
         """Counts of the frequent words and phrases, read on first use (most searches never
         need them)."""
-        if self._phrase_counts is None:
-            with self._lazy_lock:
-                if self._phrase_counts is None:
-                    self._phrase_counts = PhraseCounts.load(self._gen)
-        return self._phrase_counts
+        return self.memo("phrase_counts", lambda: PhraseCounts.load(self._gen))
 
     def memo(self, name: str, make: Callable[[], V]) -> V:
         """The object ``make()`` gives, made once per generation on first use (``name`` says

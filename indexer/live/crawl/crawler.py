@@ -34,7 +34,6 @@ from ...extract.decode import DecodeError, decode_bytes
 from ...extract.htmlpage import declared_charset, extract_htmlpage
 from ...index.build import (
     BuildReport,
-    build_index,
     collection_hashes,
     content_hash,
     remove_collection,
@@ -393,8 +392,7 @@ def crawl(
         remove = run.to_remove()
         if run.articles or remove:
             articles = list(run.articles.values())
-            writer = LocalWriter(index_dir, build_index)
-            report.build = writer.write_batch(
+            report.build = LocalWriter(index_dir).write_batch(
                 articles,
                 remove,
                 collection=CRAWL,
