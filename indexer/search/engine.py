@@ -19,15 +19,16 @@ import numpy as np
 
 from ..index.duplicates import group_page
 from ..index.generations import current_stamp, generation_dir
-from ..index.postings import CacheLookups
-from ..index.schema import ACCENTED, FOLDED_BIGRAMS, term_field
+from ..index.postings import CacheLookups, holds
+from ..index.schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, term_field
 from ..text.analysis import bigram
 from ..text.wordfind import folded_words
 from .autocomplete import MAX_COMPLETIONS, Autocomplete
+from .exact import exact_rule, order_exactly
 from .examples import pick_examples
 from .facets import Filters, Grouping, check_sort, narrow, top
-from .highlight import highlight_all
-from .interpret import interpret
+from .highlight import Terms, highlight_all
+from .interpret import Reading, interpret
 from .local import LocalStore
 from .parse import ParsedQuery, parse
 from .proximity import rerank
@@ -169,9 +170,9 @@ class Engine:
         if parsed.is_empty():
             scored = Scored(np.zeros(gen.n_all, dtype=np.float32), gen.alive)
         else:
-            if not exact:
-                result.interpreted = self._interpret(gen, parsed)
+            result.interpreted = self._interpret(gen, parsed, restore=not exact).shown
             scored = gen.retrieve(parsed, self.ranking)
+            result.partial = scored.partial
             if not exact:
                 # Counted before the filters: a filter that narrows a good query to few
                 # results is no reason to propose another query.
@@ -183,10 +184,16 @@ class Engine:
         result.facets = narrowed.facets
         if sort == "relevance" and scored.any_words:
             self._rerank(gen, parsed, scored.scores, narrowed.candidates)
-        folded_terms = {w.folded for w in parsed.words()}
+        rule = exact_rule(parsed)
+        if sort == "relevance" and rule is not None and not scored.any_words and not scored.partial:
+            need = 2 * page * per_page + per_page
+            order_exactly(gen, rule, scored.scores, narrowed.candidates, need)
         result.total, result.hits = self._grouped_hits(
-            gen, scored.scores, narrowed.candidates, sort, page, per_page, folded_terms, snippets
+            gen, scored.scores, narrowed.candidates, sort, page, per_page, marks(parsed), snippets
         )
+        if scored.partial:
+            for hit in result.hits:
+                hit.missing = self._missing(gen, parsed, hit.id)
         result.took_ms = (time.perf_counter() - started) * 1000
         gen.results.put(key, result)
         return result
@@ -236,20 +243,34 @@ class Engine:
 
     def highlight_article(self, article: ArticleView, query: str = "") -> list[str]:
         """The article body as safe HTML paragraphs, with the words of ``query`` marked."""
-        folded_terms = {w.folded for w in parse(query).words()}
+        parsed = parse(query)
+        self._interpret(self.current(), parsed)
+        terms = marks(parsed)
         paragraphs = [p.strip() for p in article.body.split("\n\n") if p.strip()]
-        return [highlight_all(p, folded_terms) for p in paragraphs]
+        return [highlight_all(p, terms) for p in paragraphs]
 
     # -- the steps of a search ----------------------------------------------------------
 
-    def _interpret(self, gen: Store, parsed: ParsedQuery) -> str | None:
+    def _interpret(self, gen: Store, parsed: ParsedQuery, *, restore: bool = True) -> Reading:
         """The query as understood: accents restored, Telex decoded (``interpret``)."""
-        seen: dict[tuple[str, str], np.ndarray] = {}
-        return interpret(
-            parsed,
-            gen.vocabulary,
-            lambda a, b, fa, fb: gen.pair_count(a, b, fa, fb, seen),
-        )
+        return interpret(parsed, gen.vocabulary, gen.run_forms, restore=restore)
+
+    def _missing(self, gen: Store, parsed: ParsedQuery, doc_id: str) -> list[str]:
+        """The query's words (as typed) that one article of a partial match lacks."""
+        docnum = gen.docnum(doc_id)
+        if docnum is None:
+            return []
+        one = np.asarray([docnum], dtype=np.int32)
+        missing = []
+        for group in parsed.positive:
+            for clause in group.alternatives:
+                for w in clause.words:
+                    if not any(
+                        holds(gen.docs_holding(term_field(f, FOLDED), w.folded), one)[0]
+                        for f in clause.fields
+                    ):
+                        missing.append(w.text)
+        return list(dict.fromkeys(missing))
 
     def _suggestion(self, gen: Store, parsed: ParsedQuery, found: int) -> str | None:
         """Did you mean, for a query of plain words that finds ``found`` articles."""
@@ -262,7 +283,7 @@ class Engine:
 
         def count(text: str) -> tuple[int, str | None]:
             variant = parse(text)
-            understood = self._interpret(gen, variant)
+            understood = self._interpret(gen, variant).shown
             return gen.retrieve(variant, self.ranking).found, understood
 
         return did_you_mean(
@@ -296,7 +317,7 @@ class Engine:
         sort: str,
         page: int,
         per_page: int,
-        folded_terms: set[str],
+        folded_terms: Terms,
         snippets: bool,
     ) -> tuple[int, list[Hit]]:
         """One result per group of near-copies, in ``sort`` order, with its copies that
@@ -319,6 +340,18 @@ class Engine:
             hit.duplicates = [Copy.from_stored(gen.stored_fields(d)) for d in copies]
             hits.append(hit)
         return total, hits
+
+
+def marks(parsed: ParsedQuery) -> dict[str, frozenset[str] | None]:
+    """What snippets mark: each folded query word, with the forms sought (None: any form)."""
+    sought: dict[str, set[str] | None] = {}
+    for w in parsed.words():
+        forms = sought.get(w.folded, set())
+        if forms is None or not w.exact:
+            sought[w.folded] = None
+        else:
+            sought[w.folded] = forms | {w.accented}
+    return {t: (frozenset(f) if f is not None else None) for t, f in sought.items()}
 
 
 def _grouping(store: Store) -> Grouping:

@@ -1,12 +1,15 @@
 """Hit text → an HTML excerpt: escaped text, matched words wrapped in ``<mark>``.
 
-Matching is on folded forms, so "dan van" marks "dân vận" and the excerpt keeps the
-author's accents. Text is escaped first; ``<mark>`` is the only markup ever added.
+Words are found on folded forms, so "dan van" marks "dân vận" and the excerpt keeps the
+author's accents. A word whose form is sought (typed with accents, or restored with
+confidence) marks only that form: "dân vận" marks "Dân vận", never "văn" nor "Văn" (unless
+the text holds none of the forms sought: then it matched on folded forms, and those are
+marked). Text is escaped first; ``<mark>`` is the only markup ever added.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from html import escape
 
 from ..text.analysis import _JOINING_GAP_RE, _TOKEN_RE, word_forms
@@ -14,14 +17,49 @@ from ..text.wordfind import COMBINING_RE, find_words, fold_text
 
 SNIPPET_CHARS = 240  # about two lines of text
 
+# What to mark: folded query words, or folded word → the accented forms sought (None: any).
+Terms = Collection[str] | Mapping[str, frozenset[str] | None]
 
-def _match_spans(text: str, folded_terms: Collection[str]) -> list[tuple[int, str]]:
+
+def _sought(terms: Terms) -> dict[str, frozenset[str] | None]:
+    if isinstance(terms, Mapping):
+        return {t: forms for t, forms in terms.items() if t}
+    return {t: None for t in terms if t}
+
+
+def _wanted(sought: Mapping[str, frozenset[str] | None], token: str) -> bool:
+    """Whether a token of the text is a query word, in a form sought."""
+    accented, folded = word_forms(token)
+    if folded not in sought:
+        return False
+    forms = sought[folded]
+    return forms is None or accented in forms
+
+
+def terms_for(text: str, terms: Terms) -> dict[str, frozenset[str] | None]:
+    """The words to mark in ``text``: the forms sought, or any form when the text holds
+    none of the forms sought (it matched on folded forms)."""
+    sought = _sought(terms)
+    if all(forms is None for forms in sought.values()):
+        return sought
+    if not _match_spans(text, sought):
+        return dict.fromkeys(sought)
+    return sought
+
+
+def _match_spans(text: str, terms: Terms) -> list[tuple[int, str]]:
     """Start offsets and folded forms of query words in ``text``, found in C by one regex
     over the folded text (``wordfind``: folded at once, offsets kept)."""
-    terms = tuple(sorted({t for t in folded_terms if t}))
-    if not terms:
+    sought = _sought(terms)
+    keys = tuple(sorted(sought))
+    if not keys:
         return []
-    return [(m.start(), m.group().lower()) for m in find_words(fold_text(text), terms)]
+    found = find_words(fold_text(text), keys)
+    if all(forms is None for forms in sought.values()):
+        return [(m.start(), m.group().lower()) for m in found]
+    return [
+        (m.start(), m.group().lower()) for m in found if _wanted(sought, text[m.start() : m.end()])
+    ]
 
 
 def _best_window(spans: list[tuple[int, str]], width: int) -> int:
@@ -44,7 +82,7 @@ def _best_window(spans: list[tuple[int, str]], width: int) -> int:
     return best_start
 
 
-def mark_words(text: str, folded_terms: Collection[str]) -> str:
+def mark_words(text: str, folded_terms: Terms) -> str:
     """Escaped ``text`` with the words whose folded form is a query word marked; adjacent
     marked syllables of one word ("dân vận", "Covid-19") share one ``<mark>``.
 
@@ -54,17 +92,18 @@ def mark_words(text: str, folded_terms: Collection[str]) -> str:
     (``_mark_tokens``), where a token may hold them."""
     # A word is marked when its folded, lower-case form is a query word: a query word
     # with capitals never is.
-    terms = tuple(sorted({t for t in folded_terms if t and t == t.lower()}))
+    sought = {t: f for t, f in _sought(folded_terms).items() if t == t.lower()}
+    terms = tuple(sorted(sought))
     if not terms:
         return escape(text, quote=False)
     if COMBINING_RE.search(text):
-        return _mark_tokens(text, terms)
+        return _mark_tokens(text, sought)
     # The folded text is matched ignoring case, which equates more than lower case does
     # ("ſ" with "s"): a match is a word of the query only when its own index form is.
     found = [
         m.span()
         for m in find_words(fold_text(text), terms)
-        if word_forms(text[m.start() : m.end()])[1] in terms
+        if _wanted(sought, text[m.start() : m.end()])
     ]
     if not found:
         return escape(text, quote=False)
@@ -84,7 +123,7 @@ def mark_words(text: str, folded_terms: Collection[str]) -> str:
     return "".join(out)
 
 
-def _mark_tokens(text: str, folded_terms: Collection[str]) -> str:
+def _mark_tokens(text: str, sought: Mapping[str, frozenset[str] | None]) -> str:
     """``mark_words`` token by token: tokens, folded forms and joins are those of
     ``analysis.syllables``, read straight off its regex."""
     out: list[str] = []
@@ -93,7 +132,7 @@ def _mark_tokens(text: str, folded_terms: Collection[str]) -> str:
     fullmatch_gap = _JOINING_GAP_RE.fullmatch
     for m in _TOKEN_RE.finditer(text):
         start, end = m.span()
-        flag = word_forms(m.group())[1] in folded_terms
+        flag = _wanted(sought, m.group())
         gap = text[pos:start]
         if open_mark and not (
             flag and fullmatch_gap(text, pos, start) is not None and not gap.strip()
@@ -112,12 +151,13 @@ def _mark_tokens(text: str, folded_terms: Collection[str]) -> str:
     return "".join(out)
 
 
-def snippet(text: str, folded_terms: Collection[str], width: int = SNIPPET_CHARS) -> str:
+def snippet(text: str, folded_terms: Terms, width: int = SNIPPET_CHARS) -> str:
     """The best passage of ``text`` for the query words, as safe HTML.
 
     >>> snippet("Công tác dân vận khéo.", {"dan", "van"})
     'Công tác <mark>dân vận</mark> khéo.'
     """
+    folded_terms = terms_for(text, folded_terms)
     spans = _match_spans(text, folded_terms)
     first = _best_window(spans, width // 2) if spans else 0
     # Start a little before the first match, at a word boundary.
@@ -138,6 +178,6 @@ def snippet(text: str, folded_terms: Collection[str], width: int = SNIPPET_CHARS
     return html
 
 
-def highlight_all(text: str, folded_terms: Collection[str]) -> str:
+def highlight_all(text: str, folded_terms: Terms) -> str:
     """The whole text as safe HTML with every query word marked (the article view)."""
-    return mark_words(text, folded_terms)
+    return mark_words(text, terms_for(text, folded_terms))

@@ -1,116 +1,35 @@
-"""Query understanding: restore accents to words typed without them, decode Telex and VNI.
+"""Query understanding: how a query is read before it is searched.
 
-Readers often type without Vietnamese input: "dan van kheo", or Telex keys as letters
-("tieengs vieetj"). Each such word is matched on its folded form anyway; restoring its most
-likely accented form adds exact-form evidence, so "dan van" ranks "dân vận" above every
-"dần vân", and the page can say what it searched: "Kết quả cho: dân vận khéo".
-
-Restoration uses the corpus's own statistics: which accented forms a folded syllable takes
-(``Vocabulary``, written at build time) and, for adjacent words, how often two candidate
-forms occur in the articles that hold the folded pair (``pair_count``: exact for the frequent
-pairs in the phrase counts, see ``phrases``, and for a pair that few articles hold, counted
-side by side in their text by ``PairForms``; estimated from postings otherwise).
+- **Typed with accents** (marks on any word, or Telex/VNI keys that decode to them: "coong
+  taacs" → "công tác"): every word is taken as written, a word without marks too ("lai
+  lịch", "dân van"). Articles holding the words so, side by side, come first (``exact``).
+- **Typed without accents** ("dan van kheo"): the accents are restored from evidence of the
+  whole phrase in the collection: the accented forms its words take side by side, as counted
+  in the phrase counts (``phrases``: whole words, exact counts) or in the text of the
+  articles holding the folded words side by side (``evidence``). When one reading holds a
+  clear majority of every part of the query, the reading is *confident*: the page says
+  "Kết quả cho: dân vận khéo" and the articles holding it come first. A reading with weak
+  evidence is only a bonus in the scores, and nothing is shown; a phrase found nowhere is
+  searched as typed, on folded forms.
 """
 
 from __future__ import annotations
 
-import math
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import replace
-from itertools import pairwise
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from ..index.phrases import FUNCTION_WORDS
 from ..index.vocabulary import Vocabulary
-from ..text.analysis import _JOINING_GAP_RE, BIGRAM_SEPARATOR, bigram, syllables, word_forms
-from ..text.normalize import decode_telex, decode_vni, fold, nfc
-from ..text.wordfind import COMBINING_RE, fold_text, words_pattern
+from ..text.normalize import decode_telex, decode_vni, fold
 from .parse import ParsedQuery, QueryWord
 
 DECODE_RATIO = 50  # a decoded word must be this many times as common as the word typed
-EXACT_PAIR_DOCS = 10  # a folded pair held by at most this many articles is counted in them
-PAIR_FORMS_KEPT = 4096  # folded pairs whose counted forms are kept for later queries
-_FOLDED_FUNCTION_WORDS = frozenset(fold(w) for w in FUNCTION_WORDS)
+CONFIDENT_SHARE = 0.7  # a reading is confident with this share of a phrase's articles
+SINGLE_SHARE = 0.9  # a lone word is restored with this share of its syllable's articles
+MAX_RUN = 6  # the longest part of a query looked for side by side
 
-
-def adjacent_forms(folded_pair: str, texts: Iterable[str]) -> Counter[str]:
-    """Articles holding each accented form of a folded pair side by side (never across
-    punctuation): ("phong dien", ["Huyện Phong Điền cử đại diện."]) → {"phong điền": 1}.
-
-    The first word is found by a regex over the folded text (``wordfind``, in C), the second
-    right after it, past spaces or a hyphen; a text holding combining marks NFC could not
-    compose is split into syllables instead."""
-    first, second = folded_pair.split(BIGRAM_SEPARATOR)
-    find_first = words_pattern((first,)).finditer
-    match_second = words_pattern((second,)).match
-    skip_gap = _JOINING_GAP_RE.match
-    counts: Counter[str] = Counter()
-    for text in texts:
-        text = nfc(text)
-        if COMBINING_RE.search(text):
-            counts.update(_adjacent_by_syllables(first, second, text))
-            continue
-        folded = fold_text(text)
-        found: set[str] = set()
-        for m in find_first(folded):
-            gap = skip_gap(folded, m.end())
-            b_match = match_second(folded, gap.end()) if gap is not None else None
-            if b_match is None:
-                continue
-            # Matching ignores case, which equates more than lower case does ("ſ", "s"):
-            # the words' own index forms decide.
-            a = word_forms(text[m.start() : m.end()])
-            b = word_forms(text[b_match.start() : b_match.end()])
-            if a[1] == first and b[1] == second:
-                found.add(bigram(a[0], b[0]))
-        counts.update(found)
-    return counts
-
-
-def _adjacent_by_syllables(first: str, second: str, text: str) -> set[str]:
-    """The accented forms of the pair side by side in ``text``, from its syllables."""
-    return {
-        bigram(a.word, b.word)
-        for a, b in pairwise(syllables(text))
-        if b.joined and a.folded == first and b.folded == second
-    }
-
-
-class PairForms:
-    """Exact counts of the accented forms of folded pairs that few articles hold, read from
-    those articles' text once and kept for later queries.
-
-    The phrase counts made at build time hold the frequent pairs of content words. For a
-    pair of content words too rare for them, counting the articles that hold the folded pair
-    and both forms anywhere cannot tell "phong điền" from "phong diện" in an article about
-    Phong Điền that also names an "đại diện"; the text can. A pair one of whose syllables may
-    be a function word ("co bao": "có bao") is no phrase and is left to that estimate, as
-    frequent ones are.
-    """
-
-    def __init__(self, kept: int = PAIR_FORMS_KEPT) -> None:
-        self._kept = kept
-        self._counts: dict[str, Counter[str]] = {}
-        self._lock = threading.Lock()
-
-    def count(
-        self, folded_pair: str, form: str, docnums: Iterable[int], text_of: Callable[[int], str]
-    ) -> int | None:
-        """Articles among ``docnums`` (those holding ``folded_pair``) holding the accented
-        pair ``form``, or None for a pair that may hold a function word; ``text_of(docnum)``
-        gives an article's text."""
-        if any(w in _FOLDED_FUNCTION_WORDS for w in folded_pair.split(BIGRAM_SEPARATOR)):
-            return None
-        with self._lock:
-            counts = self._counts.get(folded_pair)
-        if counts is None:
-            counts = adjacent_forms(folded_pair, (text_of(d) for d in docnums))
-            with self._lock:
-                if len(self._counts) >= self._kept:
-                    del self._counts[next(iter(self._counts))]  # the oldest
-                self._counts[folded_pair] = counts
-        return counts[form]
+# The accented forms of a folded run of words side by side, with their article counts.
+RunForms = Callable[[tuple[str, ...]], Counter[tuple[str, ...]]]
 
 
 def _decode(word: QueryWord, vocab: Vocabulary) -> QueryWord | None:
@@ -132,121 +51,128 @@ def _decode(word: QueryWord, vocab: Vocabulary) -> QueryWord | None:
     return None
 
 
-def restore(
-    words: list[QueryWord],
-    vocab: Vocabulary,
-    pair_count: Callable[[QueryWord, QueryWord, str, str], int],
-) -> list[QueryWord]:
-    """Words with accents restored where they were typed without them.
+@dataclass(frozen=True)
+class Reading:
+    """How a query was read: the query as understood when the page should say so."""
 
-    A Viterbi pass picks, for each run of adjacent words, the sequence of forms with the best
-    sum of log document frequencies (each form alone) and log pair counts (neighbours
-    together), so context decides: "dan van" → "dân vận", "van hoc" → "văn học".
-    """
-    options: list[list[tuple[str, float]]] = []
-    for w in words:
-        if w.has_accents or not w.folded.isalpha():
-            options.append([(w.accented, 0.0)])
-            continue
-        cands = vocab.candidates(w.folded)
-        if not cands:
-            options.append([(w.accented, 0.0)])
-            continue
-        total = sum(n for _, n in cands)
-        options.append([(form, math.log(n / total)) for form, n in cands])
-    if all(len(opts) == 1 for opts in options):  # nothing to choose (accented words)
-        return _with_forms(words, [opts[0][0] for opts in options])
-
-    def together(i: int, prev: str, form: str) -> float:
-        if len(options[i]) == 1 and len(options[i - 1]) == 1:  # one way only: no count needed
-            return 0.0
-        return 2.0 * math.log(pair_count(words[i - 1], words[i], prev, form) + 0.1)
-
-    chosen = best_sequence(options, together)
-    return _with_forms(words, chosen)
-
-
-def best_sequence(
-    options: list[list[tuple[str, float]]], step: Callable[[int, str, str], float]
-) -> list[str]:
-    """One option per position, the sequence with the best sum of the options' own scores
-    and ``step(i, previous, option)`` between neighbours (a Viterbi pass)."""
-    best: list[dict[str, tuple[float, str | None]]] = []
-    for i, opts in enumerate(options):
-        layer: dict[str, tuple[float, str | None]] = {}
-        for option, own in opts:
-            if i == 0:
-                layer[option] = (own, None)
-                continue
-            layer[option] = max(
-                (score + own + step(i, prev, option), prev) for prev, (score, _) in best[-1].items()
-            )
-        best.append(layer)
-    option = max(best[-1].items(), key=lambda item: item[1][0])[0]
-    chosen = [option]
-    for i in range(len(best) - 1, 0, -1):
-        prev = best[i][option][1]
-        assert prev is not None
-        chosen.append(prev)
-        option = prev
-    chosen.reverse()
-    return chosen
-
-
-def _with_forms(words: list[QueryWord], forms: list[str]) -> list[QueryWord]:
-    return [
-        w if (w.has_accents or form == w.accented) else replace(w, accented=form, restored=True)
-        for w, form in zip(words, forms, strict=True)
-    ]
+    shown: str | None = None  # "Kết quả cho: …" (None: nothing to say)
+    confident: bool = False  # restored accents are sure enough to rank by
 
 
 def interpret(
-    parsed: ParsedQuery,
-    vocab: Vocabulary,
-    pair_count: Callable[[QueryWord, QueryWord, str, str], int],
-) -> str | None:
-    """Rewrite the query's words in place; return the query as understood, when it differs
-    from what was typed (shown as "Kết quả cho: …"), else None."""
-    if not vocab.forms:
-        return None
-    changed = False
-    for group in parsed.positive:
+    parsed: ParsedQuery, vocab: Vocabulary, run_forms: RunForms, *, restore: bool = True
+) -> Reading:
+    """Rewrite the query's words in place (accents restored, Telex decoded, words marked
+    ``exact`` when their form is sought); say how the query was read. With ``restore``
+    False the query is taken as typed: nothing decoded nor restored."""
+    decoded = False
+    for group in parsed.positive if restore else ():
         for ci, clause in enumerate(group.alternatives):
             words = tuple(_decode(w, vocab) or w for w in clause.words)
             if words != clause.words:
-                changed = True
+                decoded = True
                 group.alternatives[ci] = replace(clause, words=words)
-    # Adjacent free words are restored together; so are the words of one phrase.
-    for run in _free_runs(parsed):
-        clauses = [parsed.groups[g].alternatives[0] for g in run]
-        restored = restore([c.words[0] for c in clauses], vocab, pair_count)
-        for g, clause, w in zip(run, clauses, restored, strict=True):
-            if w.restored:
-                changed = True
-                parsed.groups[g].alternatives[0] = replace(clause, words=(w,))
-    for group in parsed.positive:
-        for ci, clause in enumerate(group.alternatives):
-            if len(clause.words) > 1:
-                restored = restore(list(clause.words), vocab, pair_count)
-                if any(w.restored for w in restored):
-                    changed = True
-                    group.alternatives[ci] = replace(clause, words=tuple(restored))
-    return _render(parsed) if changed else None
+    typed_with_accents = any(w.has_accents for w in parsed.words())
+    if not restore or not vocab.forms:
+        if typed_with_accents:
+            _rewrite(parsed, lambda w: replace(w, exact=True))
+        return Reading()
+    chosen: dict[int, tuple[str, bool]] = {}  # id of a query word → (its form, sure)
+    for run in _runs(parsed):
+        if all(w.has_accents for w in run):
+            continue
+        for w, found in zip(run, restore_run(run, vocab, run_forms), strict=True):
+            chosen[id(w)] = found
+    confident = all(sure for _, sure in chosen.values())
+
+    def read(w: QueryWord) -> QueryWord:
+        if w.has_accents:
+            return replace(w, exact=True)
+        form, sure = chosen.get(id(w), (w.accented, typed_with_accents))
+        return replace(w, accented=form, restored=form != w.accented, exact=sure and confident)
+
+    _rewrite(parsed, read)
+    changed = decoded or any(w.restored for w in parsed.words())
+    return Reading(_render(parsed) if confident and changed else None, confident=confident)
 
 
-def _free_runs(parsed: ParsedQuery) -> list[list[int]]:
-    """Indexes of groups that are single free words, in runs of adjacent ones."""
-    runs: list[list[int]] = []
-    current: list[int] = []
-    for i, group in enumerate(parsed.groups):
-        if group.free_word is not None:
-            current.append(i)
-        elif current:
+def restore_run(
+    words: list[QueryWord], vocab: Vocabulary, run_forms: RunForms
+) -> list[tuple[str, bool]]:
+    """The forms of a run of adjacent words, each with whether the evidence is clear.
+
+    Words typed with accents keep them, and are context for the others: the longest parts
+    of the run found side by side in the collection, left to right, are read as their
+    commonest form there that keeps the accents typed, clear when it holds most of the
+    part's articles; a word found next to neither neighbour is read alone, as its
+    syllable's commonest form when that form is nearly always the one."""
+    out: list[tuple[str, bool]] = []
+    i = 0
+    n = len(words)
+    while i < n:
+        if words[i].has_accents and all(w.has_accents for w in words[i : i + MAX_RUN]):
+            out.append((words[i].accented, True))
+            i += 1
+            continue
+        for j in range(min(n, i + MAX_RUN), i + 1, -1):
+            part = words[i:j]
+            counts = {
+                form: found
+                for form, found in run_forms(tuple(w.folded for w in part)).items()
+                if all(
+                    not w.has_accents or f == w.accented for w, f in zip(part, form, strict=True)
+                )
+            }
+            if counts:
+                best, found = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+                sure = found >= CONFIDENT_SHARE * sum(counts.values())
+                out.extend((f, sure or w.has_accents) for w, f in zip(part, best, strict=True))
+                i = j
+                break
+        else:
+            out.append(_alone(words[i], vocab))
+            i += 1
+    return out
+
+
+def _alone(word: QueryWord, vocab: Vocabulary) -> tuple[str, bool]:
+    """A lone word's form: its syllable's commonest, when that is nearly always the one."""
+    if word.has_accents or not word.folded.isalpha():
+        return word.accented, True
+    cands = vocab.candidates(word.folded)
+    total = sum(n for _, n in cands)
+    if not total:
+        return word.accented, False
+    form, top = max(cands, key=lambda fn: fn[1])
+    if top >= SINGLE_SHARE * total:
+        return form, True
+    return word.accented, False
+
+
+def _runs(parsed: ParsedQuery) -> list[list[QueryWord]]:
+    """Runs of words read together: adjacent free words, and the words of each phrase."""
+    runs: list[list[QueryWord]] = []
+    current: list[QueryWord] = []
+    for group in parsed.groups:
+        word = group.free_word
+        if word is not None:
+            current.append(word)
+            continue
+        if current:
             runs.append(current)
             current = []
+        if not group.negated:
+            runs.extend(list(c.words) for c in group.alternatives)
     if current:
         runs.append(current)
     return runs
+
+
+def _rewrite(parsed: ParsedQuery, change: Callable[[QueryWord], QueryWord]) -> None:
+    """Every positive word of the query replaced by ``change(word)``."""
+    for group in parsed.positive:
+        for ci, clause in enumerate(group.alternatives):
+            group.alternatives[ci] = replace(clause, words=tuple(change(w) for w in clause.words))
 
 
 def _render(parsed: ParsedQuery) -> str:

@@ -1,23 +1,30 @@
 """The local store: one open Whoosh generation of ``index_data/`` behind ``Store``.
 
-Retrieval scores BM25F over whole postings arrays (``scoring``); pair statistics come from
-the folded bigram postings, the phrase counts and, for rare pairs, the articles' own text.
+Retrieval scores BM25F over whole postings arrays (``scoring``); the forms of a run of
+words come from the phrase counts when it is a frequent phrase, else from the text of the
+articles holding its folded pairs (``evidence``).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import pairwise
+
 import numpy as np
 
-from ..index.postings import OpenGeneration, holds
-from ..index.schema import ACCENTED, FOLDED_BIGRAMS, term_field
+from ..index.postings import OpenGeneration
+from ..index.schema import FOLDED_BIGRAMS, TEXT_FIELDS, term_field
 from ..text.analysis import bigram
-from .interpret import EXACT_PAIR_DOCS, PairForms
-from .parse import ParsedQuery, QueryWord
+from .evidence import RunForms
+from .parse import ParsedQuery
 from .proximity import QueryTerms
 from .scoring import Ranking, Scored, proximity_terms, score
 
-ACCENTED_BODY = term_field("body", ACCENTED)
-FOLDED_BIGRAMS_BODY = term_field("body", FOLDED_BIGRAMS)
+PHRASE_SYLLABLES = (2, 3)  # runs the phrase counts may hold
+_BIGRAM_FIELDS = tuple(term_field(f, FOLDED_BIGRAMS) for f in TEXT_FIELDS)
+# Between a title and its body: no word pair spans it (``evidence`` joins words only across
+# spaces and hyphens).
+TITLE_BODY_BREAK = "\n.\n"
 
 
 class LocalStore(OpenGeneration):
@@ -29,50 +36,29 @@ class LocalStore(OpenGeneration):
     def proximity_terms(self, parsed: ParsedQuery, ranking: Ranking) -> QueryTerms:
         return proximity_terms(self, parsed, ranking)
 
-    @property
-    def pair_forms(self) -> PairForms:
-        """Exact counts of rare pairs' accented forms, as read."""
-        return self.memo("pair_forms", PairForms)
+    def docs_holding(self, fieldname: str, term: str) -> np.ndarray:
+        return self.postings(fieldname, term)[0]
 
-    def pair_count(
-        self,
-        a: QueryWord,
-        b: QueryWord,
-        fa: str,
-        fb: str,
-        seen: dict[tuple[str, str], np.ndarray] | None = None,
-    ) -> int:
-        """Articles holding "fa fb", the accented forms of the folded pair "a b".
+    def match_text(self, docnum: int) -> str:
+        stored = self.stored_fields(docnum)
+        return (stored.get("title_text") or "") + TITLE_BODY_BREAK + (stored.get("body_text") or "")
 
-        Frequent pairs of content words are counted exactly, side by side, from the phrases
-        counted at build time ("bong da": "bóng đá" in 1,503 articles), and so are the pairs
-        of content words that few articles hold, in those articles' text. Other forms are
-        estimated: articles holding the folded pair and both accented forms anywhere, but
-        never more than the folded pair's articles the exact counts leave over (so "bóng
-        đã", which the estimate would find wherever "bóng đá" and "đã" are, gets almost
-        none, while "người đã" keeps what "người da" leaves).
-        """
-        folded_pair = bigram(a.folded, b.folded)
-        pair = self.postings(FOLDED_BIGRAMS_BODY, folded_pair)[0]
-        if not len(pair):
-            return 0
-        forms = self.phrase_counts.forms_of(folded_pair)
-        if forms is None and len(pair) <= EXACT_PAIR_DOCS:
-            counted = self.pair_forms.count(
-                folded_pair, bigram(fa, fb), pair.tolist(), self.body_text
-            )
-            if counted is not None:
-                return counted
-        forms = forms or {}
-        exact = forms.get(bigram(fa, fb))
-        if exact is not None:
-            return exact
-        # The pair's articles holding both forms: lookups of the (short) pair list in the
-        # forms' lists, never a pass over a common form's whole list.
-        seen = {} if seen is None else seen  # the pair's articles holding fa, per query
-        with_a = seen.get((folded_pair, fa))
-        if with_a is None:
-            with_a = pair[holds(self.postings(ACCENTED_BODY, fa)[0], pair)]
-            seen[(folded_pair, fa)] = with_a
-        estimate = int(np.count_nonzero(holds(self.postings(ACCENTED_BODY, fb)[0], with_a)))
-        return min(estimate, max(0, len(pair) - sum(forms.values())))
+    def run_forms(self, folded: tuple[str, ...]) -> Counter[tuple[str, ...]]:
+        """The accented forms of a run of folded words side by side, with their articles:
+        exact from the phrase counts for a frequent phrase of whole words ("bong da":
+        "bóng đá" in 1,503 articles), else counted in the text of the articles holding every
+        folded pair of the run (a sample of them when many do)."""
+        if len(folded) in PHRASE_SYLLABLES:
+            forms = self.phrase_counts.forms_of(" ".join(folded))
+            if forms:
+                return Counter({tuple(form.split(" ")): n for form, n in forms.items()})
+        if len(folded) < 2:
+            return Counter()
+        docs: np.ndarray | None = None
+        for a, b in pairwise(folded):
+            held = np.union1d(*(self.postings(f, bigram(a, b))[0] for f in _BIGRAM_FIELDS))
+            docs = held if docs is None else np.intersect1d(docs, held, assume_unique=True)
+            if not len(docs):
+                return Counter()
+        assert docs is not None
+        return self.memo("run_forms", RunForms).count(folded, docs, self.match_text)

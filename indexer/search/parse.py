@@ -33,6 +33,9 @@ class QueryWord:
     accented: str  # canonical tones, lower case: "hòa"
     folded: str  # "hoa"
     restored: bool = False  # accents restored by timkiem, not typed by the reader
+    # Its accented form is sought (typed so, or restored with confidence): articles holding
+    # it come before those holding another form of the same folded syllable.
+    exact: bool = False
 
     @property
     def has_accents(self) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .facets import Filters
-from .highlight import snippet
+from .highlight import Terms, snippet
 
 
 @dataclass
@@ -55,10 +55,11 @@ class Hit(Described):
     snippet: str
     score: float
     duplicates: list[Copy] = field(default_factory=list)  # its near-copies that matched too
+    missing: list[str] = field(default_factory=list)  # query words it lacks (partial match)
 
     @classmethod
     def from_stored(
-        cls, stored: dict[str, Any], score: float, folded_terms: set[str], with_snippet: bool
+        cls, stored: dict[str, Any], score: float, folded_terms: Terms, with_snippet: bool
     ) -> Hit:
         """The hit of a document scoring ``score``, its snippet marking ``folded_terms``."""
         return cls(
@@ -89,6 +90,7 @@ class SearchPage:
         default_factory=lambda: {"year": [], "source": []}
     )
     suggestion: str | None = None  # did you mean: a variant that finds far more
+    partial: bool = False  # no article holds every word: these hold some of them
 
     @property
     def pages(self) -> int:
@@ -104,6 +106,7 @@ class SearchPage:
             "per_page": self.per_page,
             "took_ms": round(self.took_ms, 2),
             "suggestion": self.suggestion,
+            "partial": self.partial,
             "results": [h.to_dict() for h in self.hits],
             "sort": self.sort,
             "filters": self.filters.to_dict(),

@@ -101,18 +101,27 @@ def score_all(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Sco
     # Groups that are not function or question words: all-words mode needs only these,
     # so "Salmonella là gì" finds the article that never says "gì".
     matched_content = np.zeros(n_all, dtype=np.int16)
+    # The same counts of groups held in the forms sought (``QueryWord.exact``): a query typed
+    # with accents that no article holds as written is a partial match.
+    exact_groups = np.zeros(n_all, dtype=np.int16)
+    exact_content = np.zeros(n_all, dtype=np.int16)
     n_content = 0
     required = np.ones(n_all, dtype=bool)
     partial = False
     positive = parsed.positive
     for group in positive:
         gmask = np.zeros(n_all, dtype=bool)
+        emask = np.zeros(n_all, dtype=bool)
         for clause in group.alternatives:
-            gmask |= _clause(gen, ranking, scores, clause)
+            folded, exact = _clause(gen, ranking, scores, clause)
+            gmask |= folded
+            emask |= exact
         matched_groups += gmask
+        exact_groups += emask
         word = group.free_word
         if word is None or not is_stopword(word):
             matched_content += gmask
+            exact_content += emask
             n_content += 1
         if group.explicit:
             required &= gmask
@@ -125,14 +134,18 @@ def score_all(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Sco
     n_groups = len(positive)
     free = [g for g in positive if not g.explicit]
     if not n_content:  # only function words: they are the query
-        matched_content, n_content = matched_groups, n_groups
+        matched_content, exact_content, n_content = matched_groups, exact_groups, n_groups
     any_words = ranking.ranks_by_any_word(parsed)
     if not any_words:
         matched = required & (matched_content >= n_content)
-        if free and not matched.any():
-            # Nothing has every word: fall back to the best partial matches.
+        if free and not (required & (exact_content >= n_content)).any():
+            # Nothing has every word (as written): fall back to the best partial matches,
+            # those holding more of the words (as written, then in any form) first.
             matched = required & (matched_groups > 0)
             partial = True
+            held = exact_groups.astype(np.float32) * (n_groups + 1) + matched_groups
+            span = float(scores.max()) + 1.0 if len(scores) else 1.0
+            scores += held * span
     else:
         matched = required & (matched_groups > 0)
     if n_groups > 1 and ranking.coord_power:  # a power of 0 multiplies by 1
@@ -185,6 +198,9 @@ def _score_candidates(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking
     if not len(candidates):
         return None
     docs = _Docs(candidates, gen.n_all)
+    sought = [w for w in content if w.exact]
+    if sought and not _held_as_written(gen, docs, sought).any():
+        return None  # no article holds the words as written: a partial match
     found = np.zeros(len(candidates), dtype=np.float32)
     for word in plain:
         for rep, term, w in _word_terms(ranking, word):
@@ -202,6 +218,16 @@ def _score_candidates(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking
     matched = np.zeros(gen.n_all, dtype=bool)
     matched[candidates] = True
     return Scored(scores, matched)
+
+
+def _held_as_written(gen: OpenGeneration, docs: _Docs, words: list[QueryWord]) -> np.ndarray:
+    """Which of ``docs`` hold every one of ``words`` in its accented form (a mask)."""
+    held = np.ones(len(docs.docs), dtype=bool)
+    for w in words:
+        held &= docs.within_any(
+            [gen.postings(term_field(f, ACCENTED), w.accented)[0] for f in TEXT_FIELDS]
+        )
+    return held
 
 
 def _folded_lists(gen: OpenGeneration, folded: str) -> list[np.ndarray]:
@@ -385,9 +411,12 @@ def _word_terms(ranking: Ranking, word: QueryWord) -> list[tuple[str, str, float
     """(representation, term, weight) of one query word."""
     r = ranking
     w = r.stopword_weight if is_stopword(word) else 1.0
+    if word.exact:
+        # Its form is sought (typed, or restored with confidence): scored on it, every form
+        # still matching through the folded term (``exact`` orders them).
+        return [(ACCENTED, word.accented, w), (FOLDED, word.folded, w * r.folded_weight)]
     if word.restored:
-        # Accents restored by us: the form the corpus makes likely gets a bonus, and
-        # every form still matches through the folded term.
+        # Accents restored on weak evidence: the likely form gets a bonus only.
         return [(FOLDED, word.folded, w), (ACCENTED, word.accented, w * r.restored_weight)]
     if word.has_accents:
         return [(ACCENTED, word.accented, w), (FOLDED, word.folded, w * r.folded_weight)]
@@ -416,20 +445,26 @@ def _phrase_mask(
 
 def _clause(
     gen: OpenGeneration, ranking: Ranking, scores: np.ndarray, clause: Clause
-) -> np.ndarray:
-    """Score a clause; return a mask of the documents that satisfy it."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Score a clause; return masks of the documents that satisfy it, and of those that do
+    with every word in the form sought (the same mask when no form is sought)."""
     mask = np.zeros(gen.n_all, dtype=bool)
+    exact = np.ones(gen.n_all, dtype=bool)
     words = clause.words
     for word in words:
         for rep, term, w in _word_terms(ranking, word):
             ids = add_term(gen, ranking, scores, clause.fields, rep, term, w)
             if rep == FOLDED:
                 mask[ids] = True
+            elif word.exact:
+                held = np.zeros(gen.n_all, dtype=bool)
+                held[ids] = True
+                exact &= held
     if clause.phrase and len(words) > 1:
         for a, b in pairwise(words):
             add_term(gen, ranking, scores, clause.fields, *_pair_term(ranking, a, b))
-        return _phrase_mask(gen, words, clause.fields)
-    return mask
+        mask = _phrase_mask(gen, words, clause.fields)
+    return mask, mask & exact
 
 
 def _exclusion(gen: OpenGeneration, clause: Clause) -> np.ndarray:

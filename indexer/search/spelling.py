@@ -21,7 +21,6 @@ from itertools import combinations
 
 from ..index.vocabulary import Vocabulary
 from ..text.normalize import decode_telex, decode_vni, fold
-from .interpret import best_sequence
 
 FEW_RESULTS = 5  # a query finding fewer articles than this may get a suggestion
 MAX_WORDS = 6  # longer queries are left alone: a question rarely has a typo worth the cost
@@ -158,3 +157,30 @@ def did_you_mean(
     if total <= 2 * found:
         return None
     return interpreted or text
+
+
+def best_sequence(
+    options: list[list[tuple[str, float]]], step: Callable[[int, str, str], float]
+) -> list[str]:
+    """One option per position, the sequence with the best sum of the options' own scores
+    and ``step(i, previous, option)`` between neighbours (a Viterbi pass)."""
+    best: list[dict[str, tuple[float, str | None]]] = []
+    for i, opts in enumerate(options):
+        layer: dict[str, tuple[float, str | None]] = {}
+        for option, own in opts:
+            if i == 0:
+                layer[option] = (own, None)
+                continue
+            layer[option] = max(
+                (score + own + step(i, prev, option), prev) for prev, (score, _) in best[-1].items()
+            )
+        best.append(layer)
+    option = max(best[-1].items(), key=lambda item: item[1][0])[0]
+    chosen = [option]
+    for i in range(len(best) - 1, 0, -1):
+        prev = best[i][option][1]
+        assert prev is not None
+        chosen.append(prev)
+        option = prev
+    chosen.reverse()
+    return chosen

@@ -14,6 +14,7 @@ store is open (a new generation is a new store).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from ..index.duplicates import DuplicateGroups
     from ..index.phrases import PhraseCounts
     from ..index.vocabulary import Vocabulary
-    from .parse import ParsedQuery, QueryWord
+    from .parse import ParsedQuery
     from .proximity import QueryTerms
     from .scoring import Ranking, Scored
 
@@ -59,16 +60,14 @@ class Store(Protocol):
         """The query's terms with their weights, for the second stage (``proximity``)."""
         ...
 
-    def pair_count(
-        self,
-        a: QueryWord,
-        b: QueryWord,
-        fa: str,
-        fb: str,
-        seen: dict[tuple[str, str], np.ndarray] | None = None,
-    ) -> int:
-        """Articles holding the accented forms ``fa fb`` side by side, for the folded pair of
-        query words ``a b`` (exact or estimated)."""
+    def run_forms(self, folded: tuple[str, ...]) -> Counter[tuple[str, ...]]:
+        """Articles holding each accented form of a run of folded words side by side
+        ("dan", "van") → {("dân", "vận"): 310, ("dân", "vẫn"): 12} (counted or estimated);
+        empty when no article holds the run."""
+        ...
+
+    def docs_holding(self, fieldname: str, term: str) -> np.ndarray:
+        """The live document numbers holding ``term`` in an index field, ascending."""
         ...
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
@@ -85,3 +84,7 @@ class Store(Protocol):
         ...
 
     def body_text(self, docnum: int) -> str: ...
+
+    def match_text(self, docnum: int) -> str:
+        """An article's title and body as one text, the two never read as adjacent."""
+        ...

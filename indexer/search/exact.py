@@ -1,0 +1,147 @@
+"""Exact accents first: the order a query typed with accents asks for.
+
+Every query word matches on its folded syllable, so "dân vận" finds "dân vẫn" and "văn
+kiện" too. When a word's form is sought (typed with accents, or restored with confidence:
+``QueryWord.exact``), the articles holding the query as written come first, by rule rather
+than by weight, and the folded matches fill the page after them:
+
+1. the query's adjacent words side by side in those forms ("dân vận"), more such pairs first;
+2. then the words in those forms anywhere ("dân … vận"), more of them first;
+3. then the rest ("dân vẫn"), each tier in the order of its scores.
+
+The postings hold syllables and folded pairs, not accented pairs, so they give only an upper
+bound of the pairs an article holds (the folded pair, and each word's form somewhere); the
+text of the best articles is read to confirm them, best first, until the page is settled
+(at most ``CHECKED_DOCS`` articles a query).
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from ..index.postings import holds
+from ..index.schema import ACCENTED, FOLDED_BIGRAMS, term_field
+from ..text.analysis import bigram
+from .evidence import holds_run
+from .parse import ParsedQuery, QueryWord
+from .store import Store
+
+CHECKED_DOCS = 200  # articles whose text is read, at most, to confirm their pairs
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two adjacent query words: each (folded, accented form sought or None for any)."""
+
+    first: tuple[str, str | None]
+    second: tuple[str, str | None]
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExactRule:
+    """What the order checks: the words whose form is sought, and the adjacent pairs."""
+
+    words: tuple[tuple[str, tuple[str, ...]], ...]  # (accented form, fields), distinct
+    pairs: tuple[Pair, ...]
+
+    @property
+    def levels(self) -> int:
+        return len(self.words) + 1
+
+
+def exact_rule(parsed: ParsedQuery) -> ExactRule | None:
+    """The rule of a query with words whose form is sought, or None."""
+    words: dict[tuple[str, tuple[str, ...]], None] = {}
+    pairs: list[Pair] = []
+
+    def sought(w: QueryWord) -> tuple[str, str | None]:
+        return (w.folded, w.accented if w.exact else None)
+
+    def add_run(run: list[QueryWord], fields: tuple[str, ...]) -> None:
+        for w in run:
+            if w.exact:
+                words[(w.accented, fields)] = None
+        for a, b in pairwise(run):
+            if a.exact or b.exact:
+                pairs.append(Pair(sought(a), sought(b), fields))
+
+    run: list[QueryWord] = []
+    for group in parsed.groups:
+        word = group.free_word
+        if word is not None:
+            run.append(word)
+            continue
+        add_run(run, ("title", "body"))
+        run = []
+        if not group.negated and len(group.alternatives) == 1:
+            clause = group.alternatives[0]
+            add_run(list(clause.words), clause.fields)
+    add_run(run, ("title", "body"))
+    if not words:
+        return None
+    return ExactRule(tuple(words), tuple(pairs))
+
+
+def order_exactly(
+    store: Store, rule: ExactRule, scores: np.ndarray, candidates: np.ndarray, need: int
+) -> None:
+    """Raise the scores of ``candidates`` (ascending document numbers) by tier, so that
+    sorting by score puts the articles holding the query as written first; the best
+    ``need`` are confirmed against their text."""
+    if not len(candidates):
+        return
+    held_words = np.zeros(len(candidates), dtype=np.int32)
+    for form, fields in rule.words:
+        held_words += _holding(store, candidates, ACCENTED, form, fields)
+    may_pair = np.zeros((len(rule.pairs), len(candidates)), dtype=bool)
+    for i, pair in enumerate(rule.pairs):
+        ok = _holding(
+            store, candidates, FOLDED_BIGRAMS, bigram(pair.first[0], pair.second[0]), pair.fields
+        )
+        for _, form in (pair.first, pair.second):
+            if form is not None:
+                ok &= _holding(store, candidates, ACCENTED, form, pair.fields)
+        may_pair[i] = ok
+    pairs_bound = may_pair.sum(axis=0)
+    tier = pairs_bound * rule.levels + held_words
+    if not tier.any():
+        return
+    base = scores[candidates].astype(np.float64)
+    span = float(base.max() - min(0.0, base.min())) + 1.0
+    final = tier * span + base
+    unsure = pairs_bound > 0
+    window = np.argsort(-final, kind="stable")[: need + CHECKED_DOCS]
+    heap = [(-final[i], int(i)) for i in window]
+    heapq.heapify(heap)
+    checked = settled = 0
+    while heap and settled < need:
+        _, i = heapq.heappop(heap)
+        if unsure[i] and checked < CHECKED_DOCS:
+            unsure[i] = False
+            checked += 1
+            text = store.match_text(int(candidates[i]))
+            pairs = sum(
+                1
+                for p, pair in enumerate(rule.pairs)
+                if may_pair[p, i] and holds_run(text, (pair.first, pair.second))
+            )
+            final[i] = (pairs * rule.levels + held_words[i]) * span + base[i]
+            heapq.heappush(heap, (-final[i], i))
+            continue
+        settled += 1
+    scores[candidates] = final.astype(scores.dtype)
+
+
+def _holding(
+    store: Store, candidates: np.ndarray, rep: str, term: str, fields: tuple[str, ...]
+) -> np.ndarray:
+    """Which candidates hold ``term`` in one of ``fields`` (a mask)."""
+    mask = np.zeros(len(candidates), dtype=bool)
+    for f in fields:
+        mask |= holds(store.docs_holding(term_field(f, rep), term), candidates)
+    return mask
