@@ -17,6 +17,7 @@ RESULT_KEYS = {
     "snippet",
     "score",
     "duplicates",
+    "missing",
 }
 
 
@@ -33,6 +34,7 @@ def test_search_returns_the_documented_shape(client) -> None:
         "per_page",
         "took_ms",
         "suggestion",
+        "partial",
         "results",
         "sort",
         "filters",

@@ -1,7 +1,7 @@
 """The query side's shortcuts give exactly what the general computations give, on real
 articles: keyword queries scored on the articles holding every word only (``score`` against
-``score_all``), and the accented forms of a pair read off the word regexes (``adjacent_forms``
-against the syllables of each text)."""
+``score_all``), and the accented forms of a run of words read off the word regexes
+(``run_forms`` against the syllables of each text)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ import pytest
 
 from indexer import Article, Engine, build_index, iter_articles
 from indexer.index.schema import ACCENTED, FOLDED_BIGRAMS, term_field
-from indexer.search.interpret import EXACT_PAIR_DOCS, _adjacent_by_syllables, adjacent_forms
+from indexer.search.evidence import _run_forms_by_syllables, forms_in
 from indexer.search.parse import parse
 from indexer.search.scoring import score, score_all
-from indexer.text.analysis import bigram, folded_syllables, syllables
+from indexer.text.analysis import folded_syllables, syllables
 from indexer.text.normalize import fold, nfc
 from indexer.text.wordfind import fold_text, folded_words
 from tests.conftest import SEEDS, shared_data
@@ -98,7 +98,7 @@ def test_pages_are_those_of_scoring_every_article(
         assert (a.total, a.interpreted, a.suggestion) == (b.total, b.interpreted, b.suggestion)
 
 
-def test_adjacent_forms_are_those_of_the_syllables(articles: list[Article]) -> None:
+def test_run_forms_are_those_of_the_syllables(articles: list[Article]) -> None:
     rng = random.Random(7)
     texts = [a.body for a in articles[:120]]
     split = [syllables(nfc(text)) for text in texts]
@@ -110,16 +110,16 @@ def test_adjacent_forms_are_those_of_the_syllables(articles: list[Article]) -> N
     }
     assert len(pairs) > 50
     for first, second in sorted(pairs):
-        expected: Counter[str] = Counter()
+        expected: Counter[tuple[str, ...]] = Counter()
         for sylls in split:
             expected.update(
                 {
-                    bigram(a.word, b.word)
+                    (a.word, b.word)
                     for a, b in itertools.pairwise(sylls)
                     if b.joined and a.folded == first and b.folded == second
                 }
             )
-        assert adjacent_forms(bigram(first, second), texts) == expected, (first, second)
+        assert forms_in((first, second), texts) == expected, (first, second)
 
 
 @pytest.mark.parametrize(
@@ -130,12 +130,13 @@ def test_adjacent_forms_are_those_of_the_syllables(articles: list[Article]) -> N
         "Kelvin K, ſ dài, İstanbul, ı: phong_điền, phong\u0301 điền",
     ],
 )
-def test_adjacent_forms_of_edge_cases(text: str) -> None:
-    for pair in ("phong dien", "dien dien", "phong phong", "k s"):
-        first, second = pair.split(" ")
-        assert adjacent_forms(pair, [text]) == Counter(
-            _adjacent_by_syllables(first, second, nfc(text))
-        ), (pair, text)
+def test_run_forms_of_edge_cases(text: str) -> None:
+    for run in ("phong dien", "dien dien", "phong phong", "k s", "phong phong dien"):
+        folded = tuple(run.split(" "))
+        assert forms_in(folded, [text]) == Counter(_run_forms_by_syllables(folded, nfc(text))), (
+            run,
+            text,
+        )
 
 
 def test_fold_text_is_fold(articles: list[Article]) -> None:
@@ -155,47 +156,3 @@ def test_folded_words_are_the_folded_syllables(articles: list[Article]) -> None:
     ]
     for text in texts:
         assert folded_words(text) == folded_syllables(text)
-
-
-def _reference_pair_count(gen, a, b, fa: str, fb: str) -> int:  # type: ignore[no-untyped-def]
-    """The pair count as first written: masks as long as the index."""
-    folded_pair = bigram(a.folded, b.folded)
-    pair = gen.postings(FOLDED_BIGRAMS_BODY, folded_pair)[0]
-    if not len(pair):
-        return 0
-    forms = gen.phrase_counts.forms_of(folded_pair)
-    if forms is None and len(pair) <= EXACT_PAIR_DOCS:
-        counted = gen.pair_forms.count(folded_pair, bigram(fa, fb), pair.tolist(), gen.body_text)
-        if counted is not None:
-            return counted
-    forms = forms or {}
-    exact = forms.get(bigram(fa, fb))
-    if exact is not None:
-        return exact
-    with_pair = np.zeros(gen.n_all, dtype=bool)
-    with_pair[pair] = True
-    ids_a = gen.postings(ACCENTED_BODY, fa)[0]
-    both = np.zeros(gen.n_all, dtype=bool)
-    both[ids_a[with_pair[ids_a]]] = True
-    estimate = int(np.count_nonzero(both[gen.postings(ACCENTED_BODY, fb)[0]]))
-    return min(estimate, max(0, len(pair) - sum(forms.values())))
-
-
-def test_pair_counts_are_those_of_index_wide_masks(
-    engine: Engine, articles: list[Article], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    gen = engine.current()
-    asked = []
-    original = gen.pair_count
-
-    def record(a, b, fa, fb, seen=None):  # type: ignore[no-untyped-def]
-        count = original(a, b, fa, fb, seen)
-        asked.append((a, b, fa, fb, count))
-        return count
-
-    monkeypatch.setattr(gen, "pair_count", record)
-    for q in _keyword_queries(articles, 60):
-        engine.search(fold(q) + " la gi", per_page=1, snippets=False)
-    assert len(asked) > 300
-    for a, b, fa, fb, count in asked:
-        assert count == _reference_pair_count(gen, a, b, fa, fb), (a, b, fa, fb)

@@ -70,7 +70,7 @@ def reference_flags(sylls: list[Syllable], folded_terms: Collection[str]) -> lis
 
 def reference_snippet(text: str, folded_terms: Collection[str], width: int = SNIPPET_CHARS) -> str:
     spans = reference_spans(text, folded_terms)
-    first = _best_window(spans, width // 2) if spans else 0
+    first = _best_window(text, spans, width // 2) if spans else 0
     lo = max(0, first - width // 4)
     if lo:
         space = text.find(" ", lo, first)

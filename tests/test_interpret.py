@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer import Article, Engine, build_index
-from indexer.search.interpret import adjacent_forms
+from indexer.search.evidence import forms_in
 
 TEAMS = ["Hà Nội", "Hải Phòng", "Nam Định", "Thanh Hóa", "Đà Nẵng", "Huế"]
 
@@ -67,7 +67,8 @@ def test_unaccented_words_get_the_accents_they_have_side_by_side(
         (["Đại diện"], {}),
     ],
 )
-def test_adjacent_forms_counts_articles_holding_each_form_side_by_side(
+def test_run_forms_counts_articles_holding_each_form_side_by_side(
     texts: list[str], expected: dict[str, int]
 ) -> None:
-    assert adjacent_forms("phong dien", texts) == expected
+    found = forms_in(("phong", "dien"), texts)
+    assert {" ".join(form): n for form, n in found.items()} == expected

@@ -100,7 +100,7 @@ def test_api_related_shape(copies_client) -> None:
     data = response.get_json()
     assert set(data) == {"id", "results"} and data["id"] == BAC_KAN
     keys = {"id", "title", "date", "author", "source", "path", "url", "snippet", "score"}
-    assert all(set(r) == keys | {"duplicates"} for r in data["results"])
+    assert all(set(r) == keys | {"duplicates", "missing"} for r in data["results"])
     # Every other article is about "công tác dân vận"; the three copies are one result.
     ids = [r["id"] for r in data["results"]]
     assert len(ids) == 5 and BAC_KAN not in ids

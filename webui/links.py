@@ -36,6 +36,7 @@ class PageLinks:
             "to": f.date_to,
             "page": page if page > 1 else None,
             "per_page": p.per_page if p.per_page != self._default_per_page else None,
+            "exact": 1 if p.exact else None,
         }
         if args["sort"] == "relevance":
             args["sort"] = None

@@ -17,10 +17,12 @@ class SearchParams:
     per_page: int
     sort: str = "relevance"
     filters: Filters = field(default_factory=Filters)
+    exact: bool = False  # the query as typed: no accents restored, no did-you-mean
 
     def search_kwargs(self) -> dict[str, Any]:
         """The keyword arguments of ``Engine.search`` for these parameters."""
         return {
+            "exact": self.exact,
             "page": self.page,
             "per_page": self.per_page,
             "sort": self.sort,
@@ -70,8 +72,9 @@ def int_param(args: Mapping[str, str], name: str, default: int, low: int, high: 
 
 
 def search_params(args: Mapping[str, str], default_per_page: int) -> SearchParams:
-    """Read q, page, per_page, sort and the filters (year, source (repeatable), from, to);
-    raises QueryError with a message a user can act on."""
+    """Read q, page, per_page, sort, exact (``1``: the query as typed) and the filters
+    (year, source (repeatable), from, to); raises QueryError with a message a user can act
+    on."""
     getlist = getattr(args, "getlist", None)
     sources = getlist("source") if getlist else [args.get("source", "")]
     return SearchParams(
@@ -79,6 +82,7 @@ def search_params(args: Mapping[str, str], default_per_page: int) -> SearchParam
         page=int_param(args, "page", 1, 1, MAX_PAGE),
         per_page=int_param(args, "per_page", default_per_page, 1, MAX_PER_PAGE),
         sort=check_sort(args.get("sort")),
+        exact=int_param(args, "exact", 0, 0, 1) == 1,
         filters=make_filters(
             year=args.get("year"),
             sources=sources,

@@ -120,6 +120,9 @@ def index_command(
 )
 @click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only from this date on.")
 @click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Only up to this date.")
+@click.option(
+    "--exact", is_flag=True, help="Search the query as typed: no accents restored, no suggestion."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print exactly what /api/search returns.")
 @index_dir_option
 def search_command(
@@ -131,6 +134,7 @@ def search_command(
     sources: tuple[str, ...],
     date_from: str | None,
     date_to: str | None,
+    exact: bool,
     as_json: bool,
     index_dir: str | None,
 ) -> None:
@@ -145,7 +149,7 @@ def search_command(
         if not text.strip() and filters.is_empty():
             raise click.UsageError("Give a QUERY, or a filter (--year, --source, --from, --to).")
         result = Engine(index_dir).search(
-            text, page=page, per_page=limit, sort=sort, filters=filters
+            text, page=page, per_page=limit, sort=sort, filters=filters, exact=exact
         )
     except TimkiemError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -165,9 +169,17 @@ def search_command(
         if meta:
             click.echo(f"    {meta}")
         click.echo(f"    {terminal_snippet(hit.snippet)}")
+        if hit.missing:
+            click.echo("    missing: " + " ".join(hit.missing))
         click.echo(f"    {hit.path}")
     if result.hits:
         click.echo("")
+    if result.partial:
+        click.echo("No article holds every word; these hold some of them.")
+    if result.interpreted:
+        click.echo(f"To search it as typed: timkiem search --exact “{text}”")
+    if result.suggestion:
+        click.echo(f"Did you mean: “{result.suggestion}”")
     for name, counts in result.facets.items():
         if counts:  # the 10 largest buckets, as the page shows them
             listed = ", ".join(f"{c['label']} ({c['count']:,})" for c in counts[:10])

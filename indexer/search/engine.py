@@ -292,6 +292,10 @@ class Engine:
             pair_docs,
             found,
             count,
+            lambda a, b: any(
+                len(gen.docs_holding(term_field(f, FOLDED_BIGRAMS), bigram(a, b)))
+                for f in ("title", "body")
+            ),
         )
 
     def _rerank(

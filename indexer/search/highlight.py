@@ -62,21 +62,32 @@ def _match_spans(text: str, terms: Terms) -> list[tuple[int, str]]:
     ]
 
 
-def _best_window(spans: list[tuple[int, str]], width: int) -> int:
-    """Offset where the ``width``-character window with the most distinct, then most,
-    query words begins (at its first match)."""
-    best_start, best = 0, (0, 0)
+def _best_window(text: str, spans: list[tuple[int, str]], width: int) -> int:
+    """Offset where the ``width``-character window with the most distinct query words, then
+    the most of them side by side ("dân vận" rather than "dân … vận"), then the most, begins
+    (at its first match)."""
+    best_start, best = 0, (0, 0, 0)
     counts: dict[str, int] = {}
+    # Whether each match follows the one before it, past spaces or a hyphen only.
+    joined = [
+        k > 0
+        and spans[k - 1][1] != term
+        and _JOINING_GAP_RE.fullmatch(text, spans[k - 1][0] + len(spans[k - 1][1]), pos) is not None
+        for k, (pos, term) in enumerate(spans)
+    ]
+    pairs = 0
     lo = 0
     for hi, (pos, term) in enumerate(spans):
         counts[term] = counts.get(term, 0) + 1
+        pairs += joined[hi]
         while pos - spans[lo][0] > width:
             old = spans[lo][1]
             counts[old] -= 1
             if not counts[old]:
                 del counts[old]
             lo += 1
-        score = (len(counts), hi - lo + 1)
+            pairs -= joined[lo]
+        score = (len(counts), pairs, hi - lo + 1)
         if score > best:
             best_start, best = spans[lo][0], score
     return best_start
@@ -159,7 +170,7 @@ def snippet(text: str, folded_terms: Terms, width: int = SNIPPET_CHARS) -> str:
     """
     folded_terms = terms_for(text, folded_terms)
     spans = _match_spans(text, folded_terms)
-    first = _best_window(spans, width // 2) if spans else 0
+    first = _best_window(text, spans, width // 2) if spans else 0
     # Start a little before the first match, at a word boundary.
     lo = max(0, first - width // 4)
     if lo:

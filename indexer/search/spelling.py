@@ -139,19 +139,27 @@ def did_you_mean(
     pair_docs: Callable[[str, str], int],
     found: int,
     count: Callable[[str], tuple[int, str | None]],
+    side_by_side: Callable[[str, str], bool] | None = None,
 ) -> str | None:
     """A variant of the query ``words`` (typed text, plain words only) that finds clearly
     more than the ``found`` articles that hold every word, as it should be shown (accents
     restored), or None.
 
     ``count(text)`` searches ``text`` and returns (articles holding every word, the query as
-    the engine understood it).
+    the engine understood it); ``side_by_side(a, b)`` says whether some article holds the
+    folded words side by side (by default: ``pair_docs``).
     """
+    stands = side_by_side or (lambda a, b: pair_docs(a, b) > 0)
     if not words or len(words) > MAX_WORDS:
         return None
     chosen = speller.correct(words, pair_docs)
-    if all(c == fold(w.lower()) for c, w in zip(chosen, words, strict=True)):
+    changed = [c != fold(w.lower()) for c, w in zip(chosen, words, strict=True)]
+    if not any(changed):
         return None
+    # A correction stands next to its neighbours somewhere: never a phrase found nowhere.
+    for i in range(1, len(chosen)):
+        if (changed[i - 1] or changed[i]) and not stands(chosen[i - 1], chosen[i]):
+            return None
     text = " ".join(w if c == fold(w.lower()) else c for c, w in zip(chosen, words, strict=True))
     total, interpreted = count(text)
     if total <= 2 * found:
