@@ -42,6 +42,7 @@ MAX_PAGE = 1000
 MAX_PER_PAGE = 100
 RESULT_CACHE_SIZE = 2048  # pages of results kept per index generation
 RELATED_LIMIT = 5
+EXACT_MARGIN = 5  # results settled by the exact-accent order past the page (near-copies)
 ACCENTED_BODY = term_field("body", ACCENTED)
 FOLDED_BIGRAMS_BODY = term_field("body", FOLDED_BIGRAMS)
 
@@ -186,7 +187,7 @@ class Engine:
             self._rerank(gen, parsed, scored.scores, narrowed.candidates)
         rule = exact_rule(parsed)
         if sort == "relevance" and rule is not None and not scored.any_words and not scored.partial:
-            need = 2 * page * per_page + per_page
+            need = page * per_page + EXACT_MARGIN
             order_exactly(gen, rule, scored.scores, narrowed.candidates, need)
         result.total, result.hits = self._grouped_hits(
             gen, scored.scores, narrowed.candidates, sort, page, per_page, marks(parsed), snippets
@@ -266,7 +267,7 @@ class Engine:
             for clause in group.alternatives:
                 for w in clause.words:
                     if not any(
-                        holds(gen.docs_holding(term_field(f, FOLDED), w.folded), one)[0]
+                        holds(gen.postings(term_field(f, FOLDED), w.folded)[0], one)[0]
                         for f in clause.fields
                     ):
                         missing.append(w.text)
@@ -293,7 +294,7 @@ class Engine:
             found,
             count,
             lambda a, b: any(
-                len(gen.docs_holding(term_field(f, FOLDED_BIGRAMS), bigram(a, b)))
+                len(gen.postings(term_field(f, FOLDED_BIGRAMS), bigram(a, b))[0])
                 for f in ("title", "body")
             ),
         )

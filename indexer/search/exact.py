@@ -9,10 +9,11 @@ than by weight, and the folded matches fill the page after them:
 2. then the words in those forms anywhere ("dân … vận"), more of them first;
 3. then the rest ("dân vẫn"), each tier in the order of its scores.
 
-The postings hold syllables and folded pairs, not accented pairs, so they give only an upper
-bound of the pairs an article holds (the folded pair, and each word's form somewhere); the
-text of the best articles is read to confirm them, best first, until the page is settled
-(at most ``CHECKED_DOCS`` articles a query).
+The postings hold syllables and folded pairs, not accented pairs. They settle a pair when an
+article holds the folded pair and every occurrence of its words in that field is the form
+sought (the counts agree), and rule it out when a form is missing; otherwise the text of the
+best articles is read to confirm it, best first, until the page is settled (at most
+``CHECKED_DOCS`` articles a query).
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ from itertools import pairwise
 
 import numpy as np
 
-from ..index.postings import holds
-from ..index.schema import ACCENTED, FOLDED_BIGRAMS, term_field
+from ..index.schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, term_field
 from ..text.analysis import bigram
-from .evidence import holds_run
+from .evidence import runs_held
 from .parse import ParsedQuery, QueryWord
 from .store import Store
 
@@ -92,21 +92,31 @@ def order_exactly(
 ) -> None:
     """Raise the scores of ``candidates`` (ascending document numbers) by tier, so that
     sorting by score puts the articles holding the query as written first; the best
-    ``need`` are confirmed against their text."""
+    ``need`` are confirmed against their text where the postings leave a doubt."""
     if not len(candidates):
         return
     held_words = np.zeros(len(candidates), dtype=np.int32)
     for form, fields in rule.words:
-        held_words += _holding(store, candidates, ACCENTED, form, fields)
+        held = np.zeros(len(candidates), dtype=bool)
+        for f in fields:
+            held |= _counts(store, candidates, ACCENTED, form, f) > 0
+        held_words += held
+    # Per pair: may an article hold it (the folded pair, and the forms sought, in one field),
+    # and must it (every occurrence of each word in that field is the form sought).
     may_pair = np.zeros((len(rule.pairs), len(candidates)), dtype=bool)
+    must_pair = np.zeros((len(rule.pairs), len(candidates)), dtype=bool)
     for i, pair in enumerate(rule.pairs):
-        ok = _holding(
-            store, candidates, FOLDED_BIGRAMS, bigram(pair.first[0], pair.second[0]), pair.fields
-        )
-        for _, form in (pair.first, pair.second):
-            if form is not None:
-                ok &= _holding(store, candidates, ACCENTED, form, pair.fields)
-        may_pair[i] = ok
+        for f in pair.fields:
+            folded_pair = bigram(pair.first[0], pair.second[0])
+            may = _counts(store, candidates, FOLDED_BIGRAMS, folded_pair, f) > 0
+            must = may.copy()
+            for folded, form in (pair.first, pair.second):
+                if form is not None:
+                    as_sought = _counts(store, candidates, ACCENTED, form, f)
+                    may &= as_sought > 0
+                    must &= as_sought == _counts(store, candidates, FOLDED, folded, f)
+            may_pair[i] |= may
+            must_pair[i] |= must & may
     pairs_bound = may_pair.sum(axis=0)
     tier = pairs_bound * rule.levels + held_words
     if not tier.any():
@@ -114,7 +124,7 @@ def order_exactly(
     base = scores[candidates].astype(np.float64)
     span = float(base.max() - min(0.0, base.min())) + 1.0
     final = tier * span + base
-    unsure = pairs_bound > 0
+    unsure = (may_pair & ~must_pair).any(axis=0)
     window = np.argsort(-final, kind="stable")[: need + CHECKED_DOCS]
     heap = [(-final[i], int(i)) for i in window]
     heapq.heapify(heap)
@@ -125,11 +135,12 @@ def order_exactly(
             unsure[i] = False
             checked += 1
             text = store.match_text(int(candidates[i]))
-            pairs = sum(
-                1
+            doubtful = [
+                (pair.first, pair.second)
                 for p, pair in enumerate(rule.pairs)
-                if may_pair[p, i] and holds_run(text, (pair.first, pair.second))
-            )
+                if may_pair[p, i] and not must_pair[p, i]
+            ]
+            pairs = int(must_pair[:, i].sum()) + sum(runs_held(text, doubtful))
             final[i] = (pairs * rule.levels + held_words[i]) * span + base[i]
             heapq.heappush(heap, (-final[i], i))
             continue
@@ -137,11 +148,12 @@ def order_exactly(
     scores[candidates] = final.astype(scores.dtype)
 
 
-def _holding(
-    store: Store, candidates: np.ndarray, rep: str, term: str, fields: tuple[str, ...]
-) -> np.ndarray:
-    """Which candidates hold ``term`` in one of ``fields`` (a mask)."""
-    mask = np.zeros(len(candidates), dtype=bool)
-    for f in fields:
-        mask |= holds(store.docs_holding(term_field(f, rep), term), candidates)
-    return mask
+def _counts(store: Store, candidates: np.ndarray, rep: str, term: str, field: str) -> np.ndarray:
+    """How often each candidate holds ``term`` in one text field (0: not at all)."""
+    ids, tfs = store.postings(term_field(field, rep), term)
+    out = np.zeros(len(candidates), dtype=np.float32)
+    if len(ids):
+        at = np.minimum(np.searchsorted(ids, candidates), len(ids) - 1)
+        hit = ids[at] == candidates
+        out[hit] = tfs[at[hit]]
+    return out

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from html import escape
 
-from ..text.analysis import _JOINING_GAP_RE, _TOKEN_RE, word_forms
+from ..text.analysis import _JOINING_GAP_RE, _TOKEN_RE
 from ..text.wordfind import COMBINING_RE, find_words, fold_text
+from .evidence import index_forms
 
 SNIPPET_CHARS = 240  # about two lines of text
 
@@ -29,22 +30,24 @@ def _sought(terms: Terms) -> dict[str, frozenset[str] | None]:
 
 def _wanted(sought: Mapping[str, frozenset[str] | None], token: str) -> bool:
     """Whether a token of the text is a query word, in a form sought."""
-    accented, folded = word_forms(token)
+    accented, folded = index_forms(token)
     if folded not in sought:
         return False
     forms = sought[folded]
     return forms is None or accented in forms
 
 
-def terms_for(text: str, terms: Terms) -> dict[str, frozenset[str] | None]:
-    """The words to mark in ``text``: the forms sought, or any form when the text holds
-    none of the forms sought (it matched on folded forms)."""
+def _spans_for(
+    text: str, terms: Terms
+) -> tuple[dict[str, frozenset[str] | None], list[tuple[int, str]]]:
+    """The words to mark in ``text`` and where they are: the forms sought, or any form when
+    the text holds none of the forms sought (it matched on folded forms)."""
     sought = _sought(terms)
-    if all(forms is None for forms in sought.values()):
-        return sought
-    if not _match_spans(text, sought):
-        return dict.fromkeys(sought)
-    return sought
+    spans = _match_spans(text, sought)
+    if not spans and any(forms is not None for forms in sought.values()):
+        sought = dict.fromkeys(sought)
+        spans = _match_spans(text, sought)
+    return sought, spans
 
 
 def _match_spans(text: str, terms: Terms) -> list[tuple[int, str]]:
@@ -168,8 +171,7 @@ def snippet(text: str, folded_terms: Terms, width: int = SNIPPET_CHARS) -> str:
     >>> snippet("Công tác dân vận khéo.", {"dan", "van"})
     'Công tác <mark>dân vận</mark> khéo.'
     """
-    folded_terms = terms_for(text, folded_terms)
-    spans = _match_spans(text, folded_terms)
+    folded_terms, spans = _spans_for(text, folded_terms)
     first = _best_window(text, spans, width // 2) if spans else 0
     # Start a little before the first match, at a word boundary.
     lo = max(0, first - width // 4)
@@ -191,4 +193,4 @@ def snippet(text: str, folded_terms: Terms, width: int = SNIPPET_CHARS) -> str:
 
 def highlight_all(text: str, folded_terms: Terms) -> str:
     """The whole text as safe HTML with every query word marked (the article view)."""
-    return mark_words(text, terms_for(text, folded_terms))
+    return mark_words(text, _spans_for(text, folded_terms)[0])

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
-from ..index.postings import OpenGeneration
+from ..index.postings import LRU, OpenGeneration
 from ..index.schema import FOLDED_BIGRAMS, TEXT_FIELDS, term_field
 from ..text.analysis import bigram
 from .evidence import RunForms
@@ -20,6 +21,7 @@ from .parse import ParsedQuery
 from .proximity import QueryTerms
 from .scoring import Ranking, Scored, proximity_terms, score
 
+STORED_KEPT = 512  # articles' stored fields kept, the last read
 PHRASE_SYLLABLES = (2, 3)  # runs the phrase counts may hold
 _BIGRAM_FIELDS = tuple(term_field(f, FOLDED_BIGRAMS) for f in TEXT_FIELDS)
 # Between a title and its body: no word pair spans it (``evidence`` joins words only across
@@ -36,8 +38,15 @@ class LocalStore(OpenGeneration):
     def proximity_terms(self, parsed: ParsedQuery, ranking: Ranking) -> QueryTerms:
         return proximity_terms(self, parsed, ranking)
 
-    def docs_holding(self, fieldname: str, term: str) -> np.ndarray:
-        return self.postings(fieldname, term)[0]
+    def stored_fields(self, docnum: int) -> dict[str, Any]:
+        """An article's stored fields, the last ``STORED_KEPT`` read kept: the exact-accent
+        order reads the text of the best articles, and the page then shows them."""
+        kept = self.memo("stored", lambda: LRU(STORED_KEPT))
+        found = kept.get(docnum)
+        if found is None:
+            found = super().stored_fields(docnum)
+            kept.put(docnum, found)
+        return found
 
     def match_text(self, docnum: int) -> str:
         stored = self.stored_fields(docnum)

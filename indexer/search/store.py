@@ -66,8 +66,9 @@ class Store(Protocol):
         empty when no article holds the run."""
         ...
 
-    def docs_holding(self, fieldname: str, term: str) -> np.ndarray:
-        """The live document numbers holding ``term`` in an index field, ascending."""
+    def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The live document numbers holding ``term`` in an index field, ascending, and how
+        often each holds it."""
         ...
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
