@@ -2,7 +2,8 @@
 
 - **Typed with accents** (marks on any word, or Telex/VNI keys that decode to them: "coong
   taacs" → "công tác"): every word is taken as written, a word without marks too ("lai
-  lịch", "dân van"). Articles holding the words so, side by side, come first (``exact``).
+  lịch", "song công": a toneless syllable is a word of its own). Articles holding the words
+  so, side by side, come first (``exact``).
 - **Typed without accents** ("dan van kheo"): the accents are restored from evidence of the
   whole phrase in the collection: the accented forms its words take side by side, as counted
   in the phrase counts (``phrases``: whole words, exact counts) or in the text of the
@@ -72,61 +73,46 @@ def interpret(
             if words != clause.words:
                 decoded = True
                 group.alternatives[ci] = replace(clause, words=words)
-    typed_with_accents = any(w.has_accents for w in parsed.words())
+    if any(w.has_accents for w in parsed.words()):
+        # Typed with accents: every word as written, a word without marks too ("lai lịch",
+        # "song công": toneless syllables are words of their own).
+        _rewrite(parsed, lambda w: replace(w, exact=True))
+        return Reading(_render(parsed) if decoded else None, confident=True)
     if not restore or not vocab.forms:
-        if typed_with_accents:
-            _rewrite(parsed, lambda w: replace(w, exact=True))
         return Reading()
     chosen: dict[int, tuple[str, bool]] = {}  # id of a query word → (its form, sure)
     for run in _runs(parsed):
-        if all(w.has_accents for w in run):
-            continue
         for w, found in zip(run, restore_run(run, vocab, run_forms), strict=True):
             chosen[id(w)] = found
     confident = all(sure for _, sure in chosen.values())
 
     def read(w: QueryWord) -> QueryWord:
-        if w.has_accents:
-            return replace(w, exact=True)
-        form, sure = chosen.get(id(w), (w.accented, typed_with_accents))
+        form, sure = chosen.get(id(w), (w.accented, False))
         return replace(w, accented=form, restored=form != w.accented, exact=sure and confident)
 
     _rewrite(parsed, read)
-    changed = decoded or any(w.restored for w in parsed.words())
+    changed = any(w.restored for w in parsed.words())
     return Reading(_render(parsed) if confident and changed else None, confident=confident)
 
 
 def restore_run(
     words: list[QueryWord], vocab: Vocabulary, run_forms: RunForms
 ) -> list[tuple[str, bool]]:
-    """The forms of a run of adjacent words, each with whether the evidence is clear.
-
-    Words typed with accents keep them, and are context for the others: the longest parts
-    of the run found side by side in the collection, left to right, are read as their
-    commonest form there that keeps the accents typed, clear when it holds most of the
-    part's articles; a word found next to neither neighbour is read alone, as its
-    syllable's commonest form when that form is nearly always the one."""
+    """The forms of a run of adjacent unaccented words, each with whether the evidence is
+    clear: the longest parts of the run found side by side in the collection, left to
+    right, are read as their commonest form there, clear when it holds most of the part's
+    articles; a word found next to neither neighbour is read alone, as its syllable's
+    commonest form when that form is nearly always the one."""
     out: list[tuple[str, bool]] = []
     i = 0
     n = len(words)
     while i < n:
-        if words[i].has_accents and all(w.has_accents for w in words[i : i + MAX_RUN]):
-            out.append((words[i].accented, True))
-            i += 1
-            continue
         for j in range(min(n, i + MAX_RUN), i + 1, -1):
-            part = words[i:j]
-            counts = {
-                form: found
-                for form, found in run_forms(tuple(w.folded for w in part)).items()
-                if all(
-                    not w.has_accents or f == w.accented for w, f in zip(part, form, strict=True)
-                )
-            }
+            counts = run_forms(tuple(w.folded for w in words[i:j]))
             if counts:
                 best, found = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
                 sure = found >= CONFIDENT_SHARE * sum(counts.values())
-                out.extend((f, sure or w.has_accents) for w, f in zip(part, best, strict=True))
+                out.extend((f, sure) for f in best)
                 i = j
                 break
         else:
@@ -137,7 +123,7 @@ def restore_run(
 
 def _alone(word: QueryWord, vocab: Vocabulary) -> tuple[str, bool]:
     """A lone word's form: its syllable's commonest, when that is nearly always the one."""
-    if word.has_accents or not word.folded.isalpha():
+    if not word.folded.isalpha():
         return word.accented, True
     cands = vocab.candidates(word.folded)
     total = sum(n for _, n in cands)
