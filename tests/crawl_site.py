@@ -2,13 +2,16 @@
 
 Every resource is a ``Resource`` in ``LocalSite.resources`` (path → resource), which a test
 may change between two crawls; ETag and Last-Modified are answered with 304 the way a real
-server does. ``LocalSite.log`` records each request (path and headers).
+server does. ``LocalSite.log`` records each request (path, headers, and its place among the
+requests to every site of the test).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import itertools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,16 +34,22 @@ class Resource:
     last_modified: str | None = LAST_MODIFIED
     fail_first: int = 0  # answer 503 this many times first
     stall: float = 0.0  # seconds to wait before answering
+    trickle: float = 0.0  # seconds between two bytes of the answer, from ``trickle_from`` on
+    trickle_from: str = "body"  # or "headers": the status line and headers trickle too
 
     @property
     def tag(self) -> str:
         return '"' + hashlib.sha1(self.body).hexdigest()[:16] + '"'
 
 
+_ORDER = itertools.count()  # requests to all the sites of a test, in the order they came
+
+
 @dataclass
 class Request:
     path: str
     headers: dict[str, str]
+    order: int = field(default_factory=lambda: next(_ORDER))
 
 
 def article_page(
@@ -108,6 +117,9 @@ class LocalSite:
                     headers["ETag"] = res.tag
                 if res.last_modified:
                     headers["Last-Modified"] = res.last_modified
+                if res.trickle:
+                    self._trickle(res, headers)
+                    return
                 if res.status == 200:
                     match = self.headers.get("If-None-Match")
                     since = self.headers.get("If-Modified-Since")
@@ -128,8 +140,26 @@ class LocalSite:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                # The client may have stopped reading (a size cap, a timeout).
                 if body:
-                    self.wfile.write(body)
+                    with contextlib.suppress(OSError):
+                        self.wfile.write(body)
+
+            def _trickle(self, res: Resource, headers: dict[str, str]) -> None:
+                head = [f"HTTP/1.1 {res.status} OK", f"Content-Type: {res.content_type}"]
+                head += [f"{k}: {v}" for k, v in headers.items()]
+                head.append(f"Content-Length: {len(res.body)}")
+                raw_head = ("\r\n".join(head) + "\r\n\r\n").encode()
+                slow = raw_head + res.body if res.trickle_from == "headers" else res.body
+                try:
+                    if res.trickle_from != "headers":
+                        self.wfile.write(raw_head)
+                    for i in range(len(slow)):
+                        self.wfile.write(slow[i : i + 1])
+                        time.sleep(res.trickle)
+                except OSError:
+                    pass  # the client gave up, as it should
+                self.close_connection = True
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

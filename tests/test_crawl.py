@@ -323,3 +323,115 @@ def test_a_second_crawl_of_one_index_stops_at_once(tmp_path: Path) -> None:
         pass
     with crawl_lock(tmp_path):  # released once the first crawl ends
         pass
+
+
+def sitemap_of(site: LocalSite, paths: list[str], host: str = "127.0.0.1") -> Resource:
+    locs = "".join(f"<url><loc>{site.url(p, host)}</loc></url>" for p in paths)
+    return Resource(
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'.encode(),
+        "application/xml",
+    )
+
+
+def test_a_canonical_on_another_host_is_not_believed(tmp_path: Path) -> None:
+    from indexer.cli.output import format_crawl
+
+    with LocalSite() as a, LocalSite() as b:
+        # Site B's article, crawled first.
+        b.resources["/tin/b.html"] = html(article_page("Bài của báo B", paragraphs("báo B viết")))
+        victim = b.url("/tin/b.html", host="localhost")
+        crawl([victim], tmp_path, FAST)
+        # Site A's page names B's address as its canonical one.
+        a.resources["/tin/a.html"] = html(
+            article_page("Bài của báo A", paragraphs("báo A viết"), canonical=victim)
+        )
+        report = crawl([a.url("/tin/a.html")], tmp_path, FAST)
+    assert report.new == 1 and report.updated == 0
+    engine = Engine(tmp_path)
+    assert engine.article(article_id(victim)).title == "Bài của báo B"
+    assert engine.article(article_id(a.url("/tin/a.html"))).title == "Bài của báo A"
+    assert ("Bài của báo A", a.url("/tin/a.html")) in found(tmp_path, "báo A viết")
+    assert ("Bài của báo B", victim) in found(tmp_path, "báo B viết")
+    assert format_crawl(report).splitlines()[-3:-1] == [
+        "Notes:",
+        "  canonical address on another host ignored (the page's own address used): 1 page, "
+        f"e.g. {a.url('/tin/a.html')}",
+    ]
+
+
+class FakeClock:
+    """Time that passes only when the crawl sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_long_crawl_delay_is_capped_and_does_not_hold_up_other_hosts(tmp_path: Path) -> None:
+    clock = FakeClock()
+    pages = ["/tin/1.html", "/tin/2.html", "/tin/3.html"]
+    with LocalSite() as slow, LocalSite() as fast:
+        for site, host in ((slow, "127.0.0.1"), (fast, "localhost")):
+            build_news_site(site)
+            site.resources["/sitemap.xml"] = sitemap_of(site, pages, host)
+        slow.resources["/robots.txt"] = Resource(b"User-agent: *\nCrawl-delay: 3600\n")
+        starts = [slow.url("/sitemap.xml"), fast.url("/sitemap.xml", host="localhost")]
+        report = crawl(starts, tmp_path, FAST, sleep=clock.sleep, clock=clock)
+        slow_pages = [r.order for r in slow.log if r.path in pages]
+        fast_pages = [r.order for r in fast.log if r.path in pages]
+    assert report.new == 6
+    # 30 s between two requests to the slow host (robots.txt, the sitemap, three pages).
+    assert clock.sleeps == [30.0] * 4
+    # The other host did not wait for it.
+    assert len(fast_pages) == 3 and max(fast_pages) < min(slow_pages)
+    assert dict(report.notes) == {"robots.txt Crawl-delay over 30 s: crawled 30 s apart": 1}
+    assert report.note_examples[next(iter(report.notes))] == ["127.0.0.1 (asked 3600 s)"]
+
+
+def test_a_host_that_keeps_timing_out_is_given_up(tmp_path: Path) -> None:
+    pages = [f"/tin/{i}.html" for i in range(1, 5)]
+    with LocalSite() as slow, LocalSite() as fast:
+        for site, host in ((slow, "127.0.0.1"), (fast, "localhost")):
+            build_news_site(site)
+            site.resources["/sitemap.xml"] = sitemap_of(site, pages, host)
+        for path in pages:
+            slow.resources[path].stall = 1.0
+        starts = [slow.url("/sitemap.xml"), fast.url("/sitemap.xml", host="localhost")]
+        options = CrawlOptions(**{**FAST.__dict__, "timeout": 0.2, "retries": 0})
+        options.host_timeouts = 2
+        report = crawl(starts, tmp_path, options)
+        asked = [p for p in slow.paths() if p in pages]
+    assert len(asked) == 2  # then the host was given up
+    assert report.skipped == {
+        "timed out": 2,
+        "host given up: 2 requests in a row timed out": 2,
+    }
+    assert report.new == 4  # the other host's pages, all of them
+
+
+def test_a_page_gives_at_most_max_links_links(site: LocalSite, tmp_path: Path) -> None:
+    links = [f"/tin/{i}.html" for i in range(1, 5)]
+    site.resources["/index.html"] = html(article_page("Trang chủ", ["Tin mới."], links=links))
+    report = run(site, tmp_path, "/index.html", depth=1, max_links=2)
+    assert [p for p in site.paths() if p.startswith("/tin/")] == links[:2]
+    assert dict(report.notes) == {"more than 2 links: the rest not followed": 1}
+
+
+def test_a_page_that_unpacks_beyond_the_size_cap_is_not_parsed(
+    site: LocalSite, tmp_path: Path
+) -> None:
+    from tests.crawl_site import gzipped
+
+    page = article_page("Trang rất dài", paragraphs("bài rất dài " * 2000)).encode()
+    site.resources["/dai.html"] = Resource(gzipped(page))  # read as it is: gzip data
+    report = run(site, tmp_path, "/dai.html", max_bytes=20_000)
+    assert len(gzipped(page)) < 20_000 < len(page)
+    assert dict(report.skipped) == {"larger than 20,000 bytes unpacked": 1}
+    assert report.new == 0

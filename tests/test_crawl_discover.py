@@ -197,3 +197,34 @@ def test_robots_directives_of_a_page(meta: str, header: str, noindex: bool, nofo
     found = page_links(page, "https://baobackan.vn/", header)
     assert (found.noindex, found.nofollow) == (noindex, nofollow)
     assert found.links == ([] if nofollow else ["https://baobackan.vn/a"])
+
+
+def test_page_links_takes_the_first_max_links_links() -> None:
+    anchors = "".join(
+        f'<a href="/tin-{i}.html">Tin {i}</a><a href="/tin-{i}.html">lại</a>' for i in range(50)
+    )
+    found = page_links(
+        f"<html><body>{anchors}</body></html>", "https://baobackan.vn/", max_links=10
+    )
+    assert found.links == [f"https://baobackan.vn/tin-{i}.html" for i in range(10)]
+    assert found.more
+    whole = page_links(f"<html><body>{anchors}</body></html>", "https://baobackan.vn/")
+    assert (len(whole.links), whole.more) == (50, False)
+
+
+@pytest.mark.parametrize("plain", [True, False])
+def test_a_sitemap_gives_at_most_max_listed_addresses(
+    monkeypatch: pytest.MonkeyPatch, plain: bool
+) -> None:
+    from indexer.live.crawl import discover
+
+    monkeypatch.setattr(discover, "MAX_LISTED", 3)
+    urls = [f"https://baobackan.vn/tin-{i}.html" for i in range(5)]
+    if plain:
+        body = "\n".join(urls).encode()
+    else:
+        body = (
+            f"<urlset {NS}>{''.join(f'<url><loc>{u}</loc></url>' for u in urls)}</urlset>".encode()
+        )
+    listing = parse_sitemap(body, "https://baobackan.vn/")
+    assert ([e.url for e in listing.pages], listing.more) == (urls[:3], True)

@@ -162,3 +162,40 @@ def test_a_closed_port_is_a_transient_problem() -> None:
     with fetcher(FakeClock()) as f:
         fetched = f.get(address)
     assert (fetched.problem, fetched.transient) == ("connection failed", True)
+
+
+@pytest.mark.parametrize("phase", ["headers", "body"])
+def test_a_server_trickling_bytes_is_cut_off_at_the_deadline(site: LocalSite, phase: str) -> None:
+    # A byte every 0.05 s: never a read timeout, but the page would take 10 s.
+    site.resources["/slow.html"] = Resource(
+        b"<p>" + b"x" * 200 + b"</p>", trickle=0.05, trickle_from=phase
+    )
+    with fetcher(FakeClock(), timeout=0.5, deadline=0.3, retries=2, backoff=0) as f:
+        fetched = f.get(site.url("/slow.html"))
+    assert (fetched.problem, fetched.transient) == ("not answered in full within 0.3 s", True)
+    # Not retried: a server that slow is no faster a second time.
+    assert len(site.requests_for("/slow.html")) == 1
+
+
+def test_a_crawl_delay_is_capped(site: LocalSite) -> None:
+    site.resources["/robots.txt"] = Resource(b"User-agent: *\nCrawl-delay: 3600\n", "text/plain")
+    clock = FakeClock()
+    with fetcher(clock, delay=0.5) as f:
+        assert Robots(f).problem(site.url("/a.html")) is None
+        f.get(site.url("/a.html"))
+        f.get(site.url("/b.html"))
+    assert clock.sleeps == [30.0, 30.0]
+    assert f.capped_delays == {"127.0.0.1": 3600.0}
+
+
+def test_the_pauses_before_retries_are_capped_per_host(site: LocalSite) -> None:
+    for path in ("/a.html", "/b.html"):
+        site.resources[path] = Resource(b"busy", status=503, headers={"Retry-After": "100"})
+    clock = FakeClock()
+    with fetcher(clock, delay=0, retries=2) as f:
+        first, second = f.get(site.url("/a.html")), f.get(site.url("/b.html"))
+    assert (first.problem, second.problem) == ("HTTP 503", "HTTP 503")
+    # 100 s once; a second pause would go over the host's 120 s.
+    assert clock.sleeps == [100.0]
+    assert [len(site.requests_for(p)) for p in ("/a.html", "/b.html")] == [2, 1]
+    assert f.out_of_retry_wait == {"127.0.0.1"}

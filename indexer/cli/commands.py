@@ -286,7 +286,8 @@ def tasks_command(
     default=1.0,
     show_default=True,
     type=click.FloatRange(0),
-    help="Seconds between two requests to one host (a longer robots.txt Crawl-delay wins). "
+    help="Seconds between two requests to one host (a longer robots.txt Crawl-delay wins, "
+    "up to 30 s). "
     "0 only for a site of your own.",
 )
 @click.option(

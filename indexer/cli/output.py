@@ -257,6 +257,12 @@ def format_crawl(report: CrawlReport) -> str:
             lines.append(
                 f"  {reason}: {count(n, 'page')}" + (f", e.g. {example}" if example else "")
             )
+    if report.notes:
+        lines.append("Notes:")
+        for note, n in report.notes.most_common():
+            example = report.note_examples.get(note, [""])[0]
+            unit = report.note_units.get(note, "page")
+            lines.append(f"  {note}: {count(n, unit)}" + (f", e.g. {example}" if example else ""))
     if report.limit_reached:
         lines.append("Stopped at --max-pages: the pages left are crawled next time.")
     if report.build is not None:

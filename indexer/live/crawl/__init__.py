@@ -5,6 +5,7 @@ The modules, in the order a page meets them:
 - ``urls``: one spelling per address, and the article id of an address;
 - ``fetch``: one polite HTTP client (delay per host, timeouts, size cap, retries, redirects,
   conditional requests);
+- ``deadline``: the deadline on a whole request, under httpx;
 - ``robots``: robots.txt rules and Crawl-delay (Protego);
 - ``discover``: the pages of a sitemap or feed, the links of a page (lxml, feedparser);
 - ``state``: what the last crawl learnt of each page (SQLite beside the index);

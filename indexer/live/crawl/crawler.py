@@ -6,6 +6,15 @@ to ``depth`` links away, its links to the start addresses' hosts are followed. P
 crawl state knows but that nothing listed this time are checked again, oldest first, with
 what is left of ``max_pages``, so a page that disappeared from the site is still noticed.
 
+Each host has its own queue, and the next address is taken from the host whose turn comes
+first (``Fetcher.ready_at``): a host with a long Crawl-delay is asked as rarely as it wants
+while the others go on, and a host whose pages time out ``host_timeouts`` times in a row is
+given up for this crawl (its pages are skipped, and kept).
+
+A page's ``<link rel="canonical">`` names its article's address only on the page's own host:
+a canonical on another host is ignored (the page's own address is used, and noted in the
+report), or one site could replace another's article.
+
 What a page's answer does to its article:
 
 - 200 with article text: indexed (new, updated, or unchanged when the text is the same);
@@ -22,7 +31,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +51,7 @@ from ...index.store import LocalWriter
 from .discover import (
     FEED,
     HTML,
+    MAX_LISTED,
     MAX_UNPACKED,
     SITEMAP,
     NotAListing,
@@ -52,10 +62,14 @@ from .discover import (
     unpack,
 )
 from .fetch import (
+    TIMED_OUT,
     Fetched,
     Fetcher,
+    overdue,
+    too_large,
 )
 from .options import (
+    CANONICAL_ELSEWHERE,
     CRAWL,
     NOINDEX,
     NOT_HTML,
@@ -102,6 +116,8 @@ class _Crawl:
         self.fetcher = fetcher
         self.robots = Robots(fetcher)
         self.hosts = {host_of(u) for u in starts}
+        self.timeouts: Counter[str] = Counter()  # host → requests in a row that timed out
+        self.given_up: set[str] = set()  # hosts too slow to go on with
         # A remembered page whose article the index no longer holds is a new page again.
         self.state = {
             url: row
@@ -112,11 +128,13 @@ class _Crawl:
         self.progress = progress
         self.report = CrawlReport()
         # Sitemaps and feeds are read before pages, so that a page both linked to and listed
-        # is visited knowing its lastmod.
-        self.listings: deque[_Task] = deque()
-        self.queue: deque[_Task] = deque(_Task(u, _START, options.depth) for u in starts)
-        self.pending: dict[str, _Task] = {t.url: t for t in self.queue}  # queued, not visited
+        # is visited knowing its lastmod. Host → its tasks, in the order they came.
+        self.listings: dict[str, deque[_Task]] = {}
+        self.queue: dict[str, deque[_Task]] = {}
+        self.pending: dict[str, _Task] = {}  # queued, not visited
         self.queued: set[str] = set(starts)
+        for url in starts:
+            self._push(_Task(url, _START, options.depth))
         self.changed: dict[str, PageState] = {}  # rows to write
         self.forgotten: set[str] = set()  # rows to delete
         self.articles: dict[str, Article] = {}  # id → article to index
@@ -127,8 +145,7 @@ class _Crawl:
     def run(self) -> None:
         started = time.perf_counter()
         while True:
-            while self.listings or self.queue:
-                task = (self.listings or self.queue).popleft()
+            while (task := self._next_task()) is not None:
                 self.pending.pop(task.url, None)
                 if task.kind != _LISTING and self.report.page_requests >= self.options.max_pages:
                     self.report.limit_reached = True
@@ -138,6 +155,7 @@ class _Crawl:
                     self.progress(self.report)
             if self.report.limit_reached or not self._recheck_known():
                 break
+        self._note_hosts()
         self.report.requests = self.fetcher.requests
         self.report.seconds = time.perf_counter() - started
 
@@ -150,8 +168,22 @@ class _Crawl:
         )
         for row in rows:
             self.queued.add(row.url)
-            self.queue.append(_Task(row.url, _PAGE, row.depth))
+            self._push(_Task(row.url, _PAGE, row.depth))
         return bool(rows)
+
+    def _push(self, task: _Task) -> None:
+        self.pending[task.url] = task
+        queues = self.listings if task.kind == _LISTING else self.queue
+        queues.setdefault(host_of(task.url), deque()).append(task)
+
+    def _next_task(self) -> _Task | None:
+        """The next address to visit (sitemaps and feeds first), from the host that may be
+        asked soonest: the one that has waited longest among those whose delay is over."""
+        for queues in (self.listings, self.queue):
+            waiting = [host for host, tasks in queues.items() if tasks]
+            if waiting:
+                return queues[min(waiting, key=self.fetcher.ready_at)].popleft()
+        return None
 
     def _enqueue(self, task: _Task) -> None:
         if host_of(task.url) not in self.hosts:
@@ -162,14 +194,47 @@ class _Crawl:
         if task.url in self.queued:
             return
         self.queued.add(task.url)
-        self.pending[task.url] = task
-        (self.listings if task.kind == _LISTING else self.queue).append(task)
+        self._push(task)
 
     def _refusal(self, url: str) -> str | None:
-        """Why ``url`` must not be fetched (another site, robots.txt), or None."""
-        if host_of(url) not in self.hosts:
+        """Why ``url`` must not be fetched (another site, a host given up, robots.txt), or
+        None."""
+        host = host_of(url)
+        if host not in self.hosts:
             return OTHER_SITE
+        if host in self.given_up:
+            return self._slow_host
         return self.robots.problem(url)
+
+    @property
+    def _slow_host(self) -> str:
+        return f"host given up: {self.options.host_timeouts} requests in a row timed out"
+
+    def _count_timeout(self, host: str, fetched: Fetched) -> None:
+        """Give up a host whose requests keep timing out: each may take a deadline."""
+        if fetched.problem in (TIMED_OUT, overdue(self.fetcher.deadline)):
+            self.timeouts[host] += 1
+            if self.timeouts[host] >= self.options.host_timeouts:
+                self.given_up.add(host)
+        else:
+            self.timeouts[host] = 0
+
+    def _note_hosts(self) -> None:
+        """Note the hosts whose wishes the fetcher did not follow in full."""
+        cap = self.fetcher.max_crawl_delay
+        for host, asked in sorted(self.fetcher.capped_delays.items()):
+            self.report.note(
+                f"robots.txt Crawl-delay over {cap:g} s: crawled {cap:g} s apart",
+                f"{host} (asked {asked:g} s)",
+                unit="host",
+            )
+        budget = self.fetcher.max_retry_wait
+        for host in sorted(self.fetcher.out_of_retry_wait):
+            self.report.note(
+                f"pauses before retries reached {budget:g} s: not retried further",
+                host,
+                unit="host",
+            )
 
     # -- one address ----------------------------------------------------------------------------
 
@@ -202,6 +267,7 @@ class _Crawl:
             # A sitemap may hold 50,000 addresses in 50 MB.
             max_bytes=max(self.options.max_bytes, MAX_UNPACKED) if task.kind == _LISTING else None,
         )
+        self._count_timeout(host_of(task.url), fetched)
         if task.kind != _LISTING:
             self.report.page_requests += 1
             self.report.conditional += fetched.conditional
@@ -234,7 +300,10 @@ class _Crawl:
             self._listing(task, fetched, body, kind)
             return
         self.report.fetched += 1
-        if kind == HTML:
+        if kind == HTML and len(body) > self.options.max_bytes:
+            # Read within the cap, but gzip data that unpacks to more: not parsed.
+            self.report.skip(too_large(self.options.max_bytes) + " unpacked", task.url)
+        elif kind == HTML:
             self._page(task, fetched, body, known)
         else:
             self.report.skip(f"{NOT_HTML} ({fetched.content_type or 'no type'})", task.url)
@@ -254,6 +323,8 @@ class _Crawl:
             self.report.skip(str(exc), task.url)
             return
         self.report.listings += 1
+        if listing.more:
+            self.report.note(f"more than {MAX_LISTED:,} addresses: the rest not read", task.url)
         for entry in listing.sitemaps:
             if task.listing_depth < 3:
                 self._enqueue(_Task(entry.url, _LISTING, listing_depth=task.listing_depth + 1))
@@ -267,8 +338,14 @@ class _Crawl:
         except DecodeError as exc:
             self.report.skip(exc.reason, url)
             return
-        found = page_links(text, fetched.url, fetched.headers.get("x-robots-tag", ""))
+        found = page_links(
+            text, fetched.url, fetched.headers.get("x-robots-tag", ""), self.options.max_links
+        )
         if task.depth > 0:
+            if found.more:
+                self.report.note(
+                    f"more than {self.options.max_links:,} links: the rest not followed", url
+                )
             for link in found.links:
                 self._enqueue(_Task(link, _PAGE, task.depth - 1))
         if found.noindex:
@@ -286,8 +363,14 @@ class _Crawl:
                 self._remember(url, fetched, task, None, None)
             self.report.skip(item.reason, url)
             return
-        # The page's own canonical address wins over the one it was fetched at.
-        address = (normalize_url(item.url, fetched.url) if item.url else None) or fetched.url
+        # The page's own canonical address wins over the one it was fetched at, on its own
+        # host only: the article id is a hash of the address, and a page must not name (and
+        # so replace) the article of another site.
+        canonical = normalize_url(item.url, fetched.url) if item.url else None
+        if canonical is not None and host_of(canonical) != host_of(fetched.url):
+            self.report.note(CANONICAL_ELSEWHERE, url)
+            canonical = None
+        address = canonical or fetched.url
         item.id = article_id(address)
         item.url = item.path = address
         item.collection = CRAWL
@@ -360,9 +443,11 @@ def crawl(
     *,
     progress: Callable[[CrawlReport], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
     transport: httpx.BaseTransport | None = None,
 ) -> CrawlReport:
-    """Crawl ``urls`` (see the module's docstring) into the index in ``index_dir``."""
+    """Crawl ``urls`` (see the module's docstring) into the index in ``index_dir``; ``sleep``
+    and ``clock`` time the pauses between requests (a test's may only pretend to wait)."""
     options = options or CrawlOptions()
     starts: list[str] = []
     for given in urls:
@@ -379,10 +464,14 @@ def crawl(
         fetcher = Fetcher(
             delay=options.delay,
             timeout=options.timeout,
+            deadline=options.deadline,
             max_bytes=options.max_bytes,
             retries=options.retries,
             backoff=options.backoff,
+            max_retry_wait=options.max_retry_wait,
+            max_crawl_delay=options.max_crawl_delay,
             sleep=sleep,
+            clock=clock,
             transport=transport,
         )
         with fetcher:

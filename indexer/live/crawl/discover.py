@@ -25,6 +25,8 @@ FEED = "feed"
 HTML = "html"
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_UNPACKED = 50 * 2**20  # the sitemap protocol's limit for one uncompressed file
+MAX_LISTED = 50_000  # the sitemap protocol's limit of addresses in one file
+DEFAULT_MAX_LINKS = 1000  # links taken from one page, the first ones in it
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
@@ -45,6 +47,15 @@ class Listing:
     kind: str
     pages: list[Entry] = field(default_factory=list)
     sitemaps: list[Entry] = field(default_factory=list)
+    more: bool = False  # it gave more than MAX_LISTED addresses: the rest were not read
+
+    def add(self, entry: Entry, sitemap: bool = False) -> bool:
+        """Keep ``entry``; False (and ``more`` set) when the listing is full."""
+        if len(self.pages) + len(self.sitemaps) >= MAX_LISTED:
+            self.more = True
+            return False
+        (self.sitemaps if sitemap else self.pages).append(entry)
+        return True
 
 
 class NotAListing(ValueError):
@@ -111,7 +122,11 @@ def parse_sitemap(body: bytes, base: str) -> Listing:
     if root is None:
         plain = _plain_list(body)
         if plain:
-            return Listing(SITEMAP, pages=[Entry(u) for u in plain])
+            listing = Listing(SITEMAP)
+            for u in plain:
+                if not listing.add(Entry(u)):
+                    break
+            return listing
         raise NotAListing("not a readable sitemap")
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):
@@ -128,8 +143,8 @@ def parse_sitemap(body: bytes, base: str) -> Listing:
                 loc = normalize_url(child.text, base)
             elif name == "lastmod" and child.text:
                 lastmod = child.text.strip() or None
-        if loc:
-            (listing.sitemaps if wanted == "sitemap" else listing.pages).append(Entry(loc, lastmod))
+        if loc and not listing.add(Entry(loc, lastmod), sitemap=wanted == "sitemap"):
+            break
     return listing
 
 
@@ -147,7 +162,8 @@ def parse_feed(body: bytes, base: str, content_type: str = "application/xml") ->
         url = normalize_url(href, base) if href else None
         if url:
             stamp = dict.get(entry, "updated") or dict.get(entry, "published")
-            listing.pages.append(Entry(url, stamp))
+            if not listing.add(Entry(url, stamp)):
+                break
     return listing
 
 
@@ -158,11 +174,15 @@ class PageLinks:
     links: list[str]
     noindex: bool = False
     nofollow: bool = False
+    more: bool = False  # the page had more links than were taken
 
 
-def page_links(text: str, base: str, robots_header: str = "") -> PageLinks:
-    """The ``<a href>`` targets of a page (resolved against its ``<base href>``) and its robots
-    directives (``<meta name=robots>``, ``<meta name=timkiem>``, the X-Robots-Tag header)."""
+def page_links(
+    text: str, base: str, robots_header: str = "", max_links: int = DEFAULT_MAX_LINKS
+) -> PageLinks:
+    """The ``<a href>`` targets of a page (resolved against its ``<base href>``; the first
+    ``max_links`` different ones) and its robots directives (``<meta name=robots>``,
+    ``<meta name=timkiem>``, the X-Robots-Tag header)."""
     directives = {d.strip().lower() for d in robots_header.split(",")}
     if text.lstrip().startswith("<?xml"):
         # lxml refuses a str that still declares its (former) byte encoding.
@@ -180,6 +200,7 @@ def page_links(text: str, base: str, robots_header: str = "") -> PageLinks:
     if base_tag is not None:
         base = normalize_url(base_tag.get("href") or "", base) or base
     links: list[str] = []
+    more = False
     if not nofollow:
         seen: set[str] = set()
         for a in doc.iter("a"):
@@ -189,6 +210,9 @@ def page_links(text: str, base: str, robots_header: str = "") -> PageLinks:
                 continue
             url = normalize_url(href, base)
             if url and url not in seen:
+                if len(links) == max_links:
+                    more = True
+                    break
                 seen.add(url)
                 links.append(url)
-    return PageLinks(links, noindex, nofollow)
+    return PageLinks(links, noindex, nofollow, more)

@@ -10,17 +10,25 @@ from dataclasses import dataclass, field
 
 from ...errors import TimkiemError
 from ...index.build import BuildReport
+from .discover import DEFAULT_MAX_LINKS
 from .fetch import (
     DEFAULT_BACKOFF,
+    DEFAULT_DEADLINE,
     DEFAULT_DELAY,
     DEFAULT_MAX_BYTES,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
+    MAX_CRAWL_DELAY,
+    MAX_RETRY_WAIT,
 )
 
 CRAWL = "crawl"  # the collection crawled pages are indexed in
 DEFAULT_MAX_PAGES = 1000
 DEFAULT_DEPTH = 2
+DEFAULT_HOST_TIMEOUTS = 3  # pages in a row of one host that time out before it is given up
+
+# Notes: what the crawl did otherwise than a site asked, the page or host still crawled.
+CANONICAL_ELSEWHERE = "canonical address on another host ignored (the page's own address used)"
 
 OTHER_SITE = "on another site"
 NOINDEX = "noindex"
@@ -40,10 +48,15 @@ class CrawlOptions:
     max_pages: int = DEFAULT_MAX_PAGES  # page requests per crawl (sitemaps, robots.txt aside)
     depth: int = DEFAULT_DEPTH  # links followed away from a start page
     delay: float = DEFAULT_DELAY  # seconds between two requests to one host, at least
-    timeout: float = DEFAULT_TIMEOUT
-    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = DEFAULT_TIMEOUT  # seconds without a byte
+    deadline: float = DEFAULT_DEADLINE  # seconds for a whole request, body included
+    max_bytes: int = DEFAULT_MAX_BYTES  # of a page, as read and as parsed (unpacked)
+    max_links: int = DEFAULT_MAX_LINKS  # links taken from one page
     retries: int = DEFAULT_RETRIES
     backoff: float = DEFAULT_BACKOFF
+    max_retry_wait: float = MAX_RETRY_WAIT  # pauses before retries, per host
+    max_crawl_delay: float = MAX_CRAWL_DELAY  # a longer robots.txt Crawl-delay is shortened
+    host_timeouts: int = DEFAULT_HOST_TIMEOUTS  # timed-out pages in a row that end a host
 
 
 @dataclass
@@ -63,6 +76,9 @@ class CrawlReport:
     page_requests: int = 0
     conditional: int = 0  # page requests that sent validators
     requests: int = 0  # every HTTP request, robots.txt, sitemaps and retries included
+    notes: Counter[str] = field(default_factory=Counter)  # note → pages or hosts
+    note_examples: dict[str, list[str]] = field(default_factory=dict)
+    note_units: dict[str, str] = field(default_factory=dict)  # note → "page" or "host"
     limit_reached: bool = False
     seconds: float = 0.0  # fetching and extracting
     build: BuildReport | None = None
@@ -76,3 +92,12 @@ class CrawlReport:
         examples = self.examples.setdefault(reason, [])
         if len(examples) < 3:
             examples.append(url)
+
+    def note(self, note: str, example: str, unit: str = "page") -> None:
+        """Something the crawl did otherwise than a site asked, the page or host still
+        crawled: a canonical address ignored, a Crawl-delay shortened …"""
+        self.notes[note] += 1
+        self.note_units[note] = unit
+        examples = self.note_examples.setdefault(note, [])
+        if len(examples) < 3:
+            examples.append(example)
