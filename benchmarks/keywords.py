@@ -451,10 +451,10 @@ def print_report(r: dict[str, Any]) -> None:
     print()
     columns = [*(f"seed {s}" for s in r["seeds"]), "overall"]
     stats = [*r["seeds"].values(), r["overall"]]
-    print(f"{'':<32}" + "".join(f"{col:>14}" for col in columns))
+    print(f"{'':<32}" + "".join(f"{col:>17}" for col in columns))
     for label, key, show in ROWS:
         cells = [show(s[key]) if key else show(s) for s in stats]
-        print(f"{label:<32}" + "".join(f"{cell:>14}" for cell in cells))
+        print(f"{label:<32}" + "".join(f"{cell:>17}" for cell in cells))
     print()
     if r["worst_exact"]:
         print("lowest exact-accent shares (word: exact of k; reading shown)")
