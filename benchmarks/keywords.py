@@ -10,10 +10,11 @@ and the API call) seeded keyword queries drawn from that same collection, per se
    (``fold``: no marks, đ → d) is also the fold of another pair of the collection, and that
    at least 3 articles hold as that exact pair ("bàn tay", folded "ban tay", beside
    "bán tay"). ``--words`` of them are sampled uniformly over distinct words (not by
-   frequency) and typed as written; with k = min(10, articles holding the exact pair), the
-   score is the share of the top k results whose title or body holds the exact pair. Exact
-   copies (the same title and body) count as one article, since the page shows one result
-   per group of copies; a result counts when it or a copy listed under it holds the pair.
+   frequency) and typed as written; with k = min(10, results that could hold the exact
+   pair: the articles holding it, a group of near-copies once, as the page shows it), the
+   score is the share of the top k results whose title or body holds the exact pair (a
+   result counts when it or a copy listed under it holds the pair). Exact copies count once
+   towards the 3.
 2. **Unaccented headlines, MRR@10.** ``--titles`` distinct headlines of 3+ syllables with at
    least one mark in their first six, sampled uniformly over distinct folded headlines: the
    first (up to) six syllables, folded, are the query; a hit is any article whose whole
@@ -24,10 +25,9 @@ and the API call) seeded keyword queries drawn from that same collection, per se
    equal to the headline's own six syllables (NFC, canonical tones, lower case); coverage =
    queries that got a reading at all (every query's words occur in the collection: they are
    a headline).
-4. **What else the page shows.** Queries with no results and with a "did you mean"
-   suggestion (``SearchPage.suggestion``), for both query sets. Whether a search fell back
-   to partial matches (no article with every word) stays inside the engine (``Scored``):
-   the public API does not expose it, so it is not counted.
+4. **What else the page shows.** Queries with no results, with a "did you mean"
+   suggestion (``SearchPage.suggestion``) and said to be partial matches (no article with
+   every word: ``SearchPage.partial``), for both query sets.
 
 Nothing is a fixed list: every word and headline is drawn from the collection by seed.
 
@@ -194,21 +194,35 @@ def shown_ids(hit: Any) -> list[str]:
     return [hit.id, *(c.id for c in hit.duplicates)]
 
 
+def results_holding(engine: Any, collection: Collection, word: str) -> int:
+    """How many results could hold ``word``: the articles holding it, a group of near-copies
+    (one result on the page, see ``index.duplicates``) counted once."""
+    store = engine.current()
+    groups = set()
+    for article_id in collection.texts:
+        if word in collection.pairs_of(article_id):
+            docnum = store.docnum(article_id)
+            groups.add(article_id if docnum is None else int(store.duplicates.group[docnum]))
+    return len(groups)
+
+
 def exact_share(engine: Any, collection: Collection, word: str) -> dict[str, Any]:
-    """The share of the top k results holding ``word`` exactly, k = min(10, articles)."""
+    """The share of the top k results holding ``word`` exactly, k = min(10, the results that
+    could hold it)."""
     page = engine.search(word, per_page=TOP_K, snippets=False)
     collection.check(i for hit in page.hits for i in shown_ids(hit))
-    k = min(TOP_K, collection.words[word])
+    k = min(TOP_K, results_holding(engine, collection, word))
     held = sum(any(word in collection.pairs_of(i) for i in shown_ids(hit)) for hit in page.hits[:k])
     return {
         "word": word,
         "articles": collection.words[word],
         "k": k,
         "exact": held,
-        "share": held / k,
+        "share": held / k if k else 1.0,
         "total": page.total,
         "interpreted": page.interpreted,
         "suggestion": page.suggestion,
+        "partial": page.partial,
     }
 
 
@@ -229,6 +243,7 @@ def headline_result(engine: Any, collection: Collection, h: Headline) -> dict[st
         "correct": same_reading(page.interpreted, h.expected),
         "total": page.total,
         "suggestion": page.suggestion,
+        "partial": page.partial,
     }
 
 
@@ -248,6 +263,7 @@ def summarize(exact: Sequence[dict[str, Any]], titles: Sequence[dict[str, Any]])
         "exact_reading_shown": sum(r["interpreted"] is not None for r in exact),
         "exact_no_results": sum(r["total"] == 0 for r in exact),
         "exact_suggestion": sum(r["suggestion"] is not None for r in exact),
+        "exact_partial": sum(r["partial"] for r in exact),
         "titles": len(titles),
         "mrr10": mean(r["rr"] for r in titles),
         "found_top1": sum(r["rr"] == 1.0 for r in titles),
@@ -258,6 +274,7 @@ def summarize(exact: Sequence[dict[str, Any]], titles: Sequence[dict[str, Any]])
         "interpretation_coverage": len(shown) / len(titles) if titles else math.nan,
         "titles_no_results": sum(r["total"] == 0 for r in titles),
         "titles_suggestion": sum(r["suggestion"] is not None for r in titles),
+        "titles_partial": sum(r["partial"] for r in titles),
     }
 
 
@@ -409,6 +426,7 @@ ROWS = [
         lambda s: f"{s['exact_reading_shown']} / {s['exact_no_results']}",
     ),
     ("  did you mean shown", "exact_suggestion", str),
+    ("  partial matches said", "exact_partial", str),
     ("unaccented headlines, MRR@10", "mrr10", _f),
     (
         "  headlines (top 1 / top 10)",
@@ -427,6 +445,7 @@ ROWS = [
         None,
         lambda s: f"{s['titles_no_results']} / {s['titles_suggestion']}",
     ),
+    ("  partial matches said", "titles_partial", str),
 ]
 
 

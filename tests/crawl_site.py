@@ -320,3 +320,18 @@ def build_news_site(site: LocalSite) -> None:
         ).encode(),
         "application/atom+xml",
     )
+
+
+class FakeClock:
+    """A clock that only moves when the fetcher sleeps: waits are recorded, not waited."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+
+    def __call__(self) -> float:
+        return self.now

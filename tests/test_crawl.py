@@ -18,6 +18,7 @@ from tests.crawl_site import (
     PAGES,
     SHARED,
     WINDOWS_1258,
+    FakeClock,
     LocalSite,
     Resource,
     article_page,
@@ -357,21 +358,6 @@ def test_a_canonical_on_another_host_is_not_believed(tmp_path: Path) -> None:
         "  canonical address on another host ignored (the page's own address used): 1 page, "
         f"e.g. {a.url('/tin/a.html')}",
     ]
-
-
-class FakeClock:
-    """Time that passes only when the crawl sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_a_long_crawl_delay_is_capped_and_does_not_hold_up_other_hosts(tmp_path: Path) -> None:

@@ -8,22 +8,7 @@ import pytest
 
 from indexer.live.crawl.fetch import USER_AGENT, Fetcher
 from indexer.live.crawl.robots import DISALLOWED, Robots
-from tests.crawl_site import LocalSite, Resource, html
-
-
-class FakeClock:
-    """A clock that only moves when the fetcher sleeps: waits are recorded, not waited."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
-
-    def __call__(self) -> float:
-        return self.now
+from tests.crawl_site import FakeClock, LocalSite, Resource, html
 
 
 @pytest.fixture

@@ -332,9 +332,6 @@ class OpenGeneration:
         with self.lock:
             return self.reader.stored_fields(docnum)
 
-    def body_text(self, docnum: int) -> str:
-        return self.stored_fields(docnum).get("body_text") or ""
-
     def docnum(self, doc_id: str) -> int | None:
         """The document number of the live article with this id, or None."""
         with self.lock:

@@ -20,7 +20,7 @@ import numpy as np
 from ..index.duplicates import group_page
 from ..index.generations import current_stamp, generation_dir
 from ..index.postings import CacheLookups, holds
-from ..index.schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, term_field
+from ..index.schema import FOLDED, FOLDED_BIGRAMS, TEXT_FIELDS, term_field
 from ..text.analysis import bigram
 from ..text.wordfind import folded_words
 from .autocomplete import MAX_COMPLETIONS, Autocomplete
@@ -28,7 +28,7 @@ from .exact import exact_rule, order_exactly
 from .examples import pick_examples
 from .facets import Filters, Grouping, check_sort, narrow, top
 from .highlight import Terms, highlight_all
-from .interpret import Reading, interpret
+from .interpret import interpret
 from .local import LocalStore
 from .parse import ParsedQuery, parse
 from .proximity import rerank
@@ -43,7 +43,6 @@ MAX_PER_PAGE = 100
 RESULT_CACHE_SIZE = 2048  # pages of results kept per index generation
 RELATED_LIMIT = 5
 EXACT_MARGIN = 5  # results settled by the exact-accent order past the page (near-copies)
-ACCENTED_BODY = term_field("body", ACCENTED)
 FOLDED_BIGRAMS_BODY = term_field("body", FOLDED_BIGRAMS)
 
 
@@ -171,7 +170,7 @@ class Engine:
         if parsed.is_empty():
             scored = Scored(np.zeros(gen.n_all, dtype=np.float32), gen.alive)
         else:
-            result.interpreted = self._interpret(gen, parsed, restore=not exact).shown
+            result.interpreted = self._interpret(gen, parsed, restore=not exact)
             scored = gen.retrieve(parsed, self.ranking)
             result.partial = scored.partial
             if not exact:
@@ -252,8 +251,9 @@ class Engine:
 
     # -- the steps of a search ----------------------------------------------------------
 
-    def _interpret(self, gen: Store, parsed: ParsedQuery, *, restore: bool = True) -> Reading:
-        """The query as understood: accents restored, Telex decoded (``interpret``)."""
+    def _interpret(self, gen: Store, parsed: ParsedQuery, *, restore: bool = True) -> str | None:
+        """The query as understood, when the page should say so: accents restored, Telex
+        decoded (``interpret``)."""
         return interpret(parsed, gen.vocabulary, gen.run_forms, restore=restore)
 
     def _missing(self, gen: Store, parsed: ParsedQuery, doc_id: str) -> list[str]:
@@ -284,7 +284,7 @@ class Engine:
 
         def count(text: str) -> tuple[int, str | None]:
             variant = parse(text)
-            understood = self._interpret(gen, variant).shown
+            understood = self._interpret(gen, variant)
             return gen.retrieve(variant, self.ranking).found, understood
 
         return did_you_mean(
@@ -295,7 +295,7 @@ class Engine:
             count,
             lambda a, b: any(
                 len(gen.postings(term_field(f, FOLDED_BIGRAMS), bigram(a, b))[0])
-                for f in ("title", "body")
+                for f in TEXT_FIELDS
             ),
         )
 

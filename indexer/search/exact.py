@@ -28,6 +28,7 @@ from ..index.schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, term_field
 from ..text.analysis import bigram
 from .evidence import runs_held
 from .parse import ParsedQuery, QueryWord
+from .scoring import by_tier
 from .store import Store
 
 CHECKED_DOCS = 200  # articles whose text is read, at most, to confirm their pairs
@@ -55,33 +56,21 @@ class ExactRule:
 
 
 def exact_rule(parsed: ParsedQuery) -> ExactRule | None:
-    """The rule of a query with words whose form is sought, or None."""
+    """The rule of a query with words whose form is sought, or None. The alternatives of an
+    OR are left out: an article need not hold more than one of them."""
     words: dict[tuple[str, tuple[str, ...]], None] = {}
     pairs: list[Pair] = []
 
     def sought(w: QueryWord) -> tuple[str, str | None]:
         return (w.folded, w.accented if w.exact else None)
 
-    def add_run(run: list[QueryWord], fields: tuple[str, ...]) -> None:
-        for w in run:
+    for run in parsed.runs(alternatives=False):
+        for w in run.words:
             if w.exact:
-                words[(w.accented, fields)] = None
-        for a, b in pairwise(run):
+                words[(w.accented, run.fields)] = None
+        for a, b in pairwise(run.words):
             if a.exact or b.exact:
-                pairs.append(Pair(sought(a), sought(b), fields))
-
-    run: list[QueryWord] = []
-    for group in parsed.groups:
-        word = group.free_word
-        if word is not None:
-            run.append(word)
-            continue
-        add_run(run, ("title", "body"))
-        run = []
-        if not group.negated and len(group.alternatives) == 1:
-            clause = group.alternatives[0]
-            add_run(list(clause.words), clause.fields)
-    add_run(run, ("title", "body"))
+                pairs.append(Pair(sought(a), sought(b), run.fields))
     if not words:
         return None
     return ExactRule(tuple(words), tuple(pairs))
@@ -117,20 +106,19 @@ def order_exactly(
                     must &= as_sought == _counts(store, candidates, FOLDED, folded, f)
             may_pair[i] |= may
             must_pair[i] |= must & may
-    pairs_bound = may_pair.sum(axis=0)
-    tier = pairs_bound * rule.levels + held_words
+    tier = may_pair.sum(axis=0) * rule.levels + held_words  # the best each may reach
     if not tier.any():
         return
     base = scores[candidates].astype(np.float64)
-    span = float(base.max() - min(0.0, base.min())) + 1.0
-    final = tier * span + base
     unsure = (may_pair & ~must_pair).any(axis=0)
-    window = np.argsort(-final, kind="stable")[: need + CHECKED_DOCS]
-    heap = [(-final[i], int(i)) for i in window]
+    # Best first, by tier then score; an article whose pairs are in doubt has its text read
+    # when it comes up, and goes back with the tier it really has.
+    window = np.lexsort((-base, -tier))[: need + CHECKED_DOCS]
+    heap = [(-int(tier[i]), -base[i], int(i)) for i in window]
     heapq.heapify(heap)
     checked = settled = 0
     while heap and settled < need:
-        _, i = heapq.heappop(heap)
+        _, _, i = heapq.heappop(heap)
         if unsure[i] and checked < CHECKED_DOCS:
             unsure[i] = False
             checked += 1
@@ -141,11 +129,11 @@ def order_exactly(
                 if may_pair[p, i] and not must_pair[p, i]
             ]
             pairs = int(must_pair[:, i].sum()) + sum(runs_held(text, doubtful))
-            final[i] = (pairs * rule.levels + held_words[i]) * span + base[i]
-            heapq.heappush(heap, (-final[i], i))
+            tier[i] = pairs * rule.levels + held_words[i]
+            heapq.heappush(heap, (-int(tier[i]), -base[i], i))
             continue
         settled += 1
-    scores[candidates] = final.astype(scores.dtype)
+    scores[candidates] = by_tier(base, tier).astype(scores.dtype)
 
 
 def _counts(store: Store, candidates: np.ndarray, rep: str, term: str, field: str) -> np.ndarray:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ..index.vocabulary import Vocabulary
 from ..text.normalize import decode_telex, decode_vni, fold
@@ -52,20 +52,13 @@ def _decode(word: QueryWord, vocab: Vocabulary) -> QueryWord | None:
     return None
 
 
-@dataclass(frozen=True)
-class Reading:
-    """How a query was read: the query as understood when the page should say so."""
-
-    shown: str | None = None  # "Kết quả cho: …" (None: nothing to say)
-    confident: bool = False  # restored accents are sure enough to rank by
-
-
 def interpret(
     parsed: ParsedQuery, vocab: Vocabulary, run_forms: RunForms, *, restore: bool = True
-) -> Reading:
+) -> str | None:
     """Rewrite the query's words in place (accents restored, Telex decoded, words marked
-    ``exact`` when their form is sought); say how the query was read. With ``restore``
-    False the query is taken as typed: nothing decoded nor restored."""
+    ``exact`` when their form is sought); return the query as understood when the page
+    should say so ("Kết quả cho: …"), else None. With ``restore`` False the query is taken
+    as typed: nothing decoded nor restored."""
     decoded = False
     for group in parsed.positive if restore else ():
         for ci, clause in enumerate(group.alternatives):
@@ -77,12 +70,13 @@ def interpret(
         # Typed with accents: every word as written, a word without marks too ("lai lịch",
         # "song công": toneless syllables are words of their own).
         _rewrite(parsed, lambda w: replace(w, exact=True))
-        return Reading(_render(parsed) if decoded else None, confident=True)
+        return _render(parsed) if decoded else None
     if not restore or not vocab.forms:
-        return Reading()
+        return None
     chosen: dict[int, tuple[str, bool]] = {}  # id of a query word → (its form, sure)
-    for run in _runs(parsed):
-        for w, found in zip(run, restore_run(run, vocab, run_forms), strict=True):
+    for run in parsed.runs():
+        words = list(run.words)
+        for w, found in zip(words, restore_run(words, vocab, run_forms), strict=True):
             chosen[id(w)] = found
     confident = all(sure for _, sure in chosen.values())
 
@@ -92,7 +86,7 @@ def interpret(
 
     _rewrite(parsed, read)
     changed = any(w.restored for w in parsed.words())
-    return Reading(_render(parsed) if confident and changed else None, confident=confident)
+    return _render(parsed) if confident and changed else None
 
 
 def restore_run(
@@ -133,25 +127,6 @@ def _alone(word: QueryWord, vocab: Vocabulary) -> tuple[str, bool]:
     if top >= SINGLE_SHARE * total:
         return form, True
     return word.accented, False
-
-
-def _runs(parsed: ParsedQuery) -> list[list[QueryWord]]:
-    """Runs of words read together: adjacent free words, and the words of each phrase."""
-    runs: list[list[QueryWord]] = []
-    current: list[QueryWord] = []
-    for group in parsed.groups:
-        word = group.free_word
-        if word is not None:
-            current.append(word)
-            continue
-        if current:
-            runs.append(current)
-            current = []
-        if not group.negated:
-            runs.extend(list(c.words) for c in group.alternatives)
-    if current:
-        runs.append(current)
-    return runs
 
 
 def _rewrite(parsed: ParsedQuery, change: Callable[[QueryWord], QueryWord]) -> None:

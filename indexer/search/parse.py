@@ -89,6 +89,26 @@ class ParsedQuery:
         """Every positive word, in order (what snippets mark)."""
         return [w for g in self.positive for c in g.alternatives for w in c.words]
 
+    def runs(self, *, alternatives: bool = True) -> list[Clause]:
+        """The positive words read together, as clauses: each run of adjacent free words
+        (one clause over every field), and each clause of a phrase, a field clause or an OR
+        (only a group with one alternative unless ``alternatives``)."""
+        runs: list[Clause] = []
+        free: list[QueryWord] = []
+        for group in self.groups:
+            word = group.free_word
+            if word is not None:
+                free.append(word)
+                continue
+            if free:
+                runs.append(Clause(tuple(free)))
+                free = []
+            if not group.negated and (alternatives or len(group.alternatives) == 1):
+                runs.extend(group.alternatives)
+        if free:
+            runs.append(Clause(tuple(free)))
+        return runs
+
 
 def query_words(text: str) -> tuple[QueryWord, ...]:
     text = nfc(text)

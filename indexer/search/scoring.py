@@ -144,14 +144,20 @@ def score_all(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Sco
             matched = required & (matched_groups > 0)
             partial = True
             held = exact_groups.astype(np.float32) * (n_groups + 1) + matched_groups
-            span = float(scores.max()) + 1.0 if len(scores) else 1.0
-            scores += held * span
+            scores[:] = by_tier(scores, held)
     else:
         matched = required & (matched_groups > 0)
     if n_groups > 1 and ranking.coord_power:  # a power of 0 multiplies by 1
         coord = (matched_groups.astype(np.float32) / n_groups) ** ranking.coord_power
         scores *= coord
     return Scored(scores, matched, partial, any_words)
+
+
+def by_tier(base: np.ndarray, tier: np.ndarray) -> np.ndarray:
+    """Scores that order by ``tier`` first and by ``base`` within a tier: each tier is
+    lifted above every score of the tiers below it."""
+    span = float(base.max() - min(0.0, float(base.min()))) + 1.0 if len(base) else 1.0
+    return tier * span + base
 
 
 def _adjacent_words(parsed: ParsedQuery) -> Iterator[tuple[QueryWord, QueryWord]]:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from itertools import combinations
 
 from ..index.vocabulary import Vocabulary
+from ..text.analysis import word_forms
 from ..text.normalize import decode_telex, decode_vni, fold
 
 FEW_RESULTS = 5  # a query finding fewer articles than this may get a suggestion
@@ -162,6 +163,17 @@ def did_you_mean(
             return None
     text = " ".join(w if c == fold(w.lower()) else c for c, w in zip(chosen, words, strict=True))
     total, interpreted = count(text)
+    if interpreted is None and text != fold(text):
+        # Typed with accents, the variant is taken as written, its corrections unaccented
+        # too ("dân van khéo"): read it without accents instead, and keep that reading when
+        # it gives back every accent the reader typed ("dân vận khéo").
+        typed = [word_forms(w)[0] for w in words]
+        folded_total, reading = count(" ".join(chosen))
+        read = reading.split(" ") if reading else []
+        if len(read) == len(words) and all(
+            changed[i] or read[i] == typed[i] for i in range(len(words))
+        ):
+            total, interpreted = folded_total, reading
     if total <= 2 * found:
         return None
     return interpreted or text
