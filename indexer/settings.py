@@ -143,8 +143,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "RATE_LIMIT_ADMIN",
         "5 per minute; 30 per hour",
-        "Wrong admin tokens one client address may send to /admin/stats; past it every "
-        "request to /admin/ answers 429 until the period is over. off disables it.",
+        "Wrong tokens one client address may send, counted apart for the admin token "
+        "(/admin/) and the write token (the write API); past it a wrong token is answered "
+        "429 until the period is over, while the right token is never refused by it. off "
+        "disables it.",
     ),
     Setting(
         "RATE_LIMIT_STORAGE",

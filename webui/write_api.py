@@ -91,15 +91,31 @@ def _header_bytes(value: str) -> bytes:
         return value.encode("utf-8")
 
 
+def _given_token() -> str | None:
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    given = given.strip()
+    return given if scheme.lower() == "bearer" and given else None
+
+
+def _is_right(given: str) -> bool:
+    expected = _configured_token(current_app).encode("utf-8")
+    return hmac.compare_digest(_header_bytes(given), expected)
+
+
+def right_token() -> bool:
+    """Whether this request carries the write token (the rate limit of wrong tokens never
+    refuses it)."""
+    given = _given_token()
+    return given is not None and _is_right(given)
+
+
 @bp.before_request
 def authorise() -> None:
     """Every write API request carries the token, checked in constant time."""
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    given = given.strip()
-    if scheme.lower() != "bearer" or not given:
+    given = _given_token()
+    if given is None:
         _reject_token("This API needs the write token: Authorization: Bearer TOKEN", 401)
-    expected = _configured_token(current_app).encode("utf-8")
-    if not hmac.compare_digest(_header_bytes(given), expected):
+    if not _is_right(given):
         _reject_token("Wrong write token.", 403)
 
 
