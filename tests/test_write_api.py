@@ -229,6 +229,48 @@ def _with(**changes: Any) -> dict[str, Any]:
             "article.url: must be an absolute http(s) URL, got 'javascript:alert(1)'",
         ),
         (
+            _with(url="https://baodienbien.vn/a\nSet-Cookie: x=1"),
+            "article.url: must not hold spaces or control characters (percent-encode them, "
+            "as %20 or %0A), got 'https://baodienbien.vn/a\\nSet-Cookie: x=1'",
+        ),
+        (
+            _with(url="https://baodienbien.vn/a\x00b"),
+            "article.url: must not hold spaces or control characters (percent-encode them, "
+            "as %20 or %0A), got 'https://baodienbien.vn/a\\x00b'",
+        ),
+        (
+            _with(url="https://baodienbien.vn/\u202egpj.exe"),
+            "article.url: must not hold spaces or control characters (percent-encode them, "
+            "as %20 or %0A), got 'https://baodienbien.vn/\\u202egpj.exe'",
+        ),
+        (
+            _with(url="https://baodienbien.vn/a\tb"),
+            "article.url: must not hold spaces or control characters (percent-encode them, "
+            "as %20 or %0A), got 'https://baodienbien.vn/a\\tb'",
+        ),
+        (
+            _with(url="https://baodienbien.vn\\@evil.example/"),
+            "article.url: must not hold a backslash (write / or %5C), "
+            "got 'https://baodienbien.vn\\\\@evil.example/'",
+        ),
+        (
+            _with(url="https://user@/a"),
+            "article.url: must be an absolute http(s) URL, got 'https://user@/a'",
+        ),
+        (
+            _with(url="https://baodienbien.vn:99999/a"),
+            "article.url: must be an absolute http(s) URL, got 'https://baodienbien.vn:99999/a'",
+        ),
+        (
+            _with(url="https://[::1/a"),
+            "article.url: must be an absolute http(s) URL, got 'https://[::1/a'",
+        ),
+        (
+            _with(url="HTTPS://baodienbien.vn/a?"),
+            "article.url: is not written as a URL parser reads it back "
+            "('https://baodienbien.vn/a'), got 'HTTPS://baodienbien.vn/a?'",
+        ),
+        (
             _with(body="…"),
             "article.body: unknown field (accepted: id, title, text, date, author, url, source)",
         ),
