@@ -118,6 +118,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest request body the write API accepts, in bytes; a larger one gets 413.",
     ),
     Setting(
+        "WRITE_BATCH_ARTICLES",
+        5_000,
+        "Articles (or ids) the write API applies in one new index generation at most; a "
+        "larger task is applied in batches of this size, one generation after another. "
+        "Smaller batches take less memory to build, larger ones make fewer generations.",
+    ),
+    Setting(
         "PUBLIC_URL",
         "",
         "The address readers reach timkiem at, such as https://tim.example.gov.vn (with the "

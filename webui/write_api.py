@@ -34,7 +34,7 @@ from werkzeug.exceptions import (
 )
 from werkzeug.sansio.response import WWWAuthenticate
 
-from indexer import Applier, Journal, Task, check_id, posted_articles
+from indexer import Applier, Journal, SettingError, Task, check_id, posted_articles
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -52,8 +52,11 @@ def init_app(app: Flask) -> None:
     """Turn the write API on when ``WRITE_TOKEN`` is set: routes, journal, applier thread."""
     if not _configured_token(app):
         return
+    batch = int(app.config["WRITE_BATCH_ARTICLES"])
+    if batch < 1:
+        raise SettingError(f"WRITE_BATCH_ARTICLES must be at least 1, got {batch}")
     journal = Journal(app.config["INDEX_DIR"])
-    applier = Applier(journal, isolated=True)
+    applier = Applier(journal, isolated=True, max_articles=batch)
     app.extensions[_EXTENSION] = applier
     app.register_blueprint(bp)
     applier.start()  # applies at once whatever an earlier run journaled and did not apply

@@ -232,7 +232,8 @@ def tasks_command(
 
     Reads the journal the server keeps beside the index (journal.sqlite3), newest first.
     """
-    index_dir = index_dir_setting(index_dir)
+    config = command_settings(index_dir)
+    index_dir = str(config["INDEX_DIR"])
     if not journal_path(index_dir).exists():
         raise click.ClickException(
             f"No write tasks in {index_dir}. The write API (timkiem serve with "
@@ -243,7 +244,9 @@ def tasks_command(
         if apply_now:
             succeeded = failed = 0
             while True:
-                result = apply_pending(journal)
+                result = apply_pending(
+                    journal, max_articles=max(1, int(config["WRITE_BATCH_ARTICLES"]))
+                )
                 if not result.applied:
                     break
                 succeeded += len(result.succeeded)
