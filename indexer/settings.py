@@ -82,6 +82,13 @@ SETTINGS: tuple[Setting, ...] = (
         "comma-separated list of origins such as https://example.gov.vn.",
     ),
     Setting(
+        "API_PATHS",
+        False,
+        "Show each result's path (the file it was indexed from, on this server) in the JSON "
+        "API's answers (/api/search, /api/related): on or off. Off, since the API answers "
+        "every site; timkiem search --json always shows it.",
+    ),
+    Setting(
         "ANALYTICS",
         True,
         "Log each search made through the search page and the API (the query, how it was "

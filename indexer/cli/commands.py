@@ -120,7 +120,7 @@ def index_command(
 )
 @click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only from this date on.")
 @click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Only up to this date.")
-@click.option("--json", "as_json", is_flag=True, help="Print exactly what /api/search returns.")
+@click.option("--json", "as_json", is_flag=True, help="Print what /api/search returns, with each result's path.")
 @index_dir_option
 def search_command(
     query: tuple[str, ...],
@@ -150,7 +150,7 @@ def search_command(
     except TimkiemError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.to_dict(paths=True), ensure_ascii=False, indent=2))
         return
     shown = f"“{result.interpreted}”" if result.interpreted else f"“{text}”"
     if text.strip():
