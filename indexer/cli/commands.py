@@ -120,7 +120,12 @@ def index_command(
 )
 @click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only from this date on.")
 @click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Only up to this date.")
-@click.option("--json", "as_json", is_flag=True, help="Print what /api/search returns, with each result's path.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print what /api/search returns, with each result's path.",
+)
 @index_dir_option
 def search_command(
     query: tuple[str, ...],
