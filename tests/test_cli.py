@@ -111,9 +111,11 @@ def test_search_filters_and_sort_print_what_the_api_returns(dated_index: Path) -
     assert result.exit_code == 0, result.output
     cli = json.loads(result.output)
     operator = create_app({"TESTING": True, "INDEX_DIR": str(dated_index), "API_PATHS": True})
-    api = operator.test_client().get(
-        "/api/search?q=dân vận&sort=oldest&source=Báo Bắc Kạn&source=Báo Nhân Dân"
-    ).get_json()
+    api = (
+        operator.test_client()
+        .get("/api/search?q=dân vận&sort=oldest&source=Báo Bắc Kạn&source=Báo Nhân Dân")
+        .get_json()
+    )
     for data in (cli, api):
         data.pop("took_ms")
     assert cli == api

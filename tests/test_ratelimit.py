@@ -99,7 +99,7 @@ def test_each_address_has_its_own_count(make_app) -> None:
 
 def test_static_files_widget_script_and_preflights_are_not_counted(make_app) -> None:
     client = make_app(RATE_LIMIT="2 per day").test_client()
-    for path in ("/static/style.css", "/widget.js", "/static/autocomplete.js"):
+    for path in ("/static/style.css", "/widget.js", "/static/autocomplete.js", "/favicon.ico"):
         assert statuses(client, path, 3) == [200, 200, 200], path
     preflight = {"Origin": "https://bao.example.vn", "Access-Control-Request-Method": "GET"}
     for _ in range(3):

@@ -1,14 +1,14 @@
 """Rate limits per client address (Flask-Limiter), on by default.
 
 ``RATE_LIMIT`` (default ``20 per second; 300 per minute``) counts every request one address
-makes to the pages and the API together; static files, ``widget.js`` and the health checks
-are not counted. A reader typing into the widget makes at most a few requests a second
-(searches are debounced), so only a flood meets the limit. ``RATE_LIMIT_ADMIN`` (default
-``5 per minute; 30 per hour``) counts only wrong tokens, the admin token's and the write
-token's apart: past it that address may not guess that token again until the period is
-over (429), while a request with the right token is never refused by it (only by
-``RATE_LIMIT``), so guesses from a CMS's or an operator's address never lock the right token
-out. ``RATE_LIMIT=off`` turns both off (for benchmarks and load tests).
+makes to the pages and the API together; static files (and the favicon), ``widget.js`` and
+the health checks are not counted. A reader typing into the widget makes at most a few
+requests a second (searches are debounced), so only a flood meets the limit.
+``RATE_LIMIT_ADMIN`` (default ``5 per minute; 30 per hour``) counts only wrong tokens, the
+admin token's and the write token's apart: past it that address may not guess that token
+again until the period is over (429), while a request with the right token is never refused
+by it (only by ``RATE_LIMIT``), so guesses from a CMS's or an operator's address never lock
+the right token out. ``RATE_LIMIT=off`` turns both off (for benchmarks and load tests).
 
 Over a limit the answer is ``429 Too Many Requests`` with ``Retry-After`` (seconds), in the
 API's error shape under ``/api/`` and for ``*.json``. The client address is
@@ -42,7 +42,14 @@ STORAGE_FILE = "ratelimit.sqlite3"
 OFF = {"", "off", "0", "false", "no", "none"}
 # Cheap to serve, and fetched with every page or by monitoring: never counted.
 EXEMPT_ENDPOINTS = frozenset(
-    {"static", "widget.script", "health.healthz", "health.readyz", "metrics.metrics"}
+    {
+        "static",
+        "views.favicon",
+        "widget.script",
+        "health.healthz",
+        "health.readyz",
+        "metrics.metrics",
+    }
 )
 _LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After")
 
