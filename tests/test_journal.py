@@ -383,3 +383,23 @@ def test_tasks_lists_the_journal_and_applies_it(index_dir: Path) -> None:
         "2 write tasks: 0 enqueued, 0 processing, 2 succeeded, 0 failed."
     )
     assert len(result.output.splitlines()) == 5  # the summary, a blank, title, header, 1 row
+
+
+def test_a_journal_from_before_batches_gets_its_progress_column(index_dir: Path) -> None:
+    """A journal written by an earlier timkiem (no ``applied`` column) with a task waiting:
+    it is opened, the column added, and the task applied."""
+    payload = json.dumps([{"id": "a", "title": "A", "body": "Mường Phăng"}])
+    with sqlite3.connect(index_dir / "journal.sqlite3") as db:
+        db.executescript(
+            "CREATE TABLE tasks (id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, "
+            "status TEXT NOT NULL, articles INTEGER NOT NULL, payload TEXT, error TEXT, "
+            "enqueued_at TEXT NOT NULL, started_at TEXT, finished_at TEXT);"
+        )
+        db.execute(
+            "INSERT INTO tasks (type, status, articles, payload, enqueued_at) "
+            "VALUES ('upsert', 'enqueued', 1, ?, '2026-04-05T12:07:00Z')",
+            (payload,),
+        )
+    journal = Journal(index_dir)
+    assert apply_pending(journal).succeeded == [1]
+    assert ids_of(Engine(index_dir), "Mường Phăng") == ["a"]
