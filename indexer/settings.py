@@ -82,6 +82,13 @@ SETTINGS: tuple[Setting, ...] = (
         "comma-separated list of origins such as https://example.gov.vn.",
     ),
     Setting(
+        "API_PATHS",
+        False,
+        "Show each result's path (the file it was indexed from, on this server) in the JSON "
+        "API's answers (/api/search, /api/related): on or off. Off, since the API answers "
+        "every site; timkiem search --json always shows it.",
+    ),
+    Setting(
         "ANALYTICS",
         True,
         "Log each search made through the search page and the API (the query, how it was "
@@ -118,6 +125,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest request body the write API accepts, in bytes; a larger one gets 413.",
     ),
     Setting(
+        "WRITE_BATCH_ARTICLES",
+        5_000,
+        "Articles (or ids) the write API applies in one new index generation at most; a "
+        "larger task is applied in batches of this size, one generation after another. "
+        "Smaller batches take less memory to build, larger ones make fewer generations.",
+    ),
+    Setting(
         "PUBLIC_URL",
         "",
         "The address readers reach timkiem at, such as https://tim.example.gov.vn (with the "
@@ -143,8 +157,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "RATE_LIMIT_ADMIN",
         "5 per minute; 30 per hour",
-        "Wrong admin tokens one client address may send to /admin/stats; past it every "
-        "request to /admin/ answers 429 until the period is over. off disables it.",
+        "Wrong tokens one client address may send, counted apart for the admin token "
+        "(/admin/) and the write token (the write API); past it a wrong token is answered "
+        "429 until the period is over, while the right token is never refused by it. off "
+        "disables it.",
     ),
     Setting(
         "RATE_LIMIT_STORAGE",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import BAC_KAN, BAC_KAN_SITE, NHAN_DAN, PHONG_DIEN_SITE
+from webui import create_app
 
 RESULT_KEYS = {
     "id",
@@ -12,7 +15,6 @@ RESULT_KEYS = {
     "date",
     "author",
     "source",
-    "path",
     "url",
     "snippet",
     "score",
@@ -51,11 +53,34 @@ def test_search_returns_the_documented_shape(client) -> None:
     assert set(first) == RESULT_KEYS
     assert first["id"] == BAC_KAN
     assert first["url"] == f"/article/{BAC_KAN}"
-    assert first["path"].endswith(f"{BAC_KAN}.txt")
     assert first["source"] is None  # the page names no site (and "seeds" is not one)
     assert "<mark>Bắc Kạn</mark>" in first["snippet"]
     assert isinstance(first["score"], float)
     assert first["duplicates"] == []  # ids of its near-copies that matched too
+
+
+def test_file_paths_stay_out_of_public_answers_unless_the_operator_turns_them_on(
+    seed_index: Path,
+) -> None:
+    """The API answers every site (CORS *): the operator's file paths are not for them."""
+    public = create_app({"TESTING": True, "INDEX_DIR": str(seed_index)}).test_client()
+    answers = [
+        public.get("/api/search?q=bac+kan").get_json()["results"],
+        public.get(f"/api/related/{BAC_KAN}").get_json()["results"],
+    ]
+    assert all(answers) and all("path" not in hit for hits in answers for hit in hits)
+    for page in ("/?q=bac+kan", "/embed?q=bac+kan", f"/article/{BAC_KAN}"):
+        html = public.get(page).get_data(as_text=True)
+        assert f"{BAC_KAN}.txt" not in html, page
+
+    operator = create_app(
+        {"TESTING": True, "INDEX_DIR": str(seed_index), "API_PATHS": True}
+    ).test_client()
+    first = operator.get("/api/search?q=bac+kan").get_json()["results"][0]
+    assert set(first) == RESULT_KEYS | {"path"}
+    assert first["path"].endswith(f"{BAC_KAN}.txt")
+    related = operator.get(f"/api/related/{BAC_KAN}").get_json()["results"]
+    assert all(hit["path"].endswith(".txt") for hit in related)
 
 
 def test_vietnamese_is_returned_as_utf8_not_escapes(client) -> None:

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from indexer.cli import main
 from tests.browser import closed_port_url
 from tests.conftest import BAC_KAN, ROOT, SEEDS
+from webui import create_app
 
 
 def test_index_then_search(tmp_path: Path) -> None:
@@ -29,17 +30,20 @@ def test_index_then_search(tmp_path: Path) -> None:
     assert "Giao ban công tác dân vận" in result.output.splitlines()[2]
 
 
-def test_search_json_is_what_the_api_returns(seed_index: Path, client) -> None:
+def test_search_json_is_what_the_api_returns_to_its_operator(seed_index: Path) -> None:
+    """With the paths: what /api/search answers when API_PATHS is on."""
     result = CliRunner().invoke(
         main, ["search", "bac kan", "--json", "--limit", "3", "--index-dir", str(seed_index)]
     )
     assert result.exit_code == 0, result.output
     cli = json.loads(result.output)
-    api = client.get("/api/search?q=bac kan&per_page=3").get_json()
+    config = {"TESTING": True, "INDEX_DIR": str(seed_index), "API_PATHS": True}
+    api = create_app(config).test_client().get("/api/search?q=bac kan&per_page=3").get_json()
     for data in (cli, api):
         data.pop("took_ms")
     assert cli == api
     assert cli["results"][0]["id"] == BAC_KAN
+    assert cli["results"][0]["path"].endswith(f"{BAC_KAN}.txt")
 
 
 def test_index_dir_from_the_environment(tmp_path: Path) -> None:
@@ -99,18 +103,19 @@ def test_reindexing_updates_and_rebuild_rebuilds(tmp_path: Path) -> None:
     assert "Built the index" in rebuilt.output and "5 added" in rebuilt.output
 
 
-def test_search_filters_and_sort_print_what_the_api_returns(
-    dated_index: Path, dated_client
-) -> None:
+def test_search_filters_and_sort_print_what_the_api_returns(dated_index: Path) -> None:
     args = ["--sort", "oldest", "--source", "Báo Bắc Kạn", "--source", "Báo Nhân Dân"]
     result = CliRunner().invoke(
         main, ["search", "dân", "vận", *args, "--json", "--index-dir", str(dated_index)]
     )
     assert result.exit_code == 0, result.output
     cli = json.loads(result.output)
-    api = dated_client.get(
-        "/api/search?q=dân vận&sort=oldest&source=Báo Bắc Kạn&source=Báo Nhân Dân"
-    ).get_json()
+    operator = create_app({"TESTING": True, "INDEX_DIR": str(dated_index), "API_PATHS": True})
+    api = (
+        operator.test_client()
+        .get("/api/search?q=dân vận&sort=oldest&source=Báo Bắc Kạn&source=Báo Nhân Dân")
+        .get_json()
+    )
     for data in (cli, api):
         data.pop("took_ms")
     assert cli == api

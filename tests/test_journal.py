@@ -117,13 +117,92 @@ def test_pending_tasks_are_applied_together_in_one_generation(index_dir: Path) -
     assert not apply_pending(journal).applied  # nothing left
 
 
-def test_a_batch_holds_at_most_max_articles_but_at_least_one_task(index_dir: Path) -> None:
+def test_a_batch_holds_at_most_max_articles(index_dir: Path) -> None:
     journal = Journal(index_dir)
     journal.enqueue_upsert([article(f"big{i}", "Mường Phăng") for i in range(3)])
     journal.enqueue_upsert([article("a", "Pá Khoang")])
     journal.enqueue_upsert([article("b", "Pá Khoang")])
-    assert apply_pending(journal, max_articles=2).succeeded == [1]
-    assert apply_pending(journal, max_articles=2).succeeded == [2, 3]
+    first = apply_pending(journal, max_articles=2)
+    assert (first.succeeded, first.partial) == ([], [1])  # big0, big1
+    second = apply_pending(journal, max_articles=2)
+    assert (second.succeeded, second.partial) == ([1, 2], [])  # big2, a
+    assert apply_pending(journal, max_articles=2).succeeded == [3]
+
+
+def _api_ids(index_dir: Path) -> list[str]:
+    """The ids a00–a24 the index holds."""
+    engine = Engine(index_dir)
+    return [f"a{i:02}" for i in range(25) if engine.article(f"a{i:02}") is not None]
+
+
+def test_a_task_larger_than_a_batch_is_applied_batch_after_batch(index_dir: Path) -> None:
+    """25 articles in batches of 10: three generations, each published and searchable, the
+    task processing until the last one is in; a task behind it goes with the last batch."""
+    files = Engine(index_dir).doc_count()
+    journal = Journal(index_dir)
+    posted = [article(f"a{i:02}", f"Mường Phăng, bài {i}.") for i in range(25)]
+    journal.enqueue_upsert(posted)
+    journal.enqueue_delete(["a00"])
+    generations = []
+    for held, status in ((10, "processing"), (20, "processing")):
+        result = apply_pending(journal, max_articles=10)
+        assert (result.succeeded, result.partial, result.failed) == ([], [1], [])
+        assert result.generation == (index_dir / CURRENT_FILE).read_text().strip()
+        generations.append(result.generation)
+        assert _api_ids(index_dir) == [a.id for a in posted[:held]]
+        assert statuses(journal) == {1: status, 2: "enqueued"}
+    last = apply_pending(journal, max_articles=10)
+    assert (last.succeeded, last.partial) == ([1, 2], [])
+    generations.append(last.generation)
+    assert len(set(generations)) == 3
+    assert _api_ids(index_dir) == [a.id for a in posted[1:]]
+    assert Engine(index_dir).doc_count() == files + 24
+    task = journal.get(1)
+    assert task is not None and task.status == "succeeded" and task.articles == 25
+    assert not apply_pending(journal, max_articles=10).applied
+
+
+class Killed(BaseException):
+    """The applier's process dying (kill -9): nothing after it runs."""
+
+
+def test_a_big_task_killed_between_batches_resumes_where_the_journal_says(
+    index_dir: Path,
+) -> None:
+    """Killed right after publishing the second batch, before recording it: the next
+    applier applies that batch again (harmlessly) and the rest; nothing lost or doubled."""
+    files = Engine(index_dir).doc_count()
+    journal = Journal(index_dir)
+    posted = [article(f"a{i:02}", f"Mường Phăng, bài {i}.") for i in range(25)]
+    journal.enqueue_upsert(posted)
+    built: list[list[str]] = []
+
+    def build(articles: list[Article], *args: Any, **kwargs: Any):
+        built.append([a.id for a in articles])
+        report = build_index(articles, *args, **kwargs)
+        if len(built) == 2:
+            raise Killed
+        return report
+
+    assert apply_pending(journal, max_articles=10, build=build).partial == [1]
+    with pytest.raises(Killed):
+        apply_pending(journal, max_articles=10, build=build)
+    assert _api_ids(index_dir) == [a.id for a in posted[:20]]  # published, not recorded
+    again = Journal(index_dir)  # the restarted server
+    while apply_pending(again, max_articles=10, build=build).applied:
+        pass
+    assert (
+        built
+        == [
+            [a.id for a in posted[:10]],
+            [a.id for a in posted[10:20]],
+            [a.id for a in posted[10:20]],  # replayed
+            [a.id for a in posted[20:]],
+        ]
+    )
+    assert _api_ids(index_dir) == [a.id for a in posted]
+    assert Engine(index_dir).doc_count() == files + 25
+    assert statuses(again) == {1: "succeeded"}
 
 
 @pytest.mark.parametrize("more", [False, True], ids=["replay-alone", "replay-with-later-tasks"])
@@ -304,3 +383,23 @@ def test_tasks_lists_the_journal_and_applies_it(index_dir: Path) -> None:
         "2 write tasks: 0 enqueued, 0 processing, 2 succeeded, 0 failed."
     )
     assert len(result.output.splitlines()) == 5  # the summary, a blank, title, header, 1 row
+
+
+def test_a_journal_from_before_batches_gets_its_progress_column(index_dir: Path) -> None:
+    """A journal written by an earlier timkiem (no ``applied`` column) with a task waiting:
+    it is opened, the column added, and the task applied."""
+    payload = json.dumps([{"id": "a", "title": "A", "body": "Mường Phăng"}])
+    with sqlite3.connect(index_dir / "journal.sqlite3") as db:
+        db.executescript(
+            "CREATE TABLE tasks (id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, "
+            "status TEXT NOT NULL, articles INTEGER NOT NULL, payload TEXT, error TEXT, "
+            "enqueued_at TEXT NOT NULL, started_at TEXT, finished_at TEXT);"
+        )
+        db.execute(
+            "INSERT INTO tasks (type, status, articles, payload, enqueued_at) "
+            "VALUES ('upsert', 'enqueued', 1, ?, '2026-04-05T12:07:00Z')",
+            (payload,),
+        )
+    journal = Journal(index_dir)
+    assert apply_pending(journal).succeeded == [1]
+    assert ids_of(Engine(index_dir), "Mường Phăng") == ["a"]

@@ -22,6 +22,7 @@ from tests.conftest import ROOT
 from webui import create_app, settings
 from webui.ratelimit import get_limiter, limits_setting
 from webui.sqlite_limits import SQLiteStorage
+from webui.write_api import get_applier
 
 TOKEN = "right-token"
 
@@ -98,7 +99,7 @@ def test_each_address_has_its_own_count(make_app) -> None:
 
 def test_static_files_widget_script_and_preflights_are_not_counted(make_app) -> None:
     client = make_app(RATE_LIMIT="2 per day").test_client()
-    for path in ("/static/style.css", "/widget.js", "/static/autocomplete.js"):
+    for path in ("/static/style.css", "/widget.js", "/static/autocomplete.js", "/favicon.ico"):
         assert statuses(client, path, 3) == [200, 200, 200], path
     preflight = {"Origin": "https://bao.example.vn", "Access-Control-Request-Method": "GET"}
     for _ in range(3):
@@ -140,13 +141,63 @@ def test_wrong_admin_tokens_are_limited_harder(make_app) -> None:
     assert statuses(client, f"/admin/stats.json?token={TOKEN}", 3) == [200, 200, 200]
     assert statuses(client, "/admin/stats", 3) == [401, 401, 401]
     assert statuses(client, "/admin/stats.json?token=guess", 2) == [403, 403]
-    # Two wrong guesses: now this address is refused, even with the right token.
-    assert get(client, "/admin/stats.json?token=guess").status_code == 429
-    assert get(client, f"/admin/stats.json?token={TOKEN}").status_code == 429
-    assert get(client, "/admin/stats").status_code == 429
+    # Two wrong guesses: this address may guess no more, on the page or its JSON twin…
+    resp = get(client, "/admin/stats.json?token=guess")
+    assert resp.status_code == 429 and int(resp.headers["Retry-After"]) >= 1
+    page = get(client, "/admin/stats?token=guess2")
+    assert page.status_code == 429 and "quá nhiều yêu cầu" in page.get_data(as_text=True)
+    # …but the right token is never refused by the lockout.
+    assert get(client, f"/admin/stats.json?token={TOKEN}").status_code == 200
+    assert get(client, f"/admin/stats?token={TOKEN}").status_code == 200
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    assert get(client, "/admin/stats.json", headers=bearer).status_code == 200
     # Another address, and the rest of the site, are not affected.
-    assert get(client, f"/admin/stats?token={TOKEN}", "198.51.100.9").status_code == 200
+    assert get(client, "/admin/stats.json?token=guess", "198.51.100.9").status_code == 403
     assert get(client, "/api/search?q=dan").status_code == 200
+
+
+WRITE_TOKEN = "write-token"
+ARTICLE = {"id": "hoa-ban", "text": "Mùa hoa ban nở trắng núi rừng Mường Phăng."}
+
+
+def _write(client: FlaskClient, token: str, address: str = "203.0.113.5") -> int:
+    return client.post(
+        "/api/articles",
+        json=ARTICLE,
+        headers={"Authorization": f"Bearer {token}"},
+        environ_base={"REMOTE_ADDR": address},
+    ).status_code
+
+
+def test_wrong_tokens_are_counted_per_kind_and_never_lock_out_the_right_one(make_app) -> None:
+    app = make_app(
+        RATE_LIMIT="100 per day",
+        RATE_LIMIT_ADMIN="2 per day",
+        ADMIN_STATS=True,
+        ADMIN_TOKEN=TOKEN,
+        WRITE_TOKEN=WRITE_TOKEN,
+        ANALYTICS=False,
+    )
+    client = app.test_client()
+    try:
+        # Wrong admin tokens up to the lockout: the CMS's writes go on.
+        assert statuses(client, "/admin/stats.json?token=guess", 3) == [403, 403, 429]
+        assert _write(client, WRITE_TOKEN) == 202
+        # A missing token is not a guess; wrong write tokens have a count of their own.
+        assert [_write(client, "") for _ in range(3)] == [401, 401, 401]
+        assert [_write(client, "guess") for _ in range(3)] == [403, 403, 429]
+        resp = client.get(
+            "/api/tasks/1",
+            headers={"Authorization": "Bearer guess"},
+            environ_base={"REMOTE_ADDR": "203.0.113.5"},
+        )
+        assert resp.status_code == 429
+        assert resp.get_json()["status"] == 429 and int(resp.headers["Retry-After"]) >= 1
+        # The right write token still writes, and the right admin token still reads.
+        assert [_write(client, WRITE_TOKEN) for _ in range(2)] == [202, 202]
+        assert get(client, f"/admin/stats.json?token={TOKEN}").status_code == 200
+    finally:
+        get_applier(app).stop()  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("value", ["off", "OFF", " off ", "", None, False])

@@ -99,7 +99,7 @@ def test_api_related_shape(copies_client) -> None:
     assert response.status_code == 200
     data = response.get_json()
     assert set(data) == {"id", "results"} and data["id"] == BAC_KAN
-    keys = {"id", "title", "date", "author", "source", "path", "url", "snippet", "score"}
+    keys = {"id", "title", "date", "author", "source", "url", "snippet", "score"}
     assert all(set(r) == keys | {"duplicates", "missing"} for r in data["results"])
     # Every other article is about "công tác dân vận"; the three copies are one result.
     ids = [r["id"] for r in data["results"]]

@@ -67,6 +67,7 @@ PATHS = [
     "/api/nothing",
     "/opensearch.xml",
     "/static/style.css",
+    "/favicon.ico",
     "/widget.js",
     "/admin/stats",
     f"/admin/stats?token={TOKEN}",

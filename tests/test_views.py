@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from tests.conftest import BAC_KAN, BAC_KAN_SITE, MARKUP_SITE, NHAN_DAN, PHONG_DIEN
+from tests.conftest import BAC_KAN, BAC_KAN_SITE, MARKUP_SITE, NHAN_DAN, PHONG_DIEN, ROOT
 
 
 def test_home_page_has_a_labelled_search_form(client) -> None:
@@ -226,3 +226,15 @@ def test_home_page_without_an_index_shows_no_examples(tmp_path) -> None:
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert 'role="search"' in html and 'class="examples"' not in html
+
+
+def test_the_favicon_is_served_cached_and_linked_from_every_page(client) -> None:
+    resp = client.get("/favicon.ico", buffered=True)
+    assert resp.status_code == 200
+    assert resp.mimetype.startswith("image/")
+    assert resp.data[:4] == b"\0\0\1\0"  # an ICO file
+    assert resp.data == (ROOT / "webui" / "static" / "favicon.ico").read_bytes()
+    assert resp.cache_control.public and resp.cache_control.max_age >= 86_400
+    for path in ("/", "/?q=dan+van", f"/article/{BAC_KAN}", "/no/such/page"):
+        head = client.get(path).get_data(as_text=True).split("</head>")[0]
+        assert '<link rel="icon" href="/favicon.ico" sizes="any">' in head, path

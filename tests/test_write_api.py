@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -23,7 +24,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer import Engine, Journal
+from indexer import Engine, Journal, SettingError
 from indexer.index.generations import write_lock
 from tests.conftest import BAC_KAN, ROOT
 from webui import create_app
@@ -227,6 +228,48 @@ def _with(**changes: Any) -> dict[str, Any]:
         (
             _with(url="javascript:alert(1)"),
             "article.url: must be an absolute http(s) URL, got 'javascript:alert(1)'",
+        ),
+        (
+            _with(url="https://baodienbien.vn/a\nSet-Cookie: x=1"),
+            "article.url: must not hold spaces or control characters (percent-encode them, "
+            "as %20 or %0A), got 'https://baodienbien.vn/a\\nSet-Cookie: x=1'",
+        ),
+        (
+            _with(url="https://baodienbien.vn/a\x00b"),
+            "article.url: must not hold spaces or control characters (percent-encode them, "
+            "as %20 or %0A), got 'https://baodienbien.vn/a\\x00b'",
+        ),
+        (
+            _with(url="https://baodienbien.vn/\u202egpj.exe"),
+            "article.url: must not hold spaces or control characters (percent-encode them, "
+            "as %20 or %0A), got 'https://baodienbien.vn/\\u202egpj.exe'",
+        ),
+        (
+            _with(url="https://baodienbien.vn/a\tb"),
+            "article.url: must not hold spaces or control characters (percent-encode them, "
+            "as %20 or %0A), got 'https://baodienbien.vn/a\\tb'",
+        ),
+        (
+            _with(url="https://baodienbien.vn\\@evil.example/"),
+            "article.url: must not hold a backslash (write / or %5C), "
+            "got 'https://baodienbien.vn\\\\@evil.example/'",
+        ),
+        (
+            _with(url="https://user@/a"),
+            "article.url: must be an absolute http(s) URL, got 'https://user@/a'",
+        ),
+        (
+            _with(url="https://baodienbien.vn:99999/a"),
+            "article.url: must be an absolute http(s) URL, got 'https://baodienbien.vn:99999/a'",
+        ),
+        (
+            _with(url="https://[::1/a"),
+            "article.url: must be an absolute http(s) URL, got 'https://[::1/a'",
+        ),
+        (
+            _with(url="HTTPS://baodienbien.vn/a?"),
+            "article.url: is not written as a URL parser reads it back "
+            "('https://baodienbien.vn/a'), got 'HTTPS://baodienbien.vn/a?'",
         ),
         (
             _with(body="…"),
@@ -466,6 +509,38 @@ def test_posting_again_replaces_and_delete_removes(write_app: Flask, index_dir: 
     assert search(client, "Pá Khoang")["total"] == 0
     assert search(client, "giá lúa mới")["total"] == 1
     assert Engine(index_dir).doc_count() == files_before + 1
+
+
+def test_a_post_larger_than_a_batch_is_applied_in_batches(index_dir: Path) -> None:
+    """25 articles with WRITE_BATCH_ARTICLES=10: the applier (in its own processes, as a
+    server runs it) builds three generations of at most 10, and the task is done after the
+    last; every article is searchable."""
+    app = make_app(index_dir, WRITE_BATCH_ARTICLES=10)
+    try:
+        applier = get_applier(app)
+        assert applier is not None and applier.max_articles == 10
+        client = app.test_client()
+        files_before = Engine(index_dir).doc_count()
+        posted = [
+            {"id": f"bai-{i:02}", "text": f"Bản tin số {i} về mùa hoa ban."} for i in range(25)
+        ]
+        resp = post(client, posted)
+        assert resp.get_json() == {"task": 1, "status": "enqueued", "articles": 25}
+        task = wait_for(app, 1)
+        assert (task["status"], task["articles"]) == ("succeeded", 25)
+        engine = Engine(index_dir)
+        assert engine.doc_count() == files_before + 25
+        assert all(engine.article(a["id"]) is not None for a in posted)
+        with sqlite3.connect(index_dir / "journal.sqlite3") as db:
+            assert db.execute("SELECT applied, payload FROM tasks").fetchall() == [(25, None)]
+    finally:
+        get_applier(app).stop()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("value", [0, -5])
+def test_a_batch_of_no_article_is_refused(index_dir: Path, value: int) -> None:
+    with pytest.raises(SettingError, match=f"WRITE_BATCH_ARTICLES must be at least 1, got {value}"):
+        make_app(index_dir, WRITE_BATCH_ARTICLES=value)
 
 
 def test_delete_touches_only_articles_written_through_the_api(

@@ -46,5 +46,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     widget.init_app(app)
     write_api.init_app(app)
-    ratelimit.init_app(app, admin.bp, write_api.bp)
+    ratelimit.init_app(
+        app,
+        admin=(admin.bp, admin.right_token),
+        write=(write_api.bp, write_api.right_token),
+    )
     return app

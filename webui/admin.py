@@ -63,6 +63,13 @@ def _authorised(given: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), _token().encode("utf-8"))
 
 
+def right_token() -> bool:
+    """Whether this request carries the admin token (the rate limit of wrong tokens never
+    refuses it)."""
+    given, _ = _given_token()
+    return _enabled() and given is not None and _authorised(given)
+
+
 @bp.after_request
 def private(response: Response) -> Response:
     response.headers["X-Robots-Tag"] = "noindex, nofollow"

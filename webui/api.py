@@ -15,6 +15,12 @@ from .params import search_params
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
+def _paths() -> bool:
+    """Whether results show their file's path: the API answers every site, so only when
+    the operator turns ``API_PATHS`` on."""
+    return bool(current_app.config["API_PATHS"])
+
+
 @bp.get("/search")
 def search() -> Response:
     """Ranked results for ``q``, one page: what the search page shows, as JSON."""
@@ -22,7 +28,7 @@ def search() -> Response:
     page = get_engine().search(params.q, **params.search_kwargs())
     analytics.record(page, "api")
     metrics.record_search(page, "api")
-    response = jsonify(page.to_dict())
+    response = jsonify(page.to_dict(paths=_paths()))
     # Short enough that a new index generation shows within a minute.
     response.cache_control.public = True
     response.cache_control.max_age = 60
@@ -35,7 +41,7 @@ def related(doc_id: str) -> Response:
     hits = get_engine().related(doc_id)
     if hits is None:
         abort(404, f"no article with id {doc_id!r}")
-    response = jsonify({"id": doc_id, "results": [h.to_dict() for h in hits]})
+    response = jsonify({"id": doc_id, "results": [h.to_dict(paths=_paths()) for h in hits]})
     response.cache_control.public = True
     response.cache_control.max_age = 60
     return response

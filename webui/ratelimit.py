@@ -1,12 +1,14 @@
 """Rate limits per client address (Flask-Limiter), on by default.
 
 ``RATE_LIMIT`` (default ``20 per second; 300 per minute``) counts every request one address
-makes to the pages and the API together; static files, ``widget.js`` and the health checks
-are not counted. A reader typing into the widget makes at most a few requests a second
-(searches are debounced), so only a flood meets the limit. ``RATE_LIMIT_ADMIN`` (default
-``5 per minute; 30 per hour``) counts only wrong admin tokens: past it ``/admin/`` answers 429
-to that address, right token or not, until the period is over. ``RATE_LIMIT=off`` turns both
-off (for benchmarks and load tests).
+makes to the pages and the API together; static files (and the favicon), ``widget.js`` and
+the health checks are not counted. A reader typing into the widget makes at most a few
+requests a second (searches are debounced), so only a flood meets the limit.
+``RATE_LIMIT_ADMIN`` (default ``5 per minute; 30 per hour``) counts only wrong tokens, the
+admin token's and the write token's apart: past it that address may not guess that token
+again until the period is over (429), while a request with the right token is never refused
+by it (only by ``RATE_LIMIT``), so guesses from a CMS's or an operator's address never lock
+the right token out. ``RATE_LIMIT=off`` turns both off (for benchmarks and load tests).
 
 Over a limit the answer is ``429 Too Many Requests`` with ``Retry-After`` (seconds), in the
 API's error shape under ``/api/`` and for ``*.json``. The client address is
@@ -25,6 +27,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
@@ -39,7 +42,14 @@ STORAGE_FILE = "ratelimit.sqlite3"
 OFF = {"", "off", "0", "false", "no", "none"}
 # Cheap to serve, and fetched with every page or by monitoring: never counted.
 EXEMPT_ENDPOINTS = frozenset(
-    {"static", "widget.script", "health.healthz", "health.readyz", "metrics.metrics"}
+    {
+        "static",
+        "views.favicon",
+        "widget.script",
+        "health.healthz",
+        "health.readyz",
+        "metrics.metrics",
+    }
 )
 _LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After")
 
@@ -135,9 +145,27 @@ def get_limiter(app: Flask | None = None) -> Limiter | None:
     return (app or current_app).extensions.get(_EXTENSION)
 
 
-def init_app(app: Flask, *token_blueprints: Blueprint) -> None:
-    """Limit every request per address, and wrong tokens (403) on the blueprints that
-    ask for one (the admin page, the write API), counted together."""
+#: A blueprint that asks for a token, and how to tell that a request carries the right one.
+TokenGuard = tuple[Blueprint, Callable[[], bool]]
+
+
+def _wrong_token_limit(
+    limiter: Limiter, limits: str, kind: str, blueprint: Blueprint, right_token: Callable[[], bool]
+) -> None:
+    """Count the 403s of ``blueprint`` (wrong tokens) per address under a scope of their own;
+    past ``limits`` a guess is answered 429, but a right token is exempt: the lockout stops
+    guessing, never the owner of the token."""
+    limiter.shared_limit(
+        limits,
+        scope=f"{kind}-token",
+        deduct_when=lambda response: response.status_code == 403,
+        exempt_when=lambda: request.method == "OPTIONS" or right_token(),
+    )(blueprint)
+
+
+def init_app(app: Flask, **token_guards: TokenGuard) -> None:
+    """Limit every request per address, and wrong tokens (403) on the blueprints that ask
+    for one, each kind counted apart: ``admin=(admin.bp, admin.right_token)``."""
     general = limits_setting(app.config.get("RATE_LIMIT"))
     app.extensions[_EXTENSION] = None
     if general is None:
@@ -157,14 +185,8 @@ def init_app(app: Flask, *token_blueprints: Blueprint) -> None:
         in_memory_fallback_enabled=True,
     )
     if admin_limits is not None:
-        wrong_token = limiter.shared_limit(
-            admin_limits,
-            scope="admin-token",
-            deduct_when=lambda response: response.status_code == 403,
-            exempt_when=lambda: request.method == "OPTIONS",
-        )
-        for blueprint in token_blueprints:
-            wrong_token(blueprint)
+        for kind, (blueprint, right_token) in token_guards.items():
+            _wrong_token_limit(limiter, admin_limits, kind, blueprint, right_token)
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, too_many_requests)
     app.extensions[_EXTENSION] = limiter

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+)
 from markupsafe import Markup
 
 from indexer import TimkiemError
@@ -15,6 +23,8 @@ from .links import PageLinks, dmy
 from .params import search_params
 
 bp = Blueprint("views", __name__)
+
+FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: the icon hardly ever changes
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
@@ -69,3 +79,15 @@ def examples() -> list[str]:
         return get_engine().examples()
     except TimkiemError:
         return []
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers look for it (every page links it too)."""
+    assert current_app.static_folder is not None
+    return send_from_directory(
+        current_app.static_folder,
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=FAVICON_MAX_AGE,
+    )

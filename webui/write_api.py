@@ -34,7 +34,7 @@ from werkzeug.exceptions import (
 )
 from werkzeug.sansio.response import WWWAuthenticate
 
-from indexer import Applier, Journal, Task, check_id, posted_articles
+from indexer import Applier, Journal, SettingError, Task, check_id, posted_articles
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -52,8 +52,11 @@ def init_app(app: Flask) -> None:
     """Turn the write API on when ``WRITE_TOKEN`` is set: routes, journal, applier thread."""
     if not _configured_token(app):
         return
+    batch = int(app.config["WRITE_BATCH_ARTICLES"])
+    if batch < 1:
+        raise SettingError(f"WRITE_BATCH_ARTICLES must be at least 1, got {batch}")
     journal = Journal(app.config["INDEX_DIR"])
-    applier = Applier(journal, isolated=True)
+    applier = Applier(journal, isolated=True, max_articles=batch)
     app.extensions[_EXTENSION] = applier
     app.register_blueprint(bp)
     applier.start()  # applies at once whatever an earlier run journaled and did not apply
@@ -91,15 +94,31 @@ def _header_bytes(value: str) -> bytes:
         return value.encode("utf-8")
 
 
+def _given_token() -> str | None:
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    given = given.strip()
+    return given if scheme.lower() == "bearer" and given else None
+
+
+def _is_right(given: str) -> bool:
+    expected = _configured_token(current_app).encode("utf-8")
+    return hmac.compare_digest(_header_bytes(given), expected)
+
+
+def right_token() -> bool:
+    """Whether this request carries the write token (the rate limit of wrong tokens never
+    refuses it)."""
+    given = _given_token()
+    return given is not None and _is_right(given)
+
+
 @bp.before_request
 def authorise() -> None:
     """Every write API request carries the token, checked in constant time."""
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    given = given.strip()
-    if scheme.lower() != "bearer" or not given:
+    given = _given_token()
+    if given is None:
         _reject_token("This API needs the write token: Authorization: Bearer TOKEN", 401)
-    expected = _configured_token(current_app).encode("utf-8")
-    if not hmac.compare_digest(_header_bytes(given), expected):
+    if not _is_right(given):
         _reject_token("Wrong write token.", 403)
 
 

@@ -123,7 +123,12 @@ def index_command(
 @click.option(
     "--exact", is_flag=True, help="Search the query as typed: no accents restored, no suggestion."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print exactly what /api/search returns.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print what /api/search returns, with each result's path.",
+)
 @index_dir_option
 def search_command(
     query: tuple[str, ...],
@@ -154,7 +159,7 @@ def search_command(
     except TimkiemError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.to_dict(paths=True), ensure_ascii=False, indent=2))
         return
     shown = f"“{result.interpreted}”" if result.interpreted else f"“{text}”"
     if text.strip():
@@ -244,7 +249,8 @@ def tasks_command(
 
     Reads the journal the server keeps beside the index (journal.sqlite3), newest first.
     """
-    index_dir = index_dir_setting(index_dir)
+    config = command_settings(index_dir)
+    index_dir = str(config["INDEX_DIR"])
     if not journal_path(index_dir).exists():
         raise click.ClickException(
             f"No write tasks in {index_dir}. The write API (timkiem serve with "
@@ -255,7 +261,9 @@ def tasks_command(
         if apply_now:
             succeeded = failed = 0
             while True:
-                result = apply_pending(journal)
+                result = apply_pending(
+                    journal, max_articles=max(1, int(config["WRITE_BATCH_ARTICLES"]))
+                )
                 if not result.applied:
                     break
                 succeeded += len(result.succeeded)

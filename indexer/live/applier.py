@@ -1,10 +1,12 @@
 """Applying the write journal to the index: pending tasks → one new generation per batch.
 
-:func:`apply_pending` applies one batch: every unfinished task, oldest first (up to
-``BATCH_ARTICLES`` articles), folded into one change and built into one new generation of
+:func:`apply_pending` applies one batch: the unfinished tasks, oldest first, up to
+``BATCH_ARTICLES`` articles, folded into one change and built into one new generation of
 the ``api`` collection with the indexer's atomic swap; the tasks are then marked succeeded.
-Why a crash at any point loses nothing and applies nothing twice is told in
-``indexer.live.journal``.
+A task larger than a batch (one POST of 100,000 articles) is applied a batch at a time, each
+published as it is built, so a build never holds more than a batch; the task stays
+``processing`` until its last batch is in. Why a crash at any point loses nothing and
+applies nothing twice is told in ``indexer.live.journal``.
 
 :class:`Applier` runs it from a background thread of the web server: a POST wakes it, and
 writes that arrive while a batch is being built wait and go together into the next
@@ -48,11 +50,21 @@ class ApplyResult:
 
     succeeded: list[int] = field(default_factory=list)  # task ids
     failed: list[int] = field(default_factory=list)
+    partial: list[int] = field(default_factory=list)  # a batch of them in, more to come
     generation: str = ""  # the generation published last, if any
 
     @property
     def applied(self) -> bool:
-        return bool(self.succeeded or self.failed)
+        return bool(self.succeeded or self.failed or self.partial)
+
+
+def _record(journal: Journal, done: list[PendingTask], result: ApplyResult) -> None:
+    """After the publish: the tasks applied whole succeeded, the others moved on."""
+    finished = [item.task.id for item in done if item.final]
+    progress = {item.task.id: item.end for item in done if not item.final}
+    journal.finish(finished, progress=progress)
+    result.succeeded += finished
+    result.partial += list(progress)
 
 
 def apply_lock(index_dir: Path) -> AbstractContextManager[None]:
@@ -135,12 +147,12 @@ def apply_pending(
                 _error_message(exc),
             )
             return _apply_one_by_one(journal, pending, build, result)
-        journal.finish(ids)
-        result.succeeded += ids
+        _record(journal, pending, result)
         result.generation = report.generation
     log.info(
-        "Applied %d write task(s): %d added, %d updated, %d removed (generation %s)",
-        len(ids),
+        "Applied %d write task(s)%s: %d added, %d updated, %d removed (generation %s)",
+        len(result.succeeded),
+        f", and a batch of task {result.partial[0]}" if result.partial else "",
         report.added,
         report.updated,
         report.removed,
@@ -163,8 +175,7 @@ def _apply_one_by_one(
             result.failed.append(item.task.id)
             log.error("Write task %d failed: %s", item.task.id, _error_message(exc))
             continue
-        journal.finish([item.task.id])
-        result.succeeded.append(item.task.id)
+        _record(journal, [item], result)
         result.generation = report.generation
     return result
 

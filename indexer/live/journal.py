@@ -15,25 +15,32 @@ Nothing acknowledged is lost, nothing is applied twice; step by step:
    power cut) of the server.
 2. **Apply** (``indexer.live.applier``). One applier at a time, across processes (an exclusive
    ``flock`` on ``journal.lock``), takes the pending tasks (``enqueued`` and ``processing``)
-   in task order, marks them ``processing``, folds them into one change (for each id the
-   last task wins: that article, or gone) and builds one new index generation from it in the
-   ``api`` collection. The build publishes the generation atomically (``CURRENT`` is replaced
-   with one rename) or, when it fails or is killed, changes nothing.
-3. **Record.** After the publish the tasks are marked ``succeeded`` in one transaction, and
-   their payloads, now held by the index, are dropped.
+   in task order, from where each stands (its ``applied`` column: how many of its articles
+   or ids are already in the index), up to a batch of articles: a task larger than a batch
+   is cut, and its next batch goes in the next generation. It marks them ``processing``,
+   folds them into one change (for each id the last task wins: that article, or gone) and
+   builds one new index generation from it in the ``api`` collection. The build publishes
+   the generation atomically (``CURRENT`` is replaced with one rename) or, when it fails or
+   is killed, changes nothing.
+3. **Record.** After the publish, in one transaction, the tasks applied whole are marked
+   ``succeeded`` and their payloads, now held by the index, are dropped; a task cut short
+   has its ``applied`` moved on and stays ``processing`` until its last batch is recorded.
 
 A crash after 2 and before 3 leaves tasks ``processing`` whose change the live generation
-already holds. The next applier (the restarted server) applies them again, in the same order
-and together with any later task. That is harmless because applying is idempotent: a change
-is a set of assignments "id → this article" and "id → gone", and for every id the last task
-touching it decides, so applying tasks 1‥k and then 1‥n gives the same index as 1‥n alone;
-an article applied again with the same content is left as it is (its content hash has not
-changed), and ids are unique within a collection, so no article is ever doubled. Ordering
-holds because only one applier runs at a time and it always takes *every* unfinished task,
-oldest first: a replay can never put an old version back over a newer one. A crash before
-the publish leaves the previous generation live and the tasks pending: they are applied then.
-Recording the last applied task *after* the publish (not inside it) is what makes this work
-with any index build: the journal may lag behind the index, never run ahead of it.
+already holds. The next applier (the restarted server) applies them again, from the same
+``applied`` positions, in the same order and together with any later task. That is harmless
+because applying is idempotent: a change is a set of assignments "id → this article" and
+"id → gone", and for every id the last task touching it decides, so applying tasks 1‥k and
+then 1‥n gives the same index as 1‥n alone; an article applied again with the same content
+is left as it is (its content hash has not changed), and ids are unique within a collection,
+so no article is ever doubled. Cutting a task changes nothing of this: an id appears once
+in a task (the API refuses a request that names it twice), so its batches touch different
+ids, and a batch that ends inside a task holds nothing after it. Ordering holds because only
+one applier runs at a time and it always starts from the oldest unfinished task, taking
+what follows in order: a replay can never put an old version back over a newer one. A
+crash before the publish leaves the previous generation live and the tasks pending: they
+are applied then. Recording progress *after* the publish (not inside it) is what makes this
+work with any index build: the journal may lag behind the index, never run ahead of it.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -73,7 +80,8 @@ CREATE TABLE IF NOT EXISTS tasks (
     error TEXT,
     enqueued_at TEXT NOT NULL,
     started_at TEXT,
-    finished_at TEXT
+    finished_at TEXT,
+    applied INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS tasks_status ON tasks (status, id);
 """
@@ -130,11 +138,19 @@ class Task:
 
 @dataclass(frozen=True)
 class PendingTask:
-    """A task still to apply, with what it holds."""
+    """A task still to apply, or the batch of it that comes next: its articles (or ids)
+    from position ``start``; ``final`` when they are the task's last."""
 
     task: Task
     upserts: tuple[Article, ...] = ()
     deletes: tuple[str, ...] = ()
+    start: int = 0
+    final: bool = True
+
+    @property
+    def end(self) -> int:
+        """How many of the task's articles (or ids) are applied once this batch is."""
+        return self.start + len(self.upserts) + len(self.deletes)
 
 
 def _stamp(moment: float) -> str:
@@ -153,8 +169,15 @@ def _payload(articles: Iterable[Article]) -> str:
     )
 
 
-def _articles(payload: str) -> tuple[Article, ...]:
-    return tuple(Article(**record) for record in json.loads(payload))
+def _slice(db: sqlite3.Connection, task_id: int, start: int, count: int) -> list[Any]:
+    """Items ``start``… (``count`` of them) of a task's payload, read by SQLite's own JSON
+    reader, so a large task is never decoded whole for one batch of it."""
+    rows = db.execute(
+        "SELECT j.value, j.type FROM tasks, json_each(tasks.payload) AS j "
+        "WHERE tasks.id = ? ORDER BY j.key LIMIT ? OFFSET ?",
+        (task_id, count, start),
+    )
+    return [json.loads(value) if kind == "object" else value for value, kind in rows]
 
 
 def _fsync_dir(path: Path) -> None:
@@ -189,10 +212,18 @@ class Journal:
             with self._connect() as db:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.executescript(_SCHEMA)
+            self._add_progress_column()
             if created:
                 _fsync_dir(self.index_dir)  # the new file's directory entry, too
         except (OSError, sqlite3.Error) as exc:
             raise JournalUnreadableError(self.path, exc) from exc
+
+    def _add_progress_column(self) -> None:
+        """A journal written before tasks were applied in batches has no ``applied``."""
+        with self._transaction() as db:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(tasks)")}
+            if "applied" not in columns:
+                db.execute("ALTER TABLE tasks ADD COLUMN applied INTEGER NOT NULL DEFAULT 0")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -269,25 +300,31 @@ class Journal:
         return {status: int(found.get(status, 0)) for status in STATUSES}
 
     def pending(self, max_articles: int) -> list[PendingTask]:
-        """The unfinished tasks, oldest first, up to about ``max_articles`` articles (always
-        at least one task when there is one)."""
+        """The unfinished tasks, oldest first, each from where it stands, up to
+        ``max_articles`` articles (or ids) in all: a task that does not fit whole is cut,
+        and the batch ends with its first part."""
         out: list[PendingTask] = []
-        total = 0
+        room = max(1, max_articles)
         try:
             with self._connect() as db:
                 rows = db.execute(
-                    f"SELECT {_COLUMNS}, payload FROM tasks WHERE status IN (?, ?) ORDER BY id",
+                    f"SELECT {_COLUMNS}, applied FROM tasks WHERE status IN (?, ?) ORDER BY id",
                     PENDING,
-                )
-                for *columns, payload in rows:
-                    task = _task(tuple(columns))
-                    if out and total + task.articles > max_articles:
+                ).fetchall()
+                for *columns, applied in rows:
+                    if room <= 0:
                         break
-                    total += task.articles
+                    task = _task(tuple(columns))
+                    count = min(task.articles - applied, room)
+                    items = _slice(db, task.id, applied, count) if count > 0 else []
+                    final = applied + len(items) >= task.articles
+                    room -= max(1, len(items))
                     if task.type == UPSERT:
-                        out.append(PendingTask(task, upserts=_articles(payload)))
+                        upserts = tuple(Article(**record) for record in items)
+                        out.append(PendingTask(task, upserts=upserts, start=applied, final=final))
                     else:
-                        out.append(PendingTask(task, deletes=tuple(json.loads(payload))))
+                        deletes = tuple(items)
+                        out.append(PendingTask(task, deletes=deletes, start=applied, final=final))
         except sqlite3.Error as exc:
             raise JournalUnreadableError(self.path, exc) from exc
         return out
@@ -312,20 +349,36 @@ class Journal:
             )
 
     def requeue(self, ids: list[int]) -> None:
-        """Put tasks back in the queue (the index was busy): they are applied later."""
+        """Put tasks back in the queue (the index was busy): they are applied later. A task
+        partly applied keeps its progress and its start."""
         with self._transaction() as db:
             db.executemany(
-                "UPDATE tasks SET status = ?, started_at = NULL WHERE id = ? AND status = ?",
+                "UPDATE tasks SET status = ?, "
+                "started_at = CASE WHEN applied > 0 THEN started_at END "
+                "WHERE id = ? AND status = ?",
                 [(ENQUEUED, task_id, PROCESSING) for task_id in ids],
             )
 
-    def finish(self, ids: list[int], *, error: str | None = None) -> None:
-        """Mark tasks succeeded (or failed with ``error``) and drop their payloads."""
+    def finish(
+        self,
+        ids: list[int],
+        *,
+        error: str | None = None,
+        progress: Mapping[int, int] | None = None,
+    ) -> None:
+        """Mark tasks succeeded (or failed with ``error``) and drop their payloads; in the
+        same transaction, record how far the tasks of ``progress`` (task id → articles
+        applied) have got, which stay ``processing``."""
         now = _stamp(self.clock())
         status = FAILED if error is not None else SUCCEEDED
         with self._transaction() as db:
             db.executemany(
-                "UPDATE tasks SET status = ?, error = ?, finished_at = ?, payload = NULL "
+                "UPDATE tasks SET applied = ? WHERE id = ? AND status IN (?, ?)",
+                [(applied, task_id, *PENDING) for task_id, applied in (progress or {}).items()],
+            )
+            db.executemany(
+                "UPDATE tasks SET status = ?, error = ?, finished_at = ?, payload = NULL, "
+                "applied = CASE WHEN ? IS NULL THEN articles ELSE applied END "
                 "WHERE id = ? AND status IN (?, ?)",
-                [(status, error, now, task_id, *PENDING) for task_id in ids],
+                [(status, error, now, error, task_id, *PENDING) for task_id in ids],
             )

@@ -7,7 +7,8 @@ A request holds one JSON object or a non-empty array of them, each with exactly 
     title    optional  string; when missing, made from the text's first line
     date     optional  "YYYY-MM-DD", or an ISO 8601 date-time (its own date is kept)
     author   optional  string
-    url      optional  absolute http(s) URL of the article on the site (results link to it)
+    url      optional  absolute http(s) URL of the article on the site (results link to it),
+                       as a URL parser reads it back: no space, control character or backslash
     source   optional  string, the site or publication name (the source facet)
 
 ``null`` or an empty string for an optional field is the same as leaving it out. Anything
@@ -22,9 +23,10 @@ characters), so an article posted and the same article indexed from a file are s
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from ..article import Article
 from ..errors import TimkiemError
@@ -97,10 +99,37 @@ def _date(value: str, where: str) -> str:
 
 
 def _url(value: str, where: str) -> str:
+    """An article's address as results link to it: absolute http(s), and exactly what a URL
+    parser reads back, so no browser, proxy or log reads another address (or a second header
+    line) out of it.
+
+    >>> _url("https://baodienbien.vn/le-hoi-hoa-ban", "article")
+    'https://baodienbien.vn/le-hoi-hoa-ban'
+    """
     text = value.strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+    # Cc: NUL, newlines…; Cf: invisible ones such as U+202E, which turns the text around.
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+        raise PostedArticleError(
+            f"{where}.url: must not hold spaces or control characters (percent-encode them, "
+            f"as %20 or %0A), got {value!r}"
+        )
+    if "\\" in text:  # browsers read it as "/": "https://a.vn\\@b.vn/" goes to b.vn
+        raise PostedArticleError(
+            f"{where}.url: must not hold a backslash (write / or %5C), got {value!r}"
+        )
+    try:
+        parts = urlsplit(text)
+        absolute = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError:
+        absolute = False
+    if not absolute:
         raise PostedArticleError(f"{where}.url: must be an absolute http(s) URL, got {value!r}")
+    again = urlunsplit(parts)
+    if again != text:
+        raise PostedArticleError(
+            f"{where}.url: is not written as a URL parser reads it back ({again!r}), got {value!r}"
+        )
     return text
 
 

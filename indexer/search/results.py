@@ -69,9 +69,13 @@ class Hit(Described):
             score=round(score, 4),
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON of a result: near-copies by id."""
-        return {**asdict(self), "duplicates": [c.id for c in self.duplicates]}
+    def to_dict(self, *, paths: bool = False) -> dict[str, Any]:
+        """The JSON of a result: near-copies by id. ``path`` (the file on the operator's
+        machine) only with ``paths``: public answers leave it out."""
+        out = {**asdict(self), "duplicates": [c.id for c in self.duplicates]}
+        if not paths:
+            del out["path"]
+        return out
 
 
 @dataclass
@@ -96,8 +100,9 @@ class SearchPage:
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON the API returns."""
+    def to_dict(self, *, paths: bool = False) -> dict[str, Any]:
+        """The JSON the API returns; each result's ``path`` only with ``paths`` (the CLI,
+        or the API when its operator turns ``API_PATHS`` on)."""
         return {
             "query": self.query,
             "interpreted": self.interpreted,
@@ -107,7 +112,7 @@ class SearchPage:
             "took_ms": round(self.took_ms, 2),
             "suggestion": self.suggestion,
             "partial": self.partial,
-            "results": [h.to_dict() for h in self.hits],
+            "results": [h.to_dict(paths=paths) for h in self.hits],
             "sort": self.sort,
             "filters": self.filters.to_dict(),
             "facets": self.facets,
