@@ -20,7 +20,7 @@ import numpy as np
 from ..index.duplicates import group_page
 from ..index.generations import current_stamp, generation_dir
 from ..index.postings import CacheLookups, holds
-from ..index.schema import FOLDED, FOLDED_BIGRAMS, TEXT_FIELDS, term_field
+from ..index.schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, TEXT_FIELDS, term_field
 from ..text.analysis import bigram
 from ..text.wordfind import folded_words
 from .autocomplete import MAX_COMPLETIONS, Autocomplete
@@ -257,7 +257,8 @@ class Engine:
         return interpret(parsed, gen.vocabulary, gen.run_forms, restore=restore)
 
     def _missing(self, gen: Store, parsed: ParsedQuery, doc_id: str) -> list[str]:
-        """The query's words (as typed) that one article of a partial match lacks."""
+        """The query's words (as typed) that one article of a partial match lacks: in the
+        form sought, for a word whose form is sought (what decided the match partial)."""
         docnum = gen.docnum(doc_id)
         if docnum is None:
             return []
@@ -266,8 +267,9 @@ class Engine:
         for group in parsed.positive:
             for clause in group.alternatives:
                 for w in clause.words:
+                    rep, term = (ACCENTED, w.accented) if w.exact else (FOLDED, w.folded)
                     if not any(
-                        holds(gen.postings(term_field(f, FOLDED), w.folded)[0], one)[0]
+                        holds(gen.postings(term_field(f, rep), term)[0], one)[0]
                         for f in clause.fields
                     ):
                         missing.append(w.text)
@@ -283,9 +285,13 @@ class Engine:
             return gen.doc_frequency(FOLDED_BIGRAMS_BODY, bigram(a, b))
 
         def count(text: str) -> tuple[int, str | None]:
+            # A suggestion is a guess by nature: shown in its likeliest accents, confident
+            # reading or not.
             variant = parse(text)
-            understood = self._interpret(gen, variant)
-            return gen.retrieve(variant, self.ranking).found, understood
+            self._interpret(gen, variant)
+            return gen.retrieve(variant, self.ranking).found, " ".join(
+                w.accented for w in variant.words()
+            )
 
         return did_you_mean(
             words,

@@ -146,9 +146,9 @@ def did_you_mean(
     more than the ``found`` articles that hold every word, as it should be shown (accents
     restored), or None.
 
-    ``count(text)`` searches ``text`` and returns (articles holding every word, the query as
-    the engine understood it); ``side_by_side(a, b)`` says whether some article holds the
-    folded words side by side (by default: ``pair_docs``).
+    ``count(text)`` searches ``text`` and returns (articles holding every word, its words
+    in the accents the engine read them with); ``side_by_side(a, b)`` says whether some
+    article holds the folded words side by side (by default: ``pair_docs``).
     """
     stands = side_by_side or (lambda a, b: pair_docs(a, b) > 0)
     if not words or len(words) > MAX_WORDS:
@@ -163,7 +163,7 @@ def did_you_mean(
             return None
     text = " ".join(w if c == fold(w.lower()) else c for c, w in zip(chosen, words, strict=True))
     total, interpreted = count(text)
-    if interpreted is None and text != fold(text):
+    if text != fold(text):
         # Typed with accents, the variant is taken as written, its corrections unaccented
         # too ("dân van khéo"): read it without accents instead, and keep that reading when
         # it gives back every accent the reader typed ("dân vận khéo").
