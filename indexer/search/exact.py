@@ -97,15 +97,20 @@ def order_exactly(
     for i, pair in enumerate(rule.pairs):
         for f in pair.fields:
             folded_pair = bigram(pair.first[0], pair.second[0])
-            may = _counts(store, candidates, FOLDED_BIGRAMS, folded_pair, f) > 0
-            must = may.copy()
+            # Counted on the candidates holding the folded pair only: few, beside a function
+            # word's postings.
+            at = np.flatnonzero(_counts(store, candidates, FOLDED_BIGRAMS, folded_pair, f))
+            must = np.ones(len(at), dtype=bool)
             for folded, form in (pair.first, pair.second):
-                if form is not None:
-                    as_sought = _counts(store, candidates, ACCENTED, form, f)
-                    may &= as_sought > 0
-                    must &= as_sought == _counts(store, candidates, FOLDED, folded, f)
-            may_pair[i] |= may
-            must_pair[i] |= must & may
+                if form is not None and len(at):
+                    as_sought = _counts(store, candidates[at], ACCENTED, form, f)
+                    keep = as_sought > 0
+                    must = (
+                        must & (as_sought == _counts(store, candidates[at], FOLDED, folded, f))
+                    )[keep]
+                    at = at[keep]
+            may_pair[i, at] = True
+            must_pair[i, at] |= must
     tier = may_pair.sum(axis=0) * rule.levels + held_words  # the best each may reach
     if not tier.any():
         return
