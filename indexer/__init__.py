@@ -36,6 +36,7 @@ from .live.journal import Journal, JournalUnreadableError, Task, journal_path
 from .live.posted import PostedArticleError, check_id, posted_articles
 from .search.engine import MAX_PAGE, MAX_PER_PAGE, Engine
 from .search.facets import (
+    MAX_SOURCES,
     SORTS,
     UNKNOWN_YEAR,
     UNKNOWN_YEAR_LABEL,
@@ -50,6 +51,7 @@ from .settings import SETTINGS, Setting, load_settings
 __all__ = [
     "MAX_PAGE",
     "MAX_PER_PAGE",
+    "MAX_SOURCES",
     "SETTINGS",
     "SORTS",
     "UNKNOWN_YEAR",

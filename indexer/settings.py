@@ -137,15 +137,17 @@ SETTINGS: tuple[Setting, ...] = (
         "The address readers reach timkiem at, such as https://tim.example.gov.vn (with the "
         "path, if it is served under one). Absolute links (the OpenSearch description, the "
         "widget snippets) are built from it; without it they come from the request's Host "
-        "header, and such answers are never stored by shared caches.",
+        "header, and such answers are never stored by shared caches. Set, it wins over a "
+        "proxy's X-Forwarded-Host and -Prefix, and its path is the prefix of every link.",
     ),
     Setting(
         "TRUSTED_PROXIES",
         "",
         "Addresses or networks of the reverse proxies in front of timkiem, comma-separated "
-        "(such as 127.0.0.1 or 10.0.0.0/8). Their X-Forwarded-For, -Proto, -Host and -Prefix "
-        "headers are believed (the client's address for the rate limits comes from them); "
-        "anyone else's are ignored. Empty: no proxy is trusted.",
+        "(such as 127.0.0.1 or 10.0.0.0/8). Their X-Forwarded-For and -Proto headers are "
+        "believed (the client's address for the rate limits comes from them), and -Host, "
+        "-Port and -Prefix while PUBLIC_URL is not set; anyone else's are ignored. Empty: "
+        "no proxy is trusted.",
     ),
     Setting(
         "RATE_LIMIT",

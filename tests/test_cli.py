@@ -199,6 +199,8 @@ def fake_waitress(monkeypatch: pytest.MonkeyPatch) -> FakeWaitress:
 
     fake = FakeWaitress()
     monkeypatch.setattr(waitress, "serve", fake.serve)
+    # Ports named by these tests need not be free: nothing listens on them.
+    monkeypatch.setattr("indexer.cli.serve.check_can_listen", lambda host, port: None)
     return fake
 
 
@@ -289,6 +291,7 @@ def test_serve_starts_one_worker_per_core_unless_told(
 
     calls: list[dict] = []
     monkeypatch.setattr(webui.server, "serve", lambda factory, **kw: calls.append(kw))
+    monkeypatch.setattr("indexer.cli.serve.check_can_listen", lambda host, port: None)
     config = config_site(tmp_path, seed_index)
     monkeypatch.chdir(tmp_path)
     runner = CliRunner(env=settings_free_env(TIMKIEM_CONFIG=str(config), **env))

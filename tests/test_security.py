@@ -244,6 +244,58 @@ def test_a_trusted_proxy_sets_the_host_of_absolute_urls(make_app) -> None:
     assert "https://tim.example.gov.vn/tim/widget.js" in resp.get_data(as_text=True)
 
 
+def test_with_a_public_url_a_proxy_cannot_move_the_host_or_prefix(make_app) -> None:
+    """A client's own X-Forwarded-Host/-Prefix passed on by a proxy rewrite nothing: with
+    PUBLIC_URL set, it names the host and the path prefix of every link."""
+    settings = {"TRUSTED_PROXIES": "127.0.0.1", "PUBLIC_URL": "https://tim.example.gov.vn/tim"}
+    forged = {**PROXIED, "X-Forwarded-Host": "evil.example", "X-Forwarded-Prefix": "//evil"}
+    # The client's address still comes from the proxy.
+    assert seen_by_app(make_app(**settings), forged) == "198.51.100.7"
+    app = make_app(**settings)
+    page = app.test_client().get("/?q=dan", headers=forged).get_data(as_text=True)
+    assert "evil" not in page
+    assert 'href="/tim/static/' in page
+    widget = app.test_client().get("/widget", headers=forged).get_data(as_text=True)
+    assert "https://tim.example.gov.vn/tim/widget.js" in widget and "evil" not in widget
+
+
+def seen_by_app(app: Flask, headers: dict[str, str]) -> str:
+    from flask import request
+
+    @app.get("/_whom")
+    def whom() -> str:
+        return request.remote_addr or ""
+
+    return app.test_client().get("/_whom", headers=headers).get_data(as_text=True)
+
+
+def test_a_public_url_prefix_is_the_apps_own_whatever_the_proxy_passes(make_app) -> None:
+    app = make_app(PUBLIC_URL="https://tim.example.gov.vn/tim")
+    stripped = app.test_client().get("/?q=dan")  # the proxy took the prefix off
+    passed = app.test_client().get("/tim/?q=dan")  # or passed it on
+    assert stripped.status_code == passed.status_code == 200
+    assert 'href="/tim/static/' in stripped.get_data(as_text=True)
+
+
+def test_the_documented_nginx_block_sets_every_forwarded_header_itself() -> None:
+    """nginx passes a client's headers on unless told: each X-Forwarded-* header timkiem
+    reads from a trusted proxy must be set by the block (an empty value drops it)."""
+    doc = (Path(__file__).parents[1] / "docs" / "public-service.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```nginx\n(.*?)```", doc, re.S)
+    assert blocks
+    for block in blocks:
+        set_headers = set(re.findall(r"proxy_set_header\s+(\S+)", block))
+        for header in (
+            "Host",
+            "X-Forwarded-For",
+            "X-Forwarded-Proto",
+            "X-Forwarded-Host",
+            "X-Forwarded-Port",
+            "X-Forwarded-Prefix",
+        ):
+            assert header in set_headers, (header, block)
+
+
 @pytest.mark.parametrize(
     ("setting", "expected"),
     [

@@ -148,7 +148,13 @@ def test_without_fork_one_waitress_process_serves(
     monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: calls.append(kwargs))
     app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path), "ANALYTICS": False})
     server.serve(lambda: app, port=8123, workers=4, threads=3)
-    assert calls == [{"host": "127.0.0.1", "port": 8123, "threads": 3, "ident": "timkiem"}]
+    [call] = calls
+    assert (call["host"], call["port"], call["threads"], call["ident"]) == (
+        "127.0.0.1",
+        8123,
+        3,
+        "timkiem",
+    )
 
 
 @pytest.mark.parametrize(

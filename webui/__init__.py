@@ -24,6 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         health,
         hosts,
+        limits,
         metrics,
         opensearch,
         ratelimit,
@@ -33,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         write_api,
     )
 
+    limits.init_app(app)  # first: a request over a limit costs nothing more
     hosts.init_app(app)
     security.init_app(app)
     metrics.init_app(app)  # before the rate limits: a refused request is counted too

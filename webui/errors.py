@@ -15,6 +15,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException
 
 from indexer import (
+    MAX_SOURCES,
     AnalyticsUnreadableError,
     IndexMissingError,
     IndexVersionError,
@@ -53,6 +54,10 @@ BY_STATUS = {
         "Trang này chỉ để xem, không nhận dữ liệu gửi lên. Hãy tìm bằng ô tìm kiếm ở trên.",
     ),
     413: Explanation("Yêu cầu quá lớn", "Dữ liệu gửi lên quá lớn, máy chủ không nhận."),
+    414: Explanation(
+        "Địa chỉ quá dài",
+        "Địa chỉ này quá dài. Hãy tìm với ít từ khóa hoặc ít bộ lọc hơn.",
+    ),
     429: Explanation(
         "Quá nhiều yêu cầu",
         "Có quá nhiều yêu cầu trong một thời gian ngắn. Vui lòng đợi một lát rồi thử lại.",
@@ -60,6 +65,7 @@ BY_STATUS = {
     500: Explanation(
         "Đã có lỗi", "Máy chủ gặp lỗi khi xử lý yêu cầu này. Vui lòng thử lại sau ít phút."
     ),
+    431: Explanation("Yêu cầu quá lớn", "Yêu cầu gửi kèm quá nhiều dữ liệu, máy chủ không nhận."),
     503: Explanation(
         "Tạm thời chưa phục vụ được", "Máy chủ đang bận hoặc đang bảo trì. Vui lòng thử lại sau."
     ),
@@ -106,6 +112,10 @@ def explain_query_error(exc: QueryError) -> str:
         return (
             f"Ngày bắt đầu ({dmy(start)}) sau ngày kết thúc ({dmy(end)}). "
             "Hãy chọn ngày bắt đầu trước ngày kết thúc."
+        )
+    if exc.param == "source":
+        return (
+            f"Chỉ lọc được theo tối đa {MAX_SOURCES} nguồn cùng lúc. Hãy bỏ bớt nguồn rồi tìm lại."
         )
     if exc.param not in PARAMS:
         return BY_STATUS[400].message

@@ -9,7 +9,9 @@ Behind a reverse proxy the client's address, scheme, host and path prefix arrive
 ``X-Forwarded-For``, ``-Proto``, ``-Host`` and ``-Prefix``. They are believed only on
 requests that come from an address in ``TRUSTED_PROXIES`` (werkzeug's ``ProxyFix`` then
 applies them); from anyone else they are ignored, so a client cannot choose its own address
-for the rate limits.
+for the rate limits. With ``PUBLIC_URL`` set, it wins everywhere: ``-Host`` and ``-Prefix``
+are not believed even from a proxy (a proxy that passed a client's own would let it rewrite
+every link of a page), and the path prefix is the one ``PUBLIC_URL`` ends with.
 """
 
 from __future__ import annotations
@@ -109,9 +111,10 @@ class TrustedProxies:
     cannot pass for another by sending an ``X-Forwarded-For`` of its own.
     """
 
-    def __init__(self, app: Any, networks: Iterable[Network]) -> None:
+    def __init__(self, app: Any, networks: Iterable[Network], *, host: bool = True) -> None:
         self.app = app
         self.networks = tuple(networks)
+        self.host = int(host)  # believe -Host and -Prefix (not when PUBLIC_URL is set)
         self._fixers: dict[int, ProxyFix] = {}
 
     def trusted(self, value: str | None) -> bool:
@@ -128,16 +131,44 @@ class TrustedProxies:
             hops += 1
         fixer = self._fixers.get(hops)
         if fixer is None:
-            fixer = ProxyFix(self.app, x_for=hops, x_proto=1, x_host=1, x_port=1, x_prefix=1)
+            fixer = ProxyFix(
+                self.app,
+                x_for=hops,
+                x_proto=1,
+                x_host=self.host,
+                x_port=self.host,
+                x_prefix=self.host,
+            )
             self._fixers[hops] = fixer
         return fixer(environ, start_response)
+
+
+class PublicPrefix:
+    """WSGI middleware: the path prefix of ``PUBLIC_URL`` as the app's ``SCRIPT_NAME``
+    (taken off the path too, for a proxy that passes it on)."""
+
+    def __init__(self, app: Any, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path == self.prefix or path.startswith(self.prefix + "/"):
+            environ["PATH_INFO"] = path[len(self.prefix) :] or "/"
+        environ["SCRIPT_NAME"] = self.prefix
+        return self.app(environ, start_response)
 
 
 def init_app(app: Flask) -> None:
     """Believe the trusted proxies' headers, and keep host-built answers out of caches."""
     networks = parse_networks(app.config.get("TRUSTED_PROXIES"))
+    base = public_url(app)
+    prefix = urlsplit(base).path.rstrip("/")
+    if prefix:
+        app.wsgi_app = PublicPrefix(app.wsgi_app, prefix)  # type: ignore[method-assign]
     if networks:
-        app.wsgi_app = TrustedProxies(app.wsgi_app, networks)  # type: ignore[method-assign]
+        proxies = TrustedProxies(app.wsgi_app, networks, host=not base)
+        app.wsgi_app = proxies  # type: ignore[method-assign]
     app.after_request(keep_private_if_host_dependent)
     app.after_request(relative_location)
 

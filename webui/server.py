@@ -11,6 +11,11 @@ several searches run at once. ``serve`` starts:
   Each worker keeps its own caches (decoded postings up to ``Engine``'s ``cache_mb``, pages
   of results), so memory grows with the number of workers.
 - otherwise: waitress, one process with ``threads`` threads (Windows has no fork).
+
+Both are set to behave alike where it matters to a public service: the request limits of
+``webui.limits`` (each server's own walls, wider than the app's), and ``X-Forwarded-*``
+headers handed to the app untouched, neither believed nor removed by the server, so that
+``TRUSTED_PROXIES`` (``webui.hosts``) alone decides whom to believe.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from flask import Flask
 from indexer import TimkiemError
 
 from .engine import get_engine
+from .limits import server_limits
 
 log = logging.getLogger("timkiem.server")
 
@@ -84,7 +90,19 @@ def serve(
         log.warning("This platform cannot fork worker processes: serving from one process.")
     import waitress
 
-    waitress.serve(app_factory(), host=host, port=port, threads=threads, ident=IDENT)
+    app = app_factory()
+    waitress.serve(app, host=host, port=port, threads=threads, **waitress_settings(app.config))
+
+
+def waitress_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The waitress settings ``serve`` uses for an app with the settings ``config``."""
+    return {
+        "ident": IDENT,
+        # waitress removes X-Forwarded-* from untrusted peers by default, and it trusts
+        # none unless told: the app's TRUSTED_PROXIES would then never see them.
+        "clear_untrusted_proxy_headers": False,
+        **server_limits("waitress", config),
+    }
 
 
 def bind_address(host: str, port: int) -> str:
@@ -108,6 +126,11 @@ def gunicorn_settings(
         "keepalive": KEEPALIVE_SECONDS,
         "proc_name": IDENT,
         "loglevel": "warning",
+        # gunicorn itself believes X-Forwarded-Proto from 127.0.0.1 by default; the app's
+        # TRUSTED_PROXIES decides instead, as under waitress.
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
+        **server_limits("gunicorn", {}),
     }
     settings.update(options or {})
     return settings

@@ -57,6 +57,8 @@ def serve_command(
     given = {k: v for k, v in flags.items() if v is not None}
     config = command_settings(index_dir, HOST=host, PORT=port, WORKERS=workers)
     index_dir = config["INDEX_DIR"]
+    host, port = config["HOST"], config["PORT"]
+    check_can_listen(host, port)  # before building an index it could not serve
     if not index_exists(index_dir):
         if not Path(DEFAULT_SOURCES[0]).is_dir():
             raise click.ClickException(
@@ -71,7 +73,6 @@ def serve_command(
     workers = config["WORKERS"] or default_workers()
     if workers > 1 and config["METRICS"]:
         _share_metrics_between_workers()
-    host, port = config["HOST"], config["PORT"]
     click.echo(
         f"Serving timkiem on http://{host}:{port}/ (index: {index_dir}; "
         f"{count(workers, 'worker process', 'worker processes')} × "
@@ -79,6 +80,38 @@ def serve_command(
     )
     click.echo(write_api_line(config, os.environ))
     serve(lambda: create_app(given), host=host, port=port, workers=workers, threads=threads)
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Fail with one clear line when ``host:port`` cannot be listened on (the port taken by
+    another server, a privileged port, an address this machine does not have), before
+    anything says it is serving."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise click.ClickException(
+            f"Cannot listen on {host}: {exc.strerror}. Choose another address with --host."
+        ) from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        # As the servers do: a port left in TIME_WAIT by a stopped server may be reused,
+        # one another server listens on may not.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                reason = f"port {port} is already in use on {host} (another server runs there)"
+            elif exc.errno == errno.EACCES:
+                reason = f"port {port} needs privileges this user does not have"
+            else:
+                reason = exc.strerror or str(exc)
+            raise click.ClickException(
+                f"Cannot listen on {host}:{port}: {reason}. Choose another port with --port."
+            ) from None
 
 
 def _share_metrics_between_workers() -> None:

@@ -34,6 +34,7 @@ from ..index.columns import UNKNOWN, Columns, date_int
 SORTS = ("relevance", "newest", "oldest")
 UNKNOWN_YEAR = "unknown"
 UNKNOWN_YEAR_LABEL = "không rõ"
+MAX_SOURCES = 20  # sources one search may be narrowed to
 _YEAR = re.compile(r"[1-9]\d{3}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -104,11 +105,15 @@ def make_filters(
         raise QueryError(
             f"year must be a year such as 2021, or {UNKNOWN_YEAR}, got {year!r}", param="year"
         )
-    names: list[str] = []
+    names: dict[str, None] = {}  # ordered set
     for raw in sources:
         name = unicodedata.normalize("NFC", raw).strip()
-        if name and name not in names:
-            names.append(name)
+        if name:
+            names[name] = None
+            if len(names) > MAX_SOURCES:
+                raise QueryError(
+                    f"source may be given at most {MAX_SOURCES} times, got more", param="source"
+                )
     start = _check_date("from", (date_from or "").strip())
     end = _check_date("to", (date_to or "").strip())
     if start and end and start > end:
