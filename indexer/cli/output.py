@@ -263,6 +263,17 @@ def format_crawl(report: CrawlReport) -> str:
             example = report.note_examples.get(note, [""])[0]
             unit = report.note_units.get(note, "page")
             lines.append(f"  {note}: {count(n, unit)}" + (f", e.g. {example}" if example else ""))
+    for host, why in sorted(report.lastmod_distrusted.items()):
+        lines.append(
+            f"Lastmod of {host} proved wrong ({why}): no longer trusted, its pages are "
+            "checked at every crawl."
+        )
+    before = [h for h in report.lastmod_untrusted if h not in report.lastmod_distrusted]
+    if before:
+        lines.append(
+            f"Lastmod not trusted on {count(len(before), 'host')} (proved wrong before; "
+            f"pages checked at every crawl): {', '.join(before)}."
+        )
     if report.limit_reached:
         lines.append("Stopped at --max-pages: the pages left are crawled next time.")
     if report.build is not None:
