@@ -249,6 +249,11 @@ def format_crawl(report: CrawlReport) -> str:
         f"Articles: {report.new:,} new, {report.updated:,} updated, {report.unchanged:,} "
         f"unchanged, {report.removed:,} removed.",
     ]
+    if report.list_pages:
+        lines.append(
+            f"{count(report.list_pages, 'list page')} followed, not indexed "
+            "(mostly links, no article text)."
+        )
     skipped = sum(report.skipped.values())
     if skipped:
         lines.append(f"Skipped {count(skipped, 'page')}:")

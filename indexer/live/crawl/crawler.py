@@ -26,6 +26,9 @@ report), or one site could replace another's article.
 What a page's answer does to its article:
 
 - 200 with article text: indexed (new, updated, or unchanged when the text is the same);
+- 200 with a page that is mostly links (a home page, a section page, a directory listing;
+  see ``listpage``): its links followed, itself not indexed (an article it gave before is
+  removed);
 - 304 (the validators of last time matched), or a lastmod as last time (trusted, and
   checked within ``revisit_days``): left as it is;
 - 404 or 410, a robots.txt rule now disallowing it, a ``noindex``: removed;
@@ -77,6 +80,7 @@ from .fetch import (
     overdue,
     too_large,
 )
+from .listpage import page_shape
 from .options import (
     CANONICAL_ELSEWHERE,
     CRAWL,
@@ -432,6 +436,13 @@ class _Crawl:
             if known is None or known.article_id is None:
                 self._remember(url, fetched, task, None, None)
             self.report.skip(item.reason, url)
+            return
+        if page_shape(text, item).is_list:
+            # A home page, a section page, a directory listing: its links were followed
+            # above; what it says is no article (and an article it gave before goes).
+            self._drop_article(known)
+            self._remember(url, fetched, task, None, None)
+            self.report.list_pages += 1
             return
         # The page's own canonical address wins over the one it was fetched at, on its own
         # host only: the article id is a hash of the address, and a page must not name (and

@@ -74,6 +74,7 @@ class CrawlReport:
     updated: int = 0
     unchanged: int = 0  # fetched in full, same article text
     removed: int = 0
+    list_pages: int = 0  # pages that are mostly links: followed, not indexed
     skipped: Counter[str] = field(default_factory=Counter)  # reason → pages
     examples: dict[str, list[str]] = field(default_factory=dict)  # reason → a few addresses
     listings: int = 0  # sitemaps and feeds read
