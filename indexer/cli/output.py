@@ -10,14 +10,17 @@ from __future__ import annotations
 import html
 import re
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..analytics import Stats, local_time
 from ..article import Article, Skipped
+from ..errors import SettingError
 from ..index.build import BuildReport
 from ..live.journal import STATUSES, Task
+from ..live.schedule import format_every, schedule_from_settings
 
 if TYPE_CHECKING:  # the crawler (httpx …) is imported by the crawl command only
     from ..live.crawl import CrawlReport
@@ -233,6 +236,22 @@ class CrawlProgress:
     def done(self) -> None:
         if self.shown:
             click.echo("", err=True)
+
+
+def crawl_schedule_line(config: Mapping[str, Any]) -> str:
+    """The line ``serve`` prints about the crawl on a schedule (``CRAWL_URLS``,
+    ``CRAWL_EVERY``); a ClickException, in words, when those settings are wrong."""
+    try:
+        schedule = schedule_from_settings(config)
+    except SettingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if schedule is None:
+        return "Crawl: off (set TIMKIEM_CRAWL_URLS and TIMKIEM_CRAWL_EVERY to crawl on a schedule)."
+    urls = count(len(schedule.urls), "start address", "start addresses")
+    return (
+        f"Crawl: every {format_every(schedule.every)}, {urls} ({' '.join(schedule.urls)}), "
+        "one crawl at a time across the worker processes."
+    )
 
 
 def format_crawl(report: CrawlReport) -> str:
