@@ -343,7 +343,8 @@ class _Crawl:
         if task.kind != _LISTING:
             self.report.page_requests += 1
             self.report.conditional += fetched.conditional
-            self.report.revisits += task.revisit and task.lastmod is not None
+            if task.revisit and task.lastmod is not None:
+                self.report.revisits += 1
         if fetched.status == 304 and known is not None:
             self.report.not_modified += 1
             self._check_lastmod(task.url, task, known, same=True)
