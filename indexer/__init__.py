@@ -34,6 +34,13 @@ from .index.postings import CacheLookups
 from .live.applier import Applier, apply_pending
 from .live.journal import Journal, JournalUnreadableError, Task, journal_path
 from .live.posted import PostedArticleError, check_id, posted_articles
+from .live.schedule import (
+    CrawlSchedule,
+    LastRun,
+    Scheduler,
+    read_last_run,
+    schedule_from_settings,
+)
 from .search.engine import MAX_PAGE, MAX_PER_PAGE, Engine
 from .search.facets import (
     MAX_SOURCES,
@@ -63,6 +70,7 @@ __all__ = [
     "ArticleView",
     "BuildReport",
     "CacheLookups",
+    "CrawlSchedule",
     "Engine",
     "Filters",
     "Hit",
@@ -71,9 +79,11 @@ __all__ = [
     "IndexVersionError",
     "Journal",
     "JournalUnreadableError",
+    "LastRun",
     "PostedArticleError",
     "QueryError",
     "Ranking",
+    "Scheduler",
     "SearchLog",
     "SearchPage",
     "Setting",
@@ -96,5 +106,7 @@ __all__ = [
     "make_filters",
     "normalize_query",
     "posted_articles",
+    "read_last_run",
     "read_stats",
+    "schedule_from_settings",
 ]

@@ -44,12 +44,17 @@ class Setting:
 
     def parse(self, text: str) -> Any:
         """The value of ``text`` (from the environment) in the type of the default:
-        ``on``/``off`` for a switch, a whole number for a number."""
+        ``on``/``off`` for a switch, a whole number for a number, a number for seconds."""
         if isinstance(self.default, bool):
             word = text.strip().lower()
             if word in _TRUE | _FALSE:
                 return word in _TRUE
             raise SettingError(f"{self.env} must be on or off, got {text!r}")
+        if isinstance(self.default, float):
+            try:
+                return float(text)
+            except ValueError:
+                raise SettingError(f"{self.env} must be a number, got {text!r}") from None
         if isinstance(self.default, int):
             try:
                 return int(text)
@@ -177,6 +182,31 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "Serve Prometheus metrics at /metrics: on or off. With several server processes set "
         "PROMETHEUS_MULTIPROC_DIR to an empty directory, as prometheus_client asks.",
+    ),
+    Setting(
+        "CRAWL_URLS",
+        "",
+        "Start addresses (sitemaps, feeds or pages, as timkiem crawl takes them), separated by "
+        "spaces or commas, that timkiem serve crawls into the index every CRAWL_EVERY, one "
+        "crawl at a time however many worker processes serve. Empty: the server does not crawl.",
+    ),
+    Setting(
+        "CRAWL_EVERY",
+        "",
+        "How often timkiem serve crawls CRAWL_URLS: a number and a unit, s, m, h or d (30m, 2h, "
+        "1d, 1h30m), at least 1m; the next crawl starts that long after the last one started. "
+        "Set both or neither.",
+    ),
+    Setting(
+        "CRAWL_MAX_PAGES",
+        1000,
+        "Page requests of each crawl timkiem serve runs, as timkiem crawl --max-pages.",
+    ),
+    Setting(
+        "CRAWL_DELAY",
+        1.0,
+        "Seconds between two requests to one host in the crawls timkiem serve runs, as "
+        "timkiem crawl --delay (0 only for a site of your own).",
     ),
 )
 

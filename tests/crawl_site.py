@@ -79,6 +79,44 @@ def article_page(
     )
 
 
+MENU = [("/index.html", "Trang chủ"), ("/chuyen-muc.html", "Thời sự")]
+
+
+def list_page(
+    title: str,
+    links: list[tuple[str, str]],
+    *,
+    og_type: str | None = None,
+    menu: list[tuple[str, str]] = MENU,
+) -> str:
+    """A home or section page: the site's menu, then a list of headlines linking to articles."""
+    head = [f'<meta charset="utf-8"><title>{title} - Báo Thử Nghiệm</title>']
+    if og_type:
+        head.append(f'<meta property="og:type" content="{og_type}">')
+    items = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in links)
+    nav = " ".join(f'<a href="{href}">{text}</a>' for href, text in menu)
+    return (
+        "<!DOCTYPE html><html lang='vi'><head>"
+        + "".join(head)
+        + f"</head><body><header><nav>{nav}</nav></header>"
+        + f"<main><h2>Tin mới</h2><ul>{items}</ul></main>"
+        + "<footer><p>Bản quyền Báo Thử Nghiệm</p></footer></body></html>"
+    )
+
+
+def directory_listing(path: str, names: list[str]) -> str:
+    """A web server's directory listing, as nginx's autoindex writes it."""
+    rows = "".join(
+        f'<a href="{n}">{n}</a>{" " * (40 - len(n))}05-Apr-2024 08:30    {1000 + i}\r\n'
+        for i, n in enumerate(names)
+    )
+    return (
+        f"<html>\r\n<head><title>Index of {path}</title></head>\r\n<body>\r\n"
+        f'<h1>Index of {path}</h1><hr><pre><a href="../">../</a>\r\n{rows}</pre><hr></body>\r\n'
+        "</html>\r\n"
+    )
+
+
 def html(text: str) -> Resource:
     return Resource(text.encode("utf-8"))
 
@@ -222,7 +260,7 @@ def build_news_site(site: LocalSite) -> None:
     """Fill ``site`` with the news site: robots.txt (``/private/`` disallowed), a sitemap
     index with a gzipped sitemap and a plain one, an RSS feed, an Atom feed, pages (one in
     windows-1258, one behind a redirect, one whose canonical address is another), a PDF, and
-    a home page → section page → article for following links."""
+    a home page (a list of headlines) → section page → article for following links."""
     r = site.resources
     r["/robots.txt"] = Resource(
         b"User-agent: *\nDisallow: /private/\n\nSitemap: /sitemap_index.xml\n", "text/plain"
@@ -241,10 +279,13 @@ def build_news_site(site: LocalSite) -> None:
     r["/tin/cu.html"] = Resource(b"", status=301, headers={"Location": "/tin/moi.html"})
     r["/tai-lieu.pdf"] = Resource(b"%PDF-1.4 not a page", "application/pdf")
     r["/index.html"] = html(
-        article_page(
+        list_page(
             "Trang chủ",
-            ["Tin tức mới nhất của tỉnh."],
-            links=["/chuyen-muc.html", site.url("/ngoai.html", host="localhost"), "/tin/1.html"],
+            [
+                ("/chuyen-muc.html", "Chuyên mục thời sự"),
+                (site.url("/ngoai.html", host="localhost"), "Tin của một báo khác"),
+                ("/tin/1.html", PAGES["/tin/1.html"][0]),
+            ],
         )
     )
     r["/chuyen-muc.html"] = html(

@@ -28,6 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         metrics,
         opensearch,
         ratelimit,
+        schedule,
         security,
         views,
         widget,
@@ -48,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     widget.init_app(app)
     write_api.init_app(app)
+    schedule.init_app(app)
     ratelimit.init_app(
         app,
         admin=(admin.bp, admin.right_token),

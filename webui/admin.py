@@ -1,4 +1,5 @@
-"""The site owner's search analytics: ``/admin/stats`` and its JSON twin ``/admin/stats.json``.
+"""The site owner's search analytics: ``/admin/stats`` and its JSON twin ``/admin/stats.json``,
+with the last run of the crawl the server runs on a schedule, if it does (``crawl``).
 
 Both are off (404, as if they did not exist) unless ``ADMIN_STATS`` is on and ``ADMIN_TOKEN``
 is set. The token comes in an ``Authorization: Bearer …`` header, or as ``?token=`` from the
@@ -27,6 +28,7 @@ from indexer import (
 
 from .analytics import get_log
 from .params import int_param
+from .schedule import crawl_state, vn_duration
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -113,6 +115,9 @@ def chart_bars(stats: Stats, width: int = CHART_WIDTH, height: int = CHART_HEIGH
     return bars
 
 
+bp.add_app_template_filter(vn_duration, "vn_duration")
+
+
 @bp.app_template_filter("local_time")
 def local_time_filter(stamp: str) -> str:
     """ "2026-04-05T05:07:00Z" → "05/04/2026 12:07" in the server's time zone."""
@@ -160,7 +165,11 @@ def stats_json() -> Response:
     if not _authorised(given):
         raise Forbidden("Wrong admin token.")
     stats, _, _ = _figures()
-    return jsonify({**stats.to_dict(), "logging": _logging_state()})
+    payload = {**stats.to_dict(), "logging": _logging_state()}
+    crawl = crawl_state()
+    if crawl is not None:  # the server crawls on a schedule, or did
+        payload["crawl"] = crawl
+    return jsonify(payload)
 
 
 @bp.get("/stats")
@@ -189,4 +198,5 @@ def stats_page() -> str | tuple[str, int, dict[str, str]] | tuple[str, int]:
         day_choices=DAY_CHOICES,
         limit=limit,
         token=token,
+        crawl=crawl_state(),
     )

@@ -10,7 +10,13 @@ Every name starts with ``timkiem_``:
 - ``timkiem_index_articles`` and ``timkiem_index_info{generation}``: the live index, read
   when the metrics are scraped;
 - ``timkiem_cache_lookups_total{cache, result}``: lookups in the engine's caches of decoded
-  postings lists (``postings``) and of result pages (``results``), ``hit`` or ``miss``.
+  postings lists (``postings``) and of result pages (``results``), ``hit`` or ``miss``;
+- ``timkiem_crawl_last_run_timestamp_seconds``, ``timkiem_crawl_last_run_duration_seconds``,
+  ``timkiem_crawl_last_run_pages``, ``timkiem_crawl_last_run_changes{change}`` (``new``,
+  ``updated``, ``removed``), ``timkiem_crawl_last_run_skipped_pages``,
+  ``timkiem_crawl_last_run_failed`` (1 when the crawl failed as a whole) and
+  ``timkiem_crawl_next_run_timestamp_seconds``: the last run of the crawl the server runs on a
+  schedule (``CRAWL_URLS``), read from the index directory when the metrics are scraped.
 
 Several server processes (gunicorn workers, say) each count their own requests. With
 ``PROMETHEUS_MULTIPROC_DIR`` set to an empty directory in their environment, prometheus_client
@@ -24,6 +30,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector, multiprocess
@@ -31,7 +38,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
-from indexer import CacheLookups, SearchPage, TimkiemError
+from indexer import CacheLookups, SearchPage, TimkiemError, read_last_run
 
 from .engine import get_engine
 
@@ -76,6 +83,59 @@ class IndexCollector(Collector):
         yield info
 
 
+def _timestamp(stamp: str) -> float | None:
+    try:
+        return datetime.fromisoformat(stamp).timestamp()
+    except ValueError:
+        return None
+
+
+class CrawlCollector(Collector):
+    """The last scheduled crawl (``crawl-schedule.json``), read at scrape time: the same in
+    every process, whichever one crawled."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def collect(self) -> Iterator[Metric]:
+        run = read_last_run(self.app.config["INDEX_DIR"])
+        if run is None:
+            return
+        gauges = {
+            "last_run_timestamp_seconds": ("When the last scheduled crawl ended.", None),
+            "last_run_duration_seconds": ("Seconds the last scheduled crawl took.", run.seconds),
+            "last_run_pages": ("Page requests of the last scheduled crawl.", run.pages),
+            "last_run_skipped_pages": (
+                "Pages the last scheduled crawl skipped for an error.",
+                run.skipped,
+            ),
+            "last_run_failed": (
+                "1 when the last scheduled crawl failed as a whole.",
+                0 if run.ok else 1,
+            ),
+        }
+        ended = _timestamp(run.finished)
+        for name, (help_text, value) in gauges.items():
+            value = ended if value is None else value
+            if value is not None:
+                yield GaugeMetricFamily(f"timkiem_crawl_{name}", help_text, value=value)
+        changes = GaugeMetricFamily(
+            "timkiem_crawl_last_run_changes",
+            "Articles the last scheduled crawl added, updated and removed.",
+            labels=["change"],
+        )
+        for change in ("new", "updated", "removed"):
+            changes.add_metric([change], getattr(run, change))
+        yield changes
+        due = _timestamp(run.next)
+        if due is not None:
+            yield GaugeMetricFamily(
+                "timkiem_crawl_next_run_timestamp_seconds",
+                "When the next scheduled crawl is due.",
+                value=due,
+            )
+
+
 class Metrics:
     """The app's metric objects, and the registry ``/metrics`` shows."""
 
@@ -115,6 +175,7 @@ class Metrics:
         self._lookups_lock = threading.Lock()
         if self.registry is not None:
             self.registry.register(IndexCollector(app))
+            self.registry.register(CrawlCollector(app))
             ProcessCollector(namespace="timkiem", registry=self.registry)
 
     def count_cache_lookups(self, lookups: CacheLookups) -> None:
@@ -136,6 +197,7 @@ class Metrics:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         registry.register(IndexCollector(self.app))
+        registry.register(CrawlCollector(self.app))
         return registry
 
 

@@ -305,22 +305,36 @@ def tasks_command(
     type=click.IntRange(0),
     help="Links followed away from a start page (sitemaps and feeds list their pages).",
 )
+@click.option(
+    "--revisit-days",
+    default=7,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Days after which a known page is asked for again (conditionally: an unchanged "
+    "page costs a 304) even if its sitemap lastmod is as last time; 0: at every crawl.",
+)
 @index_dir_option
 def crawl_command(
-    urls: tuple[str, ...], max_pages: int, delay: float, depth: int, index_dir: str | None
+    urls: tuple[str, ...],
+    max_pages: int,
+    delay: float,
+    depth: int,
+    revisit_days: float,
+    index_dir: str | None,
 ) -> None:
     """Crawl URLS (sitemaps, sitemap indexes, RSS or Atom feeds, HTML pages) into the index.
 
     Only the start URLs' hosts are crawled, as their robots.txt allows. Pages are indexed
     with their own address in the collection "crawl", beside the indexed files; a re-crawl
-    asks only for what changed, removes pages that answer 404 or 410 and keeps a page through
-    a passing error. Exits with status 1 when nothing at all could be read.
+    asks for pages conditionally, checks every known page again at least every
+    --revisit-days, removes pages that answer 404 or 410 and keeps a page through a passing
+    error. Exits with status 1 when nothing at all could be read.
     """
     from ..live.crawl import CrawlOptions, crawl
 
     index_dir = index_dir_setting(index_dir)
     progress = CrawlProgress(enabled=sys.stderr.isatty())
-    options = CrawlOptions(max_pages=max_pages, delay=delay, depth=depth)
+    options = CrawlOptions(max_pages=max_pages, delay=delay, depth=depth, revisit_days=revisit_days)
     try:
         report = crawl(urls, index_dir, options, progress=progress)
     except TimkiemError as exc:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import html
 import re
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..analytics import Stats, local_time
 from ..article import Article, Skipped
+from ..errors import SettingError
 from ..index.build import BuildReport
 from ..live.journal import STATUSES, Task
+from ..live.schedule import format_every, schedule_from_settings
 
 if TYPE_CHECKING:  # the crawler (httpx …) is imported by the crawl command only
     from ..live.crawl import CrawlReport
@@ -235,6 +238,22 @@ class CrawlProgress:
             click.echo("", err=True)
 
 
+def crawl_schedule_line(config: Mapping[str, Any]) -> str:
+    """The line ``serve`` prints about the crawl on a schedule (``CRAWL_URLS``,
+    ``CRAWL_EVERY``); a ClickException, in words, when those settings are wrong."""
+    try:
+        schedule = schedule_from_settings(config)
+    except SettingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if schedule is None:
+        return "Crawl: off (set TIMKIEM_CRAWL_URLS and TIMKIEM_CRAWL_EVERY to crawl on a schedule)."
+    urls = count(len(schedule.urls), "start address", "start addresses")
+    return (
+        f"Crawl: every {format_every(schedule.every)}, {urls} ({' '.join(schedule.urls)}), "
+        "one crawl at a time across the worker processes."
+    )
+
+
 def format_crawl(report: CrawlReport) -> str:
     """The one-screen summary ``timkiem crawl`` prints."""
     requests = report.page_requests
@@ -249,6 +268,11 @@ def format_crawl(report: CrawlReport) -> str:
         f"Articles: {report.new:,} new, {report.updated:,} updated, {report.unchanged:,} "
         f"unchanged, {report.removed:,} removed.",
     ]
+    if report.list_pages:
+        lines.append(
+            f"{count(report.list_pages, 'list page')} followed, not indexed "
+            "(mostly links, no article text)."
+        )
     skipped = sum(report.skipped.values())
     if skipped:
         lines.append(f"Skipped {count(skipped, 'page')}:")
@@ -263,6 +287,17 @@ def format_crawl(report: CrawlReport) -> str:
             example = report.note_examples.get(note, [""])[0]
             unit = report.note_units.get(note, "page")
             lines.append(f"  {note}: {count(n, unit)}" + (f", e.g. {example}" if example else ""))
+    for host, why in sorted(report.lastmod_distrusted.items()):
+        lines.append(
+            f"Lastmod of {host} proved wrong ({why}): no longer trusted, its pages are "
+            "checked at every crawl."
+        )
+    before = [h for h in report.lastmod_untrusted if h not in report.lastmod_distrusted]
+    if before:
+        lines.append(
+            f"Lastmod not trusted on {count(len(before), 'host')} (proved wrong before; "
+            f"pages checked at every crawl): {', '.join(before)}."
+        )
     if report.limit_reached:
         lines.append("Stopped at --max-pages: the pages left are crawled next time.")
     if report.build is not None:

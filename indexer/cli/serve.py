@@ -18,7 +18,7 @@ from ..index.generations import index_exists
 from ..settings import BY_NAME, CONFIG_ENV
 from .commands import DEFAULT_SOURCES, main, run_build
 from .options import command_settings, index_dir_option, setting_option
-from .output import count
+from .output import count, crawl_schedule_line
 
 WRITE_TOKEN = BY_NAME["WRITE_TOKEN"]
 
@@ -79,6 +79,7 @@ def serve_command(
         f"{count(threads, 'thread')}); Ctrl+C stops."
     )
     click.echo(write_api_line(config, os.environ))
+    click.echo(crawl_schedule_line(config))  # stops here when CRAWL_URLS/CRAWL_EVERY are wrong
     serve(lambda: create_app(given), host=host, port=port, workers=workers, threads=threads)
 
 

@@ -8,6 +8,8 @@ The modules, in the order a page meets them:
 - ``deadline``: the deadline on a whole request, under httpx;
 - ``robots``: robots.txt rules and Crawl-delay (Protego);
 - ``discover``: the pages of a sitemap or feed, the links of a page (lxml, feedparser);
+- ``listpage``: whether a page is a list of links (a home page, a directory listing),
+  followed but not indexed;
 - ``state``: what the last crawl learnt of each page (SQLite beside the index);
 - ``options``: what a crawl is given (options) and what it reports;
 - ``crawler``: the crawl itself, ending in one index build.

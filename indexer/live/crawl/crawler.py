@@ -2,9 +2,17 @@
 
 A start address may be a sitemap, a sitemap index, a feed or an HTML page; which one is
 found from what it answers. Sitemaps and feeds give pages; an HTML page is indexed and, up
-to ``depth`` links away, its links to the start addresses' hosts are followed. Pages the
-crawl state knows but that nothing listed this time are checked again, oldest first, with
-what is left of ``max_pages``, so a page that disappeared from the site is still noticed.
+to ``depth`` links away, its links to the start addresses' hosts are followed.
+
+A sitemap's or feed's lastmod decides what is fetched first, not what is never fetched:
+pages new to the crawl state, or listed with another lastmod than last time (or none), come
+first; then the remembered pages are checked again, least recently checked first, with what
+is left of ``max_pages``: those listed with the lastmod of last time once they were last
+checked ``revisit_days`` ago or more, and those nothing listed this time, so that an edit
+the lastmod does not tell of, or a page taken down, is still noticed. A host whose lastmod
+proved wrong (a page's text changed while its lastmod did not, or its lastmod changed while
+its text did not) is not trusted any more: its pages are checked at every crawl, as if
+they had no lastmod, and the crawl state remembers it.
 
 Each host has its own queue, and the next address is taken from the host whose turn comes
 first (``Fetcher.ready_at``): a host with a long Crawl-delay is asked as rarely as it wants
@@ -18,7 +26,11 @@ report), or one site could replace another's article.
 What a page's answer does to its article:
 
 - 200 with article text: indexed (new, updated, or unchanged when the text is the same);
-- 304 (the validators of last time matched), or a lastmod as last time: left as it is;
+- 200 with a page that is mostly links (a home page, a section page, a directory listing;
+  see ``listpage``): its links followed, itself not indexed (an article it gave before is
+  removed);
+- 304 (the validators of last time matched), or a lastmod as last time (trusted, and
+  checked within ``revisit_days``): left as it is;
 - 404 or 410, a robots.txt rule now disallowing it, a ``noindex``: removed;
 - anything else (5xx, timeouts, other statuses, non-HTML, no article text): skipped and
   reported, and an article it gave before is kept.
@@ -34,7 +46,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -68,6 +80,7 @@ from .fetch import (
     overdue,
     too_large,
 )
+from .listpage import page_shape
 from .options import (
     CANONICAL_ELSEWHERE,
     CRAWL,
@@ -80,7 +93,15 @@ from .options import (
     CrawlUrlError,
 )
 from .robots import DISALLOWED, Robots
-from .state import PageState, crawl_lock, forget_state, load_state, save_state
+from .state import (
+    PageState,
+    Untrusted,
+    crawl_lock,
+    forget_state,
+    load_state,
+    load_untrusted,
+    save_state,
+)
 from .urls import article_id, host_of, normalize_url
 
 MAX_LISTINGS = 1000  # sitemaps and feeds read in one crawl, nested sitemap indexes included
@@ -96,6 +117,7 @@ class _Task:
     depth: int = 0  # links still to follow from this page
     lastmod: str | None = None
     listing_depth: int = 0  # sitemap indexes above this listing
+    revisit: bool = False  # a remembered page checked again: its lastmod spares it no request
 
 
 def _now() -> str:
@@ -111,6 +133,7 @@ class _Crawl:
         state: dict[str, PageState],
         indexed: dict[str, str],
         progress: Callable[[CrawlReport], None] | None,
+        untrusted: dict[str, Untrusted] | None = None,
     ) -> None:
         self.options = options
         self.fetcher = fetcher
@@ -127,6 +150,17 @@ class _Crawl:
         self.indexed = indexed  # id → content hash of the index's crawled articles
         self.progress = progress
         self.report = CrawlReport()
+        self.untrusted = dict(untrusted or {})  # host → why its lastmod is not believed
+        self.distrusted: list[Untrusted] = []  # hosts found wrong in this crawl
+        self.report.lastmod_untrusted = sorted(h for h in self.untrusted if h in self.hosts)
+        # Pages listed with their lastmod of last time but due to be checked again: visited
+        # after everything else, least recently checked first.
+        self.revisits: dict[str, _Task] = {}
+        self.due_before = (
+            datetime.now(UTC) - timedelta(days=options.revisit_days)
+            if options.revisit_days > 0
+            else None
+        )
         # Sitemaps and feeds are read before pages, so that a page both linked to and listed
         # is visited knowing its lastmod. Host → its tasks, in the order they came.
         self.listings: dict[str, deque[_Task]] = {}
@@ -160,16 +194,49 @@ class _Crawl:
         self.report.seconds = time.perf_counter() - started
 
     def _recheck_known(self) -> bool:
-        """Queue the remembered pages of these hosts that nothing listed this time, least
-        recently checked first; False when there are none."""
-        rows = sorted(
-            (r for u, r in self.state.items() if u not in self.queued and host_of(u) in self.hosts),
-            key=lambda r: r.checked,
-        )
-        for row in rows:
-            self.queued.add(row.url)
-            self._push(_Task(row.url, _PAGE, row.depth))
-        return bool(rows)
+        """Queue the remembered pages due to be checked again and those of these hosts that
+        nothing listed this time, least recently checked first; False when there are none."""
+        tasks = list(self.revisits.values())
+        self.revisits.clear()
+        for url, row in self.state.items():
+            if url not in self.queued and host_of(url) in self.hosts:
+                self.queued.add(url)
+                tasks.append(_Task(url, _PAGE, row.depth, revisit=True))
+        tasks.sort(key=lambda t: self.state[t.url].checked)
+        for task in tasks:
+            self._push(task)
+        return bool(tasks)
+
+    def _due(self, known: PageState) -> bool:
+        """Whether a page listed with its lastmod of last time is asked for all the same:
+        its host's lastmod proved wrong, or it was last checked ``revisit_days`` ago."""
+        if host_of(known.url) in self.untrusted or self.due_before is None:
+            return True
+        try:
+            checked = datetime.fromisoformat(known.checked)
+        except ValueError:
+            return True
+        return checked <= self.due_before
+
+    def _distrust(self, url: str, why: str) -> None:
+        """Stop believing the lastmod of ``url``'s host: ``why`` proved it wrong."""
+        host = host_of(url)
+        if host in self.untrusted:
+            return
+        entry = Untrusted(host, why, _now())
+        self.untrusted[host] = entry
+        self.distrusted.append(entry)
+        self.report.lastmod_distrusted[host] = why
+
+    def _check_lastmod(self, url: str, task: _Task, known: PageState | None, same: bool) -> None:
+        """Compare what the lastmod said with what the page showed (``same``: its text is
+        as last time)."""
+        if known is None or not task.lastmod or not known.lastmod or not known.content_hash:
+            return
+        if task.lastmod == known.lastmod and not same:
+            self._distrust(url, f"the text of {url} changed, its lastmod did not")
+        elif task.lastmod != known.lastmod and same:
+            self._distrust(url, f"the lastmod of {url} changed, its text did not")
 
     def _push(self, task: _Task) -> None:
         self.pending[task.url] = task
@@ -248,11 +315,16 @@ class _Crawl:
         known = self.state.get(task.url) if task.kind != _LISTING else None
         if (
             known is not None
+            and not task.revisit
             and task.lastmod
             and known.lastmod == task.lastmod
             and known.article_id is not None
         ):
-            self.report.lastmod_unchanged += 1
+            if not self._due(known):
+                self.report.lastmod_unchanged += 1
+            else:  # checked again, after the pages whose lastmod says they changed
+                task.revisit = True
+                self.revisits[task.url] = task
             return
         # Validators for every remembered page but the start pages, unless its links are to
         # be followed further than last time. A page that is not modified links to what it
@@ -271,8 +343,11 @@ class _Crawl:
         if task.kind != _LISTING:
             self.report.page_requests += 1
             self.report.conditional += fetched.conditional
+            if task.revisit and task.lastmod is not None:
+                self.report.revisits += 1
         if fetched.status == 304 and known is not None:
             self.report.not_modified += 1
+            self._check_lastmod(task.url, task, known, same=True)
             self._remember(
                 task.url, fetched, task, known.article_id, known.content_hash, previous=known
             )
@@ -363,6 +438,13 @@ class _Crawl:
                 self._remember(url, fetched, task, None, None)
             self.report.skip(item.reason, url)
             return
+        if page_shape(text, item).is_list:
+            # A home page, a section page, a directory listing: its links were followed
+            # above; what it says is no article (and an article it gave before goes).
+            self._drop_article(known)
+            self._remember(url, fetched, task, None, None)
+            self.report.list_pages += 1
+            return
         # The page's own canonical address wins over the one it was fetched at, on its own
         # host only: the article id is a hash of the address, and a page must not name (and
         # so replace) the article of another site.
@@ -385,6 +467,8 @@ class _Crawl:
             else:
                 self.report.new += 1
             self.articles[item.id] = item
+        if known is not None and known.article_id == item.id:
+            self._check_lastmod(url, task, known, same=known.content_hash == digest)
         if known is not None and known.article_id != item.id:
             self._drop_article(known)
         self._remember(url, fetched, task, item.id, digest)
@@ -461,6 +545,7 @@ def crawl(
     with crawl_lock(index_dir):
         indexed = collection_hashes(index_dir, CRAWL)
         state = load_state(index_dir)
+        untrusted = load_untrusted(index_dir)
         fetcher = Fetcher(
             delay=options.delay,
             timeout=options.timeout,
@@ -475,7 +560,7 @@ def crawl(
             transport=transport,
         )
         with fetcher:
-            run = _Crawl(starts, options, fetcher, state, indexed, progress)
+            run = _Crawl(starts, options, fetcher, state, indexed, progress, untrusted)
             run.run()
         report = run.report
         remove = run.to_remove()
@@ -488,7 +573,7 @@ def crawl(
                 workers=1 if len(articles) < SMALL_BUILD else None,
             )
             report.removed = report.build.removed
-        save_state(index_dir, run.changed.values(), run.forgotten)
+        save_state(index_dir, run.changed.values(), run.forgotten, run.distrusted)
     return report
 
 

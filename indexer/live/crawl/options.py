@@ -26,6 +26,7 @@ CRAWL = "crawl"  # the collection crawled pages are indexed in
 DEFAULT_MAX_PAGES = 1000
 DEFAULT_DEPTH = 2
 DEFAULT_HOST_TIMEOUTS = 3  # pages in a row of one host that time out before it is given up
+DEFAULT_REVISIT_DAYS = 7  # a known page is checked again at least this often
 
 # Notes: what the crawl did otherwise than a site asked, the page or host still crawled.
 CANONICAL_ELSEWHERE = "canonical address on another host ignored (the page's own address used)"
@@ -57,6 +58,8 @@ class CrawlOptions:
     max_retry_wait: float = MAX_RETRY_WAIT  # pauses before retries, per host
     max_crawl_delay: float = MAX_CRAWL_DELAY  # a longer robots.txt Crawl-delay is shortened
     host_timeouts: int = DEFAULT_HOST_TIMEOUTS  # timed-out pages in a row that end a host
+    # Days after which a known page is asked for again whatever its lastmod; 0: every crawl.
+    revisit_days: float = DEFAULT_REVISIT_DAYS
 
 
 @dataclass
@@ -66,10 +69,12 @@ class CrawlReport:
     fetched: int = 0  # pages answered in full (200)
     not_modified: int = 0  # 304 answers
     lastmod_unchanged: int = 0  # not requested: the sitemap or feed date is as last time
+    revisits: int = 0  # requested though their lastmod is as last time: due, or not trusted
     new: int = 0
     updated: int = 0
     unchanged: int = 0  # fetched in full, same article text
     removed: int = 0
+    list_pages: int = 0  # pages that are mostly links: followed, not indexed
     skipped: Counter[str] = field(default_factory=Counter)  # reason → pages
     examples: dict[str, list[str]] = field(default_factory=dict)  # reason → a few addresses
     listings: int = 0  # sitemaps and feeds read
@@ -79,6 +84,10 @@ class CrawlReport:
     notes: Counter[str] = field(default_factory=Counter)  # note → pages or hosts
     note_examples: dict[str, list[str]] = field(default_factory=dict)
     note_units: dict[str, str] = field(default_factory=dict)  # note → "page" or "host"
+    # Hosts whose lastmod proved wrong in this crawl (host → the proof, in words), and those
+    # crawled that had proved wrong before: their lastmod spares no page a request.
+    lastmod_distrusted: dict[str, str] = field(default_factory=dict)
+    lastmod_untrusted: list[str] = field(default_factory=list)
     limit_reached: bool = False
     seconds: float = 0.0  # fetching and extracting
     build: BuildReport | None = None

@@ -1,9 +1,11 @@
 """What the crawler remembers between runs, in ``crawl.sqlite3`` beside the index.
 
 One row per page address: the article it gave (its id and content hash), the validators
-the site sent (``ETag``, ``Last-Modified``) and the date the sitemap or feed gave it
-(``lastmod``). A re-crawl sends those validators back, so an unchanged page costs a 304, and
-does not even ask for a page whose lastmod is the same as last time.
+the site sent (``ETag``, ``Last-Modified``), the date the sitemap or feed gave it
+(``lastmod``) and when it was last checked. A re-crawl sends those validators back, so an
+unchanged page costs a 304, and does not ask for a page whose lastmod is the same as last
+time unless it is due for a revisit (``revisit_days``). One row per host whose lastmod proved
+wrong (table ``untrusted_lastmod``): its lastmod no longer spares a page a request.
 
 The rows are written in one transaction, after the index build they describe succeeded: a
 crawl that fails or is killed leaves the previous state, which at worst makes the next crawl
@@ -24,7 +26,7 @@ from ...index.generations import file_lock
 
 STATE_FILE = "crawl.sqlite3"
 LOCK_FILE = ".crawl.lock"
-_VERSION = 1
+_VERSION = 2  # 2: the table untrusted_lastmod
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY,        -- the address as requested (normalized)
@@ -35,6 +37,11 @@ CREATE TABLE IF NOT EXISTS pages (
     lastmod TEXT,                -- as the sitemap or feed gave it
     depth INTEGER NOT NULL DEFAULT 0,
     checked TEXT NOT NULL        -- when it was last fetched (UTC, ISO 8601)
+);
+CREATE TABLE IF NOT EXISTS untrusted_lastmod (
+    host TEXT PRIMARY KEY,       -- a host whose sitemap or feed dates proved wrong
+    why TEXT NOT NULL,           -- the page that proved it, in words
+    since TEXT NOT NULL          -- when (UTC, ISO 8601)
 );
 """
 
@@ -102,10 +109,36 @@ def load_state(index_dir: str | os.PathLike[str]) -> dict[str, PageState]:
     return {row[0]: PageState(*row) for row in rows}
 
 
+@dataclass(slots=True)
+class Untrusted:
+    """A host whose lastmod proved wrong, why, and since when."""
+
+    host: str
+    why: str
+    since: str
+
+
+def load_untrusted(index_dir: str | os.PathLike[str]) -> dict[str, Untrusted]:
+    """The hosts whose lastmod is not trusted, by host; {} before the first crawl."""
+    path = state_path(index_dir)
+    if not path.exists():
+        return {}
+    try:
+        with closing(_connect(path)) as conn:
+            rows = conn.execute("SELECT host, why, since FROM untrusted_lastmod").fetchall()
+    except sqlite3.Error as exc:
+        raise CrawlStateError(path, exc) from exc
+    return {row[0]: Untrusted(*row) for row in rows}
+
+
 def save_state(
-    index_dir: str | os.PathLike[str], changed: Iterable[PageState], forgotten: Iterable[str]
+    index_dir: str | os.PathLike[str],
+    changed: Iterable[PageState],
+    forgotten: Iterable[str],
+    untrusted: Iterable[Untrusted] = (),
 ) -> None:
-    """Write ``changed`` rows and delete the ``forgotten`` addresses, all or nothing."""
+    """Write ``changed`` rows, delete the ``forgotten`` addresses and note the hosts newly
+    ``untrusted``, all or nothing."""
     path = state_path(index_dir)
     try:
         with closing(_connect(path)) as conn:
@@ -116,6 +149,10 @@ def save_state(
                     f"INSERT OR REPLACE INTO pages ({', '.join(_COLUMNS)}, checked) "
                     f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})",
                     (astuple(p) for p in changed),
+                )
+                conn.executemany(
+                    "INSERT OR REPLACE INTO untrusted_lastmod (host, why, since) VALUES (?, ?, ?)",
+                    (astuple(u) for u in untrusted),
                 )
             except BaseException:
                 conn.execute("ROLLBACK")
