@@ -360,7 +360,7 @@ def many_segments(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_dir
 
 
-@pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
+@pytest.mark.parametrize("delay", [0.5, 1.2, 2.0])
 def test_kill_9_during_a_merge_leaves_the_old_generation_serving(
     tmp_path: Path, many_segments: Path, delay: float
 ) -> None:
