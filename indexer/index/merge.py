@@ -62,7 +62,14 @@ from ..extract.sourcefiles import SOURCES_FILE
 from .analyse import analysed_chunks, stored_article
 from .catalog import read_articles, write_articles
 from .columns import Columns
-from .duplicates import EMPTY, GROUPS_FILE, SIGNATURES_FILE, load_signatures, write_groups
+from .duplicates import (
+    EMPTY,
+    GROUPS_FILE,
+    SIGNATURES_FILE,
+    load_signatures,
+    save_groups,
+    write_groups,
+)
 from .generations import (
     generation_dir,
     live_name,
@@ -348,13 +355,42 @@ def _write_merged(
     return len(merged_docs)
 
 
+def _renumber_groups(live: Path, gen: Path, new_of: np.ndarray, n_new: int) -> None:
+    """The near-copy signatures and groups of ``gen``: the live ones renumbered, each group
+    labelled again by its smallest document number (the live articles are the same, so are
+    their groups: nothing is compared again)."""
+    sigs = load_signatures(live)
+    try:
+        groups = np.load(live / GROUPS_FILE)
+    except FileNotFoundError:
+        groups = None
+    if not len(sigs) or len(sigs) != len(new_of):
+        # Signatures that do not match the documents cannot be renumbered: none (no groups).
+        for name in (SIGNATURES_FILE, GROUPS_FILE):
+            (gen / name).unlink(missing_ok=True)
+        return
+    kept = np.flatnonzero(new_of >= 0)
+    renumbered = np.full((n_new, sigs.shape[1]), EMPTY, dtype=sigs.dtype)
+    renumbered[new_of[kept]] = sigs[kept]
+    if groups is None or len(groups) != len(new_of):
+        write_groups(gen, n_new, renumbered, {}, [])
+        return
+    labels = groups[kept].astype(np.int64)
+    smallest = np.full(len(new_of), n_new, dtype=np.int64)
+    np.minimum.at(smallest, labels, new_of[kept])
+    out = np.arange(n_new, dtype=np.int32)
+    out[new_of[kept]] = smallest[labels]
+    save_groups(gen, renumbered, out)
+
+
 def _carry_side_files(live: Path, gen: Path, ix_live: Any, renumber: _Renumbering) -> None:
     """The live generation's side files for ``gen``: the vocabulary, phrase counts and
     source files as they were (the live articles are the same), the per-document ones
     renumbered."""
     for name in (VOCABULARY_FILE, PHRASE_COUNTS_FILE, SOURCES_FILE):
+        # Linked, not copied: no writer ever writes a file of a generation it did not create.
         if (live / name).exists():
-            shutil.copyfile(live / name, gen / name)
+            os.link(live / name, gen / name)
     new_of, n_new = renumber.new_of, renumber.n_new
     kept = new_of >= 0
     columns = Columns.load(live)
@@ -364,15 +400,7 @@ def _carry_side_files(live: Path, gen: Path, ix_live: Any, renumber: _Renumberin
         date[new_of[kept]] = columns.date[kept]
         source[new_of[kept]] = columns.source[kept]
         Columns(date, source, columns.sources).save(gen)
-    sigs = load_signatures(live)
-    if len(sigs) == len(new_of) and len(sigs):
-        renumbered = np.full((n_new, sigs.shape[1]), EMPTY, dtype=sigs.dtype)
-        renumbered[new_of[kept]] = sigs[kept]
-        write_groups(gen, n_new, renumbered, {}, [])
-    elif (gen / SIGNATURES_FILE).exists():
-        # Signatures that do not match the documents cannot be renumbered: none (no groups).
-        for name in (SIGNATURES_FILE, GROUPS_FILE):
-            (gen / name).unlink(missing_ok=True)
+    _renumber_groups(live, gen, new_of, n_new)
     table = read_articles(live, ix_live.doc_count())
     if table is not None:
         write_articles(

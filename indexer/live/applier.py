@@ -54,7 +54,7 @@ class ApplyResult:
     succeeded: list[int] = field(default_factory=list)  # task ids
     failed: list[int] = field(default_factory=list)
     partial: list[int] = field(default_factory=list)  # a batch of them in, more to come
-    generation: str = ""  # the generation published last, if any
+    generation: str = ""  # the generation published last (by the batch or its merge), if any
 
     @property
     def applied(self) -> bool:
@@ -134,7 +134,9 @@ def apply_pending(
     """
     result = _apply(journal, max_articles, build)
     if merge and result.generation:
-        merge_segments(journal.index_dir)
+        merged = merge_segments(journal.index_dir)
+        if merged is not None and merged.merged_anything:
+            result.generation = merged.generation
     return result
 
 
