@@ -14,6 +14,7 @@ from indexer import Article, Engine, build_index, iter_articles
 from indexer.cli import main
 from indexer.extract.sourcefiles import SourceFiles
 from indexer.index.generations import generation_dir
+from indexer.index.merge import index_shape, merge_index
 from indexer.index.phrases import PhraseCounts
 from indexer.index.vocabulary import Vocabulary
 from tests.conftest import SEEDS
@@ -53,6 +54,10 @@ def update(src: Path, index_dir: Path, *, rebuild: bool = False):
 def suggestions(index_dir: Path) -> dict[str, int]:
     counts = PhraseCounts.load(generation_dir(index_dir))
     return {form: int(n) for form, n in zip(counts.forms, counts.docs, strict=True)}
+
+
+def segments(index_dir: Path) -> list:
+    return index_shape(index_dir).segments
 
 
 def search_ids(index_dir: Path, query: str) -> tuple[int, set[str]]:
@@ -107,6 +112,14 @@ def test_an_update_reads_only_the_files_that_changed(tmp_path: Path) -> None:
     assert all(want[form] - n in (0, 1) for form, n in got.items())
     assert all(want[form] == 2 for form in want.keys() - got.keys())
     assert sum(got[f] == want[f] for f in got) > 0.9 * len(want)
+    # A merge rewrites the segments and keeps the counts: an update and a merge give the
+    # update's counts (docs/indexing.md, "Phrase counts after updates"), and the articles
+    # a rebuild finds.
+    assert len(segments(tmp_path / "index")) > 1
+    merge_index(tmp_path / "index", everything=True)
+    assert len(segments(tmp_path / "index")) == 1
+    assert suggestions(tmp_path / "index") == got
+    assert_same_index(tmp_path / "index", tmp_path / "rebuilt")
 
 
 def test_removing_files_gives_the_suggestions_of_a_rebuild(tmp_path: Path) -> None:

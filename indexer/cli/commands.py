@@ -1,4 +1,4 @@
-"""The ``timkiem`` command: index, crawl, forget, search, stats and tasks (``serve`` is in
+"""The ``timkiem`` command: index, crawl, forget, optimize, search, stats and tasks (``serve`` is in
 ``indexer.cli.serve``). Thin commands over the library; what they print is in
 ``indexer.cli.output``.
 
@@ -19,6 +19,8 @@ from ..errors import TimkiemError
 from ..extract import iter_articles
 from ..extract.sourcefiles import SourceFiles
 from ..index.build import BuildReport
+from ..index.generations import writers_wait
+from ..index.merge import index_shape, merge_after_write, merge_index
 from ..index.store import LocalWriter
 from ..live.applier import apply_pending
 from ..live.journal import STATUSES, Journal, journal_path
@@ -31,12 +33,38 @@ from .output import (
     count,
     format_build,
     format_crawl,
+    format_merge,
+    format_shape,
     format_stats,
     format_tasks,
     terminal_snippet,
 )
 
 DEFAULT_SOURCES = ("seeds",)
+DEFAULT_WAIT = 300.0  # seconds a writer waits for another to let go of the index
+
+wait_option = click.option(
+    "--wait",
+    "wait",
+    default=DEFAULT_WAIT,
+    show_default=True,
+    type=click.FloatRange(0),
+    metavar="SECONDS",
+    help="How long to wait when another writer (the write API, a crawl, an indexer, a merge) "
+    "is writing the index; 0 fails at once.",
+)
+
+
+def announce_wait(line: str) -> None:
+    """Tell the user, once, what a writer waits for."""
+    click.echo(line, err=True)
+
+
+def merge_after(index_dir: str) -> None:
+    """The merge the policy says is due after a write, with its one-line summary."""
+    report = merge_after_write(index_dir)
+    if report is not None and report.merged_anything:
+        click.echo(format_merge(report), err=True)
 
 
 def run_build(
@@ -82,9 +110,21 @@ def main() -> None:
     help="Site name shown as the source of articles that name none (a page's own "
     "og:site_name, a portal name in its header, a .timkiem-source file in its folder win).",
 )
+@click.option(
+    "--merge",
+    "merge_all",
+    is_flag=True,
+    help="Then merge every segment into one (what timkiem optimize does).",
+)
+@wait_option
 @index_dir_option
 def index_command(
-    sources: tuple[str, ...], rebuild: bool, source: str | None, index_dir: str | None
+    sources: tuple[str, ...],
+    rebuild: bool,
+    source: str | None,
+    merge_all: bool,
+    wait: float,
+    index_dir: str | None,
 ) -> None:
     """Index SOURCES (files, folders, globs; default: seeds/).
 
@@ -92,11 +132,20 @@ def index_command(
     (by content hash) are written, and articles no longer in SOURCES are removed. The new
     index is prepared beside the live one and replaces it atomically: searches keep being
     answered by the old one until the new one is complete. Exits with status 1 when some
-    sources were skipped (the rest is indexed).
+    sources were skipped (the rest is indexed). Then the segments due a merge are merged
+    (all of them with --merge). While another writer holds the index, waits up to --wait
+    seconds for it.
     """
     index_dir = index_dir_setting(index_dir)
     try:
-        report = run_build(sources or DEFAULT_SOURCES, index_dir, rebuild=rebuild, source=source)
+        with writers_wait(wait, announce_wait):
+            report = run_build(
+                sources or DEFAULT_SOURCES, index_dir, rebuild=rebuild, source=source
+            )
+            if merge_all:
+                click.echo(format_merge(merge_index(index_dir)), err=True)
+            else:
+                merge_after(index_dir)
     except TimkiemError as exc:
         raise click.ClickException(str(exc)) from exc
     if report.skipped:
@@ -204,14 +253,33 @@ def search_command(
     help="Rows per table.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--index",
+    "index_only",
+    is_flag=True,
+    help="Only the index: its articles, segments and deleted documents.",
+)
 @index_dir_option
-def stats_command(days: int, limit: int, as_json: bool, index_dir: str | None) -> None:
-    """What readers searched for: top queries, queries with no results, slowest queries.
+def stats_command(
+    days: int, limit: int, as_json: bool, index_only: bool, index_dir: str | None
+) -> None:
+    """What readers searched for: top queries, queries with no results, slowest queries;
+    then the index's articles, segments and deleted documents (--index: those only).
 
     Reads the search log the web server keeps beside the index (analytics.sqlite3); the
     last DAYS days are today and the days before it, in local time.
     """
     config = command_settings(index_dir)
+    if index_only:
+        try:
+            shape = index_shape(config["INDEX_DIR"])
+        except TimkiemError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if as_json:
+            click.echo(json.dumps(shape.to_dict(), indent=2))
+        else:
+            click.echo(format_shape(shape))
+        return
     path = log_path(config["INDEX_DIR"])
     off = not config["ANALYTICS"]
     try:
@@ -227,6 +295,31 @@ def stats_command(days: int, limit: int, as_json: bool, index_dir: str | None) -
     click.echo(format_stats(stats))
     if off:
         click.echo("\nSearch logging is off (TIMKIEM_ANALYTICS=off): new searches are not logged.")
+    try:
+        shape = index_shape(config["INDEX_DIR"])
+    except TimkiemError:
+        return  # no index (yet): the search log alone
+    click.echo("\n" + format_shape(shape))
+
+
+@main.command("optimize")
+@wait_option
+@index_dir_option
+def optimize_command(wait: float, index_dir: str | None) -> None:
+    """Merge every segment of the index into one, dropping deleted documents.
+
+    Updates add segments and the merge policy keeps their number to about log2 of the
+    articles (see docs/indexing.md); one segment is the smallest and fastest index. The
+    merged index is prepared beside the live one and swapped in atomically: searches go on
+    meanwhile. While another writer holds the index, waits up to --wait seconds for it.
+    """
+    index_dir = index_dir_setting(index_dir)
+    try:
+        with writers_wait(wait, announce_wait):
+            report = merge_index(index_dir, everything=True)
+    except TimkiemError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(format_merge(report), err=True)
 
 
 @main.command("tasks")
@@ -313,6 +406,7 @@ def tasks_command(
     help="Days after which a known page is asked for again (conditionally: an unchanged "
     "page costs a 304) even if its sitemap lastmod is as last time; 0: at every crawl.",
 )
+@wait_option
 @index_dir_option
 def crawl_command(
     urls: tuple[str, ...],
@@ -320,6 +414,7 @@ def crawl_command(
     delay: float,
     depth: int,
     revisit_days: float,
+    wait: float,
     index_dir: str | None,
 ) -> None:
     """Crawl URLS (sitemaps, sitemap indexes, RSS or Atom feeds, HTML pages) into the index.
@@ -328,7 +423,9 @@ def crawl_command(
     with their own address in the collection "crawl", beside the indexed files; a re-crawl
     asks for pages conditionally, checks every known page again at least every
     --revisit-days, removes pages that answer 404 or 410 and keeps a page through a passing
-    error. Exits with status 1 when nothing at all could be read.
+    error. Exits with status 1 when nothing at all could be read. The segments due a merge
+    are merged afterwards; while another writer holds the index, waits up to --wait seconds
+    for it.
     """
     from ..live.crawl import CrawlOptions, crawl
 
@@ -336,12 +433,18 @@ def crawl_command(
     progress = CrawlProgress(enabled=sys.stderr.isatty())
     options = CrawlOptions(max_pages=max_pages, delay=delay, depth=depth, revisit_days=revisit_days)
     try:
-        report = crawl(urls, index_dir, options, progress=progress)
+        with writers_wait(wait, announce_wait):
+            report = crawl(urls, index_dir, options, progress=progress)
     except TimkiemError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         progress.done()
     click.echo(format_crawl(report), err=True)
+    try:
+        with writers_wait(wait, announce_wait):
+            merge_after(index_dir)
+    except TimkiemError as exc:
+        raise click.ClickException(str(exc)) from exc
     read = report.listings + report.fetched + report.not_modified + report.lastmod_unchanged
     if not read:
         sys.exit(1)

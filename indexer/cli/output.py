@@ -19,6 +19,7 @@ from ..analytics import Stats, local_time
 from ..article import Article, Skipped
 from ..errors import SettingError
 from ..index.build import BuildReport
+from ..index.merge import IndexShape, MergeReport
 from ..live.journal import STATUSES, Task
 from ..live.schedule import format_every, schedule_from_settings
 
@@ -30,6 +31,39 @@ def count(n: int, word: str, plural: str | None = None) -> str:
     """``3 pages``, ``1 page``, ``2 sitemaps and feeds``: a count with its noun in the right
     number."""
     return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
+def format_merge(report: MergeReport) -> str:
+    """The line ``timkiem optimize`` (and a merge after a write) prints."""
+    if not report.merged_anything:
+        return (
+            f"Nothing to merge: {count(report.segments_before, 'segment')}, "
+            f"{count(report.documents, 'article')}."
+        )
+    purged = f", {count(report.purged, 'deleted document')} purged" if report.purged else ""
+    return (
+        f"Merged {count(report.merged, 'segment')} ({count(report.written, 'article')}"
+        f"{purged}) in {report.seconds:.1f} s: {count(report.segments_after, 'segment')} now "
+        f"for {count(report.documents, 'article')}."
+    )
+
+
+def format_shape(shape: IndexShape) -> str:
+    """The index paragraph of ``timkiem stats``: articles, segments, deleted documents."""
+    sizes = ", ".join(
+        f"{s.documents:,}" + (f" ({s.deleted:,} deleted)" if s.deleted else "")
+        for s in shape.segments
+    )
+    deleted = (
+        f"{count(shape.deleted, 'deleted document')} not yet purged (a merge drops them)"
+        if shape.deleted
+        else "no deleted documents"
+    )
+    return (
+        f"Index: {count(shape.documents, 'article')} in {count(len(shape.segments), 'segment')} "
+        f"(the merge policy keeps at most {shape.bound:,}), {deleted}; "
+        f"generation {shape.generation}.\nSegments (documents): {sizes}."
+    )
 
 
 def format_build(report: BuildReport) -> str:

@@ -57,9 +57,11 @@ def content_hash(article: Article) -> str:
     return h.hexdigest()
 
 
-def article_fields(article: Article) -> dict[str, Any]:
+def article_fields(article: Article, *, with_phrases: bool = True) -> dict[str, Any]:
     """The Whoosh document of an article: stored fields plus precomputed term counts, and
-    under ``SIGNATURE_KEY`` its near-duplicate signature (not a Whoosh field)."""
+    under ``SIGNATURE_KEY`` its near-duplicate signature (not a Whoosh field). Without
+    ``with_phrases`` its phrases are left out (no word segmentation, the slow part): a
+    merge writes a document again, and the phrase counts do not change."""
     doc: dict[str, Any] = {
         "id": article.id,
         "title_text": article.title,
@@ -81,7 +83,8 @@ def article_fields(article: Article) -> dict[str, Any]:
     for name, text in (("title", article.title), ("body", article.body)):
         text = nfc(text)
         sylls = syllables(text)
-        found |= phrases(sylls, word_starts(text, sylls))
+        if with_phrases:
+            found |= phrases(sylls, word_starts(text, sylls))
         terms = syllable_terms(sylls)
         doc[term_field(name, ACCENTED)] = terms.accented
         doc[term_field(name, FOLDED)] = terms.folded
@@ -105,17 +108,20 @@ class Analysed:
 
 
 def _analyse_chunk(
-    items: list[Article | Skipped], per_document: bool = False, write: bool = True
+    items: list[Article | Skipped],
+    per_document: bool = False,
+    write: bool = True,
+    with_phrases: bool = True,
 ) -> Analysed:
     """The chunk's analysis; without ``write`` its extras only (to uncount deleted articles,
-    which are not written again)."""
+    which are not written again); without ``with_phrases`` no phrases (a merge)."""
     extras: list[tuple[Any, tuple[str, ...], set[str]] | None] = []
     docs = []
     for item in items:
         if isinstance(item, Skipped):
             extras.append(None)
             continue
-        doc = article_fields(item)
+        doc = article_fields(item, with_phrases=with_phrases)
         accented = doc[term_field("body", ACCENTED)].keys() | doc[term_field("title", ACCENTED)]
         extras.append((doc.pop(SIGNATURE_KEY), doc.pop(PHRASES), accented))
         docs.append(doc)
@@ -161,10 +167,14 @@ def analysed_chunks(
     workers: int,
     segment_docs: int | None = None,
     write: bool = True,
+    with_phrases: bool = True,
 ) -> Iterator[tuple[list[Article | Skipped], Analysed]]:
     """Pairs (chunk of items, its analysis), analysed on ``workers`` processes when > 1;
-    without ``write``, the analysis holds no documents for the writer."""
-    analyse = partial(_analyse_chunk, per_document=WRITE_PER_DOCUMENT, write=write)
+    without ``write``, the analysis holds no documents for the writer; without
+    ``with_phrases``, no phrases (see ``article_fields``)."""
+    analyse = partial(
+        _analyse_chunk, per_document=WRITE_PER_DOCUMENT, write=write, with_phrases=with_phrases
+    )
     chunks = _chunks(articles, segment_docs)
     if workers <= 1:
         for chunk in chunks:

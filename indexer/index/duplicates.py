@@ -215,6 +215,12 @@ def _save(path: Path, array: np.ndarray) -> None:
     os.replace(tmp, path)
 
 
+def save_groups(gen: Path, sigs: np.ndarray, groups: np.ndarray) -> None:
+    """Save signatures and groups already known (a merge renumbers them)."""
+    _save(gen / SIGNATURES_FILE, sigs)
+    _save(gen / GROUPS_FILE, groups.astype(np.int32))
+
+
 def write_groups(
     gen: Path,
     n_docs: int,

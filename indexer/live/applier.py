@@ -10,7 +10,9 @@ applies nothing twice is told in ``indexer.live.journal``.
 
 :class:`Applier` runs it from a background thread of the web server: a POST wakes it, and
 writes that arrive while a batch is being built wait and go together into the next
-generation, so a burst of POSTs costs a few builds, not one each. When a ``timkiem index``
+generation, so a burst of POSTs costs a few builds, not one each. After each batch is live,
+the segments the merge policy says are due are merged (``indexer.index.merge``): writes that
+arrive meanwhile wait in the journal and go into the next batch. When a ``timkiem index``
 (or crawl) holds the index's writer lock, the batch waits and is tried again; API writes
 never make the other writer fail, nor does it make them fail.
 """
@@ -31,6 +33,7 @@ from ..article import Article
 from ..errors import IndexLockedError, TimkiemError
 from ..index.build import BuildReport, build_index
 from ..index.generations import file_lock
+from ..index.merge import MergeReport, merge_after_write
 from ..index.store import LocalWriter
 from .journal import Journal, PendingTask, Task
 
@@ -51,7 +54,7 @@ class ApplyResult:
     succeeded: list[int] = field(default_factory=list)  # task ids
     failed: list[int] = field(default_factory=list)
     partial: list[int] = field(default_factory=list)  # a batch of them in, more to come
-    generation: str = ""  # the generation published last, if any
+    generation: str = ""  # the generation published last (by the batch or its merge), if any
 
     @property
     def applied(self) -> bool:
@@ -113,15 +116,52 @@ def _error_message(exc: BaseException) -> str:
 
 
 def apply_pending(
-    journal: Journal, *, max_articles: int = BATCH_ARTICLES, build: Build = build_index
+    journal: Journal,
+    *,
+    max_articles: int = BATCH_ARTICLES,
+    build: Build = build_index,
+    merge: bool = True,
 ) -> ApplyResult:
-    """Apply one batch of the journal's unfinished tasks to its index directory.
+    """Apply one batch of the journal's unfinished tasks to its index directory, then (with
+    ``merge``, once the batch is live and its tasks recorded) merge the segments the merge
+    policy says are due (``indexer.index.merge``).
 
     Raises IndexLockedError when another writer (``timkiem index``) holds the index: the
     tasks are back in the queue then. A batch that fails otherwise is applied again one task
     at a time, so one failing task does not fail the others; a task that fails alone is
-    marked failed with the reason.
+    marked failed with the reason. A merge that cannot run (another writer holds the index:
+    it merges after itself) or fails is logged and changes nothing: the writes are in.
     """
+    result = _apply(journal, max_articles, build)
+    if merge and result.generation:
+        merged = merge_segments(journal.index_dir)
+        if merged is not None and merged.merged_anything:
+            result.generation = merged.generation
+    return result
+
+
+def merge_segments(index_dir: Path) -> MergeReport | None:
+    """The merge due after a write, if any; logged, never raised (see ``apply_pending``)."""
+    try:
+        report = merge_after_write(index_dir)
+    except Exception as exc:
+        log.warning("Could not merge the index's segments: %s", _error_message(exc))
+        return None
+    if report is not None and report.merged_anything:
+        log.info(
+            "Merged %d segment(s) of %d documents (%d deleted purged) in %.2f s: "
+            "%d segment(s) now (generation %s)",
+            report.merged,
+            report.written,
+            report.purged,
+            report.seconds,
+            report.segments_after,
+            report.generation,
+        )
+    return report
+
+
+def _apply(journal: Journal, max_articles: int, build: Build) -> ApplyResult:
     result = ApplyResult()
     index_dir = journal.index_dir
     with apply_lock(index_dir):
