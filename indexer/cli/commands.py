@@ -19,10 +19,8 @@ from ..errors import TimkiemError
 from ..extract import iter_articles
 from ..extract.sourcefiles import SourceFiles
 from ..index.build import BuildReport
-from ..index.store import LocalWriter
 from ..live.applier import apply_pending
 from ..live.journal import STATUSES, Journal, journal_path
-from ..search.engine import Engine
 from ..search.facets import SORTS, UNKNOWN_YEAR, make_filters
 from .options import command_settings, index_dir_option, index_dir_setting
 from .output import (
@@ -35,6 +33,7 @@ from .output import (
     format_tasks,
     terminal_snippet,
 )
+from .stores import searcher_for, solr_url, writer_for
 
 DEFAULT_SOURCES = ("seeds",)
 
@@ -45,11 +44,12 @@ def run_build(
     """Index ``sources`` with progress on stderr; print the summary. ``source`` names the
     site of the articles that name none."""
     progress = BuildProgress(enabled=sys.stderr.isatty())
-    click.echo(f"Indexing {', '.join(sources)} into {index_dir} …", err=True)
+    target = solr_url(index_dir) or index_dir  # the Solr collection when SOLR_URL is set
+    click.echo(f"Indexing {', '.join(sources)} into {target} …", err=True)
     files = SourceFiles()  # an update leaves the files unchanged since the last run unread
     articles = iter_articles(sources, source=source, files=files)
     try:
-        writer = LocalWriter(index_dir)
+        writer = writer_for(index_dir)
         report = writer.replace_collection(
             articles, rebuild=rebuild, progress=progress, files=files
         )
@@ -153,7 +153,7 @@ def search_command(
         filters = make_filters(year=year, sources=sources, date_from=date_from, date_to=date_to)
         if not text.strip() and filters.is_empty():
             raise click.UsageError("Give a QUERY, or a filter (--year, --source, --from, --to).")
-        result = Engine(index_dir).search(
+        result = searcher_for(index_dir).search(
             text, page=page, per_page=limit, sort=sort, filters=filters, exact=exact
         )
     except TimkiemError as exc:
