@@ -54,14 +54,24 @@ class SolrTarget:
             url = urlsplit(part)
             path = url.path.rstrip("/")
             base, _, name = path.rpartition("/")
-            if url.scheme not in ("http", "https") or not url.hostname or not name or not base:
+            try:
+                port = url.port
+            except ValueError:
+                port = -1
+            if (
+                url.scheme not in ("http", "https")
+                or not url.hostname
+                or not name
+                or not base
+                or port == -1
+            ):
                 raise SolrError(
                     f"SOLR_URL must be node URLs ending in the collection, such as "
                     f"http://127.0.0.1:8983/solr/timkiem; got {part!r}"
                 )
             if url.username:
                 auth = (url.username, url.password or "")
-            netloc = url.hostname + (f":{url.port}" if url.port else "")
+            netloc = url.hostname + (f":{port}" if port else "")
             nodes.append(urlunsplit((url.scheme, netloc, base, "", "")))
             names.add(name)
         if not nodes:
@@ -90,6 +100,13 @@ class SolrClient:
 
     def close(self) -> None:
         self._http.close()
+
+    def __del__(self) -> None:
+        # A command that searches once drops its client without closing it: its pooled
+        # connections are closed here rather than left for the garbage collector to warn of.
+        http = getattr(self, "_http", None)
+        if http is not None:
+            http.close()
 
     def __enter__(self) -> SolrClient:
         return self

@@ -195,16 +195,15 @@ def running(process: Process) -> bool:
     return process.home.encode() in cmdline
 
 
-def _spawn(argv: list[str], log: Path) -> int:
+def _spawn(argv: list[str], log: Path) -> subprocess.Popen[bytes]:
     with open(log, "ab") as out:
-        child = subprocess.Popen(
+        return subprocess.Popen(
             argv,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # outlives the command that started it
         )
-    return child.pid
 
 
 def _zk_ok(port: int) -> bool:
@@ -270,7 +269,7 @@ def start(
 
     zk_home = folder / "zookeeper"
     zk_home.mkdir(exist_ok=True)
-    zk_pid = _spawn(
+    zk = _spawn(
         [
             java,
             f"-Xmx{ZK_HEAP}",
@@ -284,11 +283,13 @@ def start(
         ],
         zk_home / "zookeeper.log",
     )
-    cluster = Cluster(str(folder), Process("zookeeper", zk_port, zk_pid, str(zk_home)))
+    cluster = Cluster(str(folder), Process("zookeeper", zk_port, zk.pid, str(zk_home)))
     cluster.save()
     deadline = time.monotonic() + timeout
     while not _zk_ok(zk_port):
-        if not running(cluster.zookeeper) or time.monotonic() > deadline:
+        # Its own child's state, not ``running``: until it has exec'd java, its command line
+        # is still this process's.
+        if zk.poll() is not None or time.monotonic() > deadline:
             stop(folder)
             raise SolrError(
                 f"ZooKeeper did not start on port {zk_port}:\n"
@@ -296,13 +297,14 @@ def start(
             )
         time.sleep(0.3)
 
+    children: list[subprocess.Popen[bytes]] = []
     launcher = folder / "SolrNode.java"
     launcher.write_bytes(files.joinpath("SolrNode.java").read_bytes())
     for i, node_port in enumerate(ports, start=1):
         home = folder / f"node{i}"
         home.mkdir(exist_ok=True)
         (home / "solr.xml").write_bytes(files.joinpath("solr.xml").read_bytes())
-        pid = _spawn(
+        child = _spawn(
             [
                 java,
                 f"-Xmx{heap}",
@@ -317,12 +319,13 @@ def start(
             ],
             home / "solr.log",
         )
-        cluster.nodes.append(Process("solr", node_port, pid, str(home)))
+        children.append(child)
+        cluster.nodes.append(Process("solr", node_port, child.pid, str(home)))
         cluster.save()
     say(f"Waiting for {count(nodes, 'Solr node')} to join the cluster …")
     want = {f"127.0.0.1:{p}_solr" for p in ports}
     while True:
-        dead = [n for n in cluster.nodes if not running(n)]
+        dead = [n for n, c in zip(cluster.nodes, children, strict=True) if c.poll() is not None]
         if dead:
             stop(folder)
             raise SolrError(
