@@ -70,6 +70,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Directory of the index: where timkiem index writes it, and what timkiem search, "
         "timkiem stats and the web app read.",
     ),
+    Setting(
+        "SOLR_URL",
+        "",
+        "A SolrCloud collection to use instead of INDEX_DIR: node URLs ending in the "
+        "collection, comma-separated (any live node serves), such as "
+        "http://127.0.0.1:8983/solr/timkiem; timkiem index and timkiem search then write and "
+        "read it (docs/solr.md says what else does so far). Empty: the local index.",
+    ),
     Setting("HOST", "127.0.0.1", "Address timkiem serve listens on (0.0.0.0: every interface)."),
     Setting("PORT", 8000, "Port timkiem serve listens on."),
     Setting(

@@ -128,3 +128,52 @@ def index_dir(seed_index: Path, tmp_path: Path) -> Path:
     target = tmp_path / "index"
     shutil.copytree(seed_index, target, ignore=shutil.ignore_patterns("analytics.sqlite3*"))
     return target
+
+
+# -- a real SolrCloud (tests/test_solr_*.py) ---------------------------------------------------
+SOLR_NODES = 2
+
+
+@pytest.fixture(scope="session")
+def solr_cluster(tmp_path_factory: pytest.TempPathFactory):
+    """ZooKeeper and two Solr nodes on loopback, started once per session by
+    ``timkiem solr start`` (and stopped by ``timkiem solr stop``): the SOLR_URL it printed,
+    of the collection ``timkiem``, and its folder. Skipped when Solr's jars are not cached,
+    unless TIMKIEM_SOLR_FETCH=1 lets the command fetch them (CI sets it, and there a cluster
+    that cannot start fails the tests instead)."""
+    import subprocess
+    import sys
+
+    from indexer.solr import cluster
+
+    ci = os.environ.get("CI") == "true"
+    missing = [c for c in ("java", "mvn") if shutil.which(c) is None]
+    reason = ""
+    if not cluster.jars_ready() and not os.environ.get("TIMKIEM_SOLR_FETCH"):
+        reason = "Solr's jars are not cached (timkiem solr start fetches them)"
+    elif "java" in missing or (not cluster.jars_ready() and missing):
+        reason = f"{' and '.join(missing)} not installed: no SolrCloud for these tests"
+    if reason:
+        if ci and os.environ.get("TIMKIEM_SOLR_FETCH"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    port = next(
+        p
+        for p in range(31983, 40000, 17)
+        if all(cluster.port_free(q) for q in [p + cluster.ZK_OFFSET, *range(p, p + SOLR_NODES)])
+    )
+    data = tmp_path_factory.mktemp("solr_cluster")
+    env = {k: v for k, v in os.environ.items() if k != "TIMKIEM_SOLR_URL"}
+    cli = [sys.executable, "-m", "indexer.cli", "solr"]
+    started = subprocess.run(
+        [*cli, "start", "--nodes", str(SOLR_NODES), "--port", str(port), "--data", str(data),
+         "--heap", "384m"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    if started.returncode != 0:
+        subprocess.run([*cli, "stop", "--data", str(data)], cwd=ROOT, env=env, check=False)
+        pytest.fail(f"timkiem solr start failed:\n{started.stdout}\n{started.stderr}")
+    last = started.stdout.strip().splitlines()[-1]
+    assert last.startswith("SOLR_URL="), started.stdout
+    yield {"url": last.removeprefix("SOLR_URL="), "data": data, "start": started}
+    subprocess.run([*cli, "stop", "--data", str(data)], cwd=ROOT, env=env, check=False)

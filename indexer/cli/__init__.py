@@ -4,6 +4,7 @@
 """
 
 from . import serve as _serve  # noqa: F401  (registers the serve command on main)
+from . import solr as _solr  # noqa: F401  (registers the solr commands on main)
 from .commands import main
 
 __all__ = ["main"]

@@ -21,10 +21,8 @@ from ..extract.sourcefiles import SourceFiles
 from ..index.build import BuildReport
 from ..index.generations import writers_wait
 from ..index.merge import index_shape, merge_after_write, merge_index
-from ..index.store import LocalWriter
 from ..live.applier import apply_pending
 from ..live.journal import STATUSES, Journal, journal_path
-from ..search.engine import Engine
 from ..search.facets import SORTS, UNKNOWN_YEAR, make_filters
 from .options import command_settings, index_dir_option, index_dir_setting
 from .output import (
@@ -39,6 +37,7 @@ from .output import (
     format_tasks,
     terminal_snippet,
 )
+from .stores import searcher_for, solr_url, writer_for
 
 DEFAULT_SOURCES = ("seeds",)
 DEFAULT_WAIT = 300.0  # seconds a writer waits for another to let go of the index
@@ -61,7 +60,10 @@ def announce_wait(line: str) -> None:
 
 
 def merge_after(index_dir: str) -> None:
-    """The merge the policy says is due after a write, with its one-line summary."""
+    """The merge the policy says is due after a write, with its one-line summary (a Solr
+    collection merges its own segments)."""
+    if solr_url(index_dir):
+        return
     report = merge_after_write(index_dir)
     if report is not None and report.merged_anything:
         click.echo(format_merge(report), err=True)
@@ -73,11 +75,12 @@ def run_build(
     """Index ``sources`` with progress on stderr; print the summary. ``source`` names the
     site of the articles that name none."""
     progress = BuildProgress(enabled=sys.stderr.isatty())
-    click.echo(f"Indexing {', '.join(sources)} into {index_dir} …", err=True)
+    target = solr_url(index_dir) or index_dir  # the Solr collection when SOLR_URL is set
+    click.echo(f"Indexing {', '.join(sources)} into {target} …", err=True)
     files = SourceFiles()  # an update leaves the files unchanged since the last run unread
     articles = iter_articles(sources, source=source, files=files)
     try:
-        writer = LocalWriter(index_dir)
+        writer = writer_for(index_dir)
         report = writer.replace_collection(
             articles, rebuild=rebuild, progress=progress, files=files
         )
@@ -202,7 +205,7 @@ def search_command(
         filters = make_filters(year=year, sources=sources, date_from=date_from, date_to=date_to)
         if not text.strip() and filters.is_empty():
             raise click.UsageError("Give a QUERY, or a filter (--year, --source, --from, --to).")
-        result = Engine(index_dir).search(
+        result = searcher_for(index_dir).search(
             text, page=page, per_page=limit, sort=sort, filters=filters, exact=exact
         )
     except TimkiemError as exc:
