@@ -78,7 +78,7 @@ def test_start_printed_each_process_and_the_url_last(solr_cluster: dict[str, Any
     assert [line.split(" (pid")[0] for line in lines[1 : 1 + SOLR_NODES]] == [
         f"Solr node: {node.split('/timkiem')[0]}" for node in solr_cluster["url"].split(",")
     ]
-    assert lines[1 + SOLR_NODES].startswith(f"Started {SOLR_NODES} Solr nodes; stop with:")
+    assert lines[1 + SOLR_NODES].startswith(f"{SOLR_NODES} Solr nodes live; stop with:")
     assert lines[-1] == f"SOLR_URL={solr_cluster['url']}"
     assert solr_cluster["url"].count(",") == SOLR_NODES - 1
 

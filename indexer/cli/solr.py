@@ -67,7 +67,7 @@ def start_command(nodes: int, port: int, heap: str, collection: str, data: str) 
         click.echo(f"Solr node: {node.url} (pid {node.pid})")
     data_flag = "" if data == DEFAULT_DATA else f" --data {data}"
     click.echo(
-        f"Started {count(len(cluster.nodes), 'Solr node')}; stop with: timkiem solr stop{data_flag}"
+        f"{count(len(cluster.nodes), 'Solr node')} live; stop with: timkiem solr stop{data_flag}"
     )
     click.echo("Then: export TIMKIEM_SOLR_URL=<the URL below>; timkiem solr create")
     click.echo(f"SOLR_URL={cluster.solr_url(collection)}")

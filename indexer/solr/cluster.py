@@ -195,15 +195,23 @@ def running(process: Process) -> bool:
     return process.home.encode() in cmdline
 
 
+# The cluster's processes started by this one, kept: they are meant to outlive the call
+# that started them (the tests start a node from inside pytest), and a dropped Popen of a
+# process still running warns.
+_STARTED: list[subprocess.Popen[bytes]] = []
+
+
 def _spawn(argv: list[str], log: Path) -> subprocess.Popen[bytes]:
     with open(log, "ab") as out:
-        return subprocess.Popen(
+        child = subprocess.Popen(
             argv,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # outlives the command that started it
         )
+    _STARTED.append(child)
+    return child
 
 
 def _zk_ok(port: int) -> bool:
@@ -245,63 +253,75 @@ def start(
     timeout: float = START_TIMEOUT,
 ) -> Cluster:
     """Start ZooKeeper and ``nodes`` Solr nodes (ports ``port``, ``port`` + 1, …; ZooKeeper
-    on ``port`` + 1000) and wait until every node is live."""
+    on ``port`` + 1000) and wait until every node is live.
+
+    A folder that holds a cluster already (``cluster.json``) restarts what of it is stopped,
+    on its own ports, with its data: a node that was killed rejoins, a stopped cluster comes
+    back with its collections (``nodes`` and ``port`` are then not used)."""
     folder = Path(data).resolve()
-    existing = Cluster.load(folder)
-    if existing is not None and any(running(p) for p in [existing.zookeeper, *existing.nodes]):
+    cluster = Cluster.load(folder)
+    if cluster is None:
+        zk_port = port + ZK_OFFSET
+        cluster = Cluster(
+            str(folder),
+            Process("zookeeper", zk_port, 0, str(folder / "zookeeper")),
+            [Process("solr", port + i, 0, str(folder / f"node{i + 1}")) for i in range(nodes)],
+        )
+    stopped = [p for p in [cluster.zookeeper, *cluster.nodes] if not p.pid or not running(p)]
+    if not stopped:
         raise SolrError(
-            f"A cluster of {folder} is running already (timkiem solr status --data {data}; "
+            f"The cluster of {folder} is running already (timkiem solr status --data {data}; "
             f"timkiem solr stop --data {data} to stop it)"
         )
-    zk_port = port + ZK_OFFSET
-    ports = [port + i for i in range(nodes)]
-    taken = [p for p in [zk_port, *ports] if not port_free(p)]
+    taken = [p.port for p in stopped if not port_free(p.port)]
     if taken:
         raise SolrError(
             f"Port{'s' if len(taken) > 1 else ''} {', '.join(map(str, taken))} "
             f"{'are' if len(taken) > 1 else 'is'} in use: choose others with --port"
         )
     java = java_command()
-    lib = fetch_jars(say)
-    classpath = str(lib / "*")
+    classpath = str(fetch_jars(say) / "*")
     folder.mkdir(parents=True, exist_ok=True)
     files = resources.files(__package__).joinpath("files")
-
-    zk_home = folder / "zookeeper"
-    zk_home.mkdir(exist_ok=True)
-    zk = _spawn(
-        [
-            java,
-            f"-Xmx{ZK_HEAP}",
-            "-Dzookeeper.admin.enableServer=false",
-            "-Dzookeeper.4lw.commands.whitelist=ruok",
-            "-cp",
-            classpath,
-            "org.apache.zookeeper.server.ZooKeeperServerMain",
-            str(zk_port),
-            str(zk_home),
-        ],
-        zk_home / "zookeeper.log",
-    )
-    cluster = Cluster(str(folder), Process("zookeeper", zk_port, zk.pid, str(zk_home)))
-    cluster.save()
     deadline = time.monotonic() + timeout
-    while not _zk_ok(zk_port):
-        # Its own child's state, not ``running``: until it has exec'd java, its command line
-        # is still this process's.
-        if zk.poll() is not None or time.monotonic() > deadline:
-            stop(folder)
-            raise SolrError(
-                f"ZooKeeper did not start on port {zk_port}:\n"
-                + _log_tail(zk_home / "zookeeper.log")
-            )
-        time.sleep(0.3)
 
-    children: list[subprocess.Popen[bytes]] = []
+    zk = cluster.zookeeper
+    if zk in stopped:
+        Path(zk.home).mkdir(exist_ok=True)
+        child = _spawn(
+            [
+                java,
+                f"-Xmx{ZK_HEAP}",
+                "-Dzookeeper.admin.enableServer=false",
+                "-Dzookeeper.4lw.commands.whitelist=ruok",
+                "-cp",
+                classpath,
+                "org.apache.zookeeper.server.ZooKeeperServerMain",
+                str(zk.port),
+                zk.home,
+            ],
+            Path(zk.home) / "zookeeper.log",
+        )
+        zk.pid = child.pid
+        cluster.save()
+        while not _zk_ok(zk.port):
+            # Its own child's state, not ``running``: until it has exec'd java, its command
+            # line is still this process's.
+            if child.poll() is not None or time.monotonic() > deadline:
+                stop(folder)
+                raise SolrError(
+                    f"ZooKeeper did not start on port {zk.port}:\n"
+                    + _log_tail(Path(zk.home) / "zookeeper.log")
+                )
+            time.sleep(0.3)
+
     launcher = folder / "SolrNode.java"
     launcher.write_bytes(files.joinpath("SolrNode.java").read_bytes())
-    for i, node_port in enumerate(ports, start=1):
-        home = folder / f"node{i}"
+    children: list[tuple[Process, subprocess.Popen[bytes]]] = []
+    for node in cluster.nodes:
+        if node not in stopped:
+            continue
+        home = Path(node.home)
         home.mkdir(exist_ok=True)
         (home / "solr.xml").write_bytes(files.joinpath("solr.xml").read_bytes())
         child = _spawn(
@@ -309,30 +329,30 @@ def start(
                 java,
                 f"-Xmx{heap}",
                 f"-Dsolr.log.dir={home}",
-                "-Dsolr.solr.home=" + str(home),
                 "-cp",
                 classpath,
                 str(launcher),
                 str(home),
-                str(node_port),
-                f"127.0.0.1:{zk_port}",
+                str(node.port),
+                zk.url,
             ],
             home / "solr.log",
         )
-        children.append(child)
-        cluster.nodes.append(Process("solr", node_port, child.pid, str(home)))
+        node.pid = child.pid
+        children.append((node, child))
         cluster.save()
-    say(f"Waiting for {count(nodes, 'Solr node')} to join the cluster …")
-    want = {f"127.0.0.1:{p}_solr" for p in ports}
+    if children:
+        say(f"Waiting for {count(len(children), 'Solr node')} to join the cluster …")
+    want = {f"127.0.0.1:{n.port}_solr" for n in cluster.nodes}
     while True:
-        dead = [n for n, c in zip(cluster.nodes, children, strict=True) if c.poll() is not None]
+        dead = [n for n, c in children if c.poll() is not None]
         if dead:
             stop(folder)
             raise SolrError(
                 f"The Solr node on port {dead[0].port} stopped while starting:\n"
                 + _log_tail(Path(dead[0].home) / "solr.log")
             )
-        if want <= set(live_nodes(cluster.nodes[0].url)):
+        if want <= set(live_nodes((children[0][0] if children else cluster.nodes[0]).url)):
             return cluster
         if time.monotonic() > deadline:
             stop(folder)
@@ -375,6 +395,10 @@ def _signal(pid: int, sig: int) -> None:
 def _reap(pid: int) -> None:
     """Collect a stopped child of this process (a cluster started by the same process, as in
     the tests), so that it leaves no zombie behind."""
+    for child in [c for c in _STARTED if c.pid == pid]:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=5)
+        _STARTED.remove(child)
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
 
