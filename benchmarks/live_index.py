@@ -114,18 +114,25 @@ class Api:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
             raise
 
+    def close(self) -> None:
+        self.conn.close()
 
-def wait_ready(api: Api, proc: Any, server_log: Path, timeout: float = 300) -> None:
+
+def wait_ready(port: int, proc: Any, server_log: Path, timeout: float = 300) -> None:
     deadline = time.perf_counter() + timeout
-    while True:
-        try:
-            if api.call("GET", search_path("dân vận"))[0] == 200:
-                return
-        except (OSError, http.client.HTTPException):
-            pass
-        if proc.poll() is not None or time.perf_counter() > deadline:
-            raise RuntimeError(server_log.read_text(errors="replace")[-2000:])
-        time.sleep(0.05)
+    api = Api(port)
+    try:
+        while True:
+            try:
+                if api.call("GET", search_path("dân vận"))[0] == 200:
+                    return
+            except (OSError, http.client.HTTPException):
+                pass
+            if proc.poll() is not None or time.perf_counter() > deadline:
+                raise RuntimeError(server_log.read_text(errors="replace")[-2000:])
+            time.sleep(0.05)
+    finally:
+        api.close()
 
 
 def posted(articles: list[Article]) -> list[Article]:
@@ -142,6 +149,15 @@ def post_all(
     """POST each article and wait until a search finds it; milliseconds from each POST to
     that search, and the segments after each."""
     api = Api(port)
+    try:
+        return _post_each(api, index_dir, articles, timeout)
+    finally:
+        api.close()
+
+
+def _post_each(
+    api: Api, index_dir: Path, articles: list[Article], timeout: float
+) -> tuple[list[float], list[int]]:
     ms: list[float] = []
     segments: list[int] = []
     for i, a in enumerate(articles):
@@ -170,7 +186,7 @@ def keyword_latency(index_dir: Path, queries: list[Any]) -> dict[str, float]:
     """Keyword p50/p95 over HTTP of a server just started on ``index_dir``."""
     port = free_port()
     with running_server(server_command(str(index_dir), port, checkout=True)) as (proc, _, lg):
-        wait_ready(Api(port), proc, lg)
+        wait_ready(port, proc, lg)
         ms = ask_over_http(port, queries)
     return latency_summary([v for values in ms.values() for v in values])
 
@@ -199,7 +215,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     port = free_port()
     log(f"posting {len(posts):,} articles one by one")
     with running_server(server_command(str(live), port, checkout=True)) as (proc, _, lg):
-        wait_ready(Api(port), proc, lg)
+        wait_ready(port, proc, lg)
         tts, segments = post_all(port, live, posts, args.timeout)
         settle(live)
     shape = index_shape(live)

@@ -5,6 +5,7 @@ go, deleted documents go, and a merge never stops searches nor loses a write."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import signal
@@ -447,3 +448,27 @@ def test_index_goes_on_once_the_other_writer_is_done(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.count("Waiting up to 300 s for ") == 1
     assert Engine(index_dir).doc_count() == 1
+
+
+# -- the benchmark can't rot ----------------------------------------------------------------
+
+
+def test_the_live_index_benchmark_runs_end_to_end(tmp_path: Path) -> None:
+    """``benchmarks/live_index.py`` at a tiny scale, on the seed paragraphs: both indexes
+    built, posts found, figures printed (their values are the benchmark's business)."""
+    from benchmarks import live_index
+
+    data = tmp_path / "articles.jsonl"
+    lines = [
+        json.dumps({"id": a.id, "title": a.title, "body": a.body}, ensure_ascii=False)
+        for a in articles()[:12]
+    ]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["--docs", "8", "--posts", "4", "--queries", "3", "--data", str(data)]
+    result = live_index.main(args)
+    assert result["documents"] == 12 and result["posts"] == 4
+    assert result["segments"]["one_go"] == 1
+    assert result["segments"]["most_during_posts"] <= result["segments"]["bound"]
+    assert result["size_mib"]["live"] > 0 and result["size_mib"]["one_go"] > 0
+    assert result["time_to_searchable_ms"]["p50"] > 0
+    assert result["keyword_ms"]["live"]["p50"] > 0
