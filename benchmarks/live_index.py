@@ -25,11 +25,8 @@ and removed at the end.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import math
-import os
-import secrets
 import sys
 import tempfile
 import time
@@ -46,12 +43,11 @@ from benchmarks.harness.indexes import first_articles, live_generation_size
 from benchmarks.harness.report import git_revision, log, reproduce_command
 from benchmarks.harness.server import free_port, running_server, search_path, server_command
 from benchmarks.harness.stats import fmt_ms, latency_summary, ratio
+from benchmarks.harness.writes import WRITE_ENV, Api, marker_word, wait_ready
 from indexer import Article, build_index
 from indexer.index.generations import write_lock, writers_wait
 from indexer.index.merge import index_shape, tier
 
-TOKEN = secrets.token_hex(16)
-LETTERS = "bcdfghklmnpqrstvx"
 COLLECTION = "api"  # the write API's collection: the one-go build uses it for the posts too
 
 
@@ -80,57 +76,10 @@ def command_args(args: argparse.Namespace) -> list[str]:
     return [*out, "--json"] if args.json else out
 
 
-def word(i: int) -> str:
-    """A word no article holds: "tkw" and ``i`` in consonants (the same in both builds)."""
-    out = ""
-    n = i
-    while True:
-        out += LETTERS[n % len(LETTERS)]
-        n //= len(LETTERS)
-        if not n:
-            break
-    return "tkw" + out + "z"
-
-
-class Api:
-    """A keep-alive connection to the server, with the write token."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-
-    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        headers = {"Authorization": f"Bearer {TOKEN}"}
-        data = None
-        if body is not None:
-            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-            headers["Content-Type"] = "application/json"
-        try:
-            self.conn.request(method, path, body=data, headers=headers)
-            resp = self.conn.getresponse()
-            return resp.status, json.loads(resp.read() or b"null")
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-            raise
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-def wait_ready(port: int, proc: Any, server_log: Path, timeout: float = 300) -> None:
-    deadline = time.perf_counter() + timeout
-    api = Api(port)
+def _ready(port: int, proc: Any, server_log: Path) -> None:
+    api = Api(port, timeout=120)
     try:
-        while True:
-            try:
-                if api.call("GET", search_path("dân vận"))[0] == 200:
-                    return
-            except (OSError, http.client.HTTPException):
-                pass
-            if proc.poll() is not None or time.perf_counter() > deadline:
-                raise RuntimeError(server_log.read_text(errors="replace")[-2000:])
-            time.sleep(0.05)
+        wait_ready(api, proc, server_log)
     finally:
         api.close()
 
@@ -138,7 +87,7 @@ def wait_ready(port: int, proc: Any, server_log: Path, timeout: float = 300) -> 
 def posted(articles: list[Article]) -> list[Article]:
     """The articles to post, each with its own word at the end of its body."""
     return [
-        replace(a, body=f"{a.body}\n\n{word(i)}", collection=COLLECTION)
+        replace(a, body=f"{a.body}\n\n{marker_word(i, 'z')}", collection=COLLECTION)
         for i, a in enumerate(articles)
     ]
 
@@ -148,7 +97,7 @@ def post_all(
 ) -> tuple[list[float], list[int]]:
     """POST each article and wait until a search finds it; milliseconds from each POST to
     that search, and the segments after each."""
-    api = Api(port)
+    api = Api(port, timeout=120)
     try:
         return _post_each(api, index_dir, articles, timeout)
     finally:
@@ -169,7 +118,7 @@ def _post_each(
         if status != 202:
             raise RuntimeError(f"POST answered {status}: {answer}")
         while True:
-            _, found = api.call("GET", search_path(word(i)))
+            _, found = api.call("GET", search_path(marker_word(i, "z")))
             if found["total"]:
                 break
             if time.perf_counter() - started > timeout:
@@ -186,7 +135,7 @@ def keyword_latency(index_dir: Path, queries: list[Any]) -> dict[str, float]:
     """Keyword p50/p95 over HTTP of a server just started on ``index_dir``."""
     port = free_port()
     with running_server(server_command(str(index_dir), port, checkout=True)) as (proc, _, lg):
-        wait_ready(port, proc, lg)
+        _ready(port, proc, lg)
         ms = ask_over_http(port, queries)
     return latency_summary([v for values in ms.values() for v in values])
 
@@ -209,13 +158,11 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     live = workdir / "live"
     log(f"building the index of {len(base):,} articles")
     build_index(base, live)
-    os.environ["TIMKIEM_WRITE_TOKEN"] = TOKEN
-    os.environ["TIMKIEM_ANALYTICS"] = "off"
-    os.environ["TIMKIEM_RATE_LIMIT"] = "off"
     port = free_port()
     log(f"posting {len(posts):,} articles one by one")
-    with running_server(server_command(str(live), port, checkout=True)) as (proc, _, lg):
-        wait_ready(port, proc, lg)
+    command = server_command(str(live), port, checkout=True)
+    with running_server(command, env=WRITE_ENV) as (proc, _, lg):
+        _ready(port, proc, lg)
         tts, segments = post_all(port, live, posts, args.timeout)
         settle(live)
     shape = index_shape(live)

@@ -41,11 +41,9 @@ from benchmarks.harness.data import REPO_ROOT
 from benchmarks.harness.report import git_revision, log, reproduce_command
 from benchmarks.harness.server import free_port, running_server, search_path, server_command
 from benchmarks.harness.stats import fmt_ms, latency_summary
+from benchmarks.harness.writes import LETTERS, WRITE_ENV, Api, marker_word, wait_ready
 from indexer import Engine, iter_articles
 from indexer.index.generations import CURRENT_FILE, generation_dir
-
-TOKEN = secrets.token_hex(16)
-LETTERS = "bcdfghklmnpqrstvx"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -82,38 +80,8 @@ def link_copy(index_dir: Path, target: Path) -> None:
 
 
 def word(i: int) -> str:
-    """A word no article holds: "tkw" and ``i`` in consonants, plus a random tail."""
-    out = ""
-    n = i
-    while True:
-        out += LETTERS[n % len(LETTERS)]
-        n //= len(LETTERS)
-        if not n:
-            break
-    return "tkw" + out + "".join(secrets.choice(LETTERS) for _ in range(4))
-
-
-class Api:
-    """A keep-alive connection to the server, with the write token."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-
-    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        headers = {"Authorization": f"Bearer {TOKEN}"}
-        data = None
-        if body is not None:
-            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-            headers["Content-Type"] = "application/json"
-        try:
-            self.conn.request(method, path, body=data, headers=headers)
-            resp = self.conn.getresponse()
-            return resp.status, json.loads(resp.read() or b"null")
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            raise
+    """A word no article holds, with a random tail (a rerun's words are new ones too)."""
+    return marker_word(i, "".join(secrets.choice(LETTERS) for _ in range(4)))
 
 
 class Searcher(threading.Thread):
@@ -232,21 +200,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         link_copy(Path(args.index_dir), copy)
         documents = Engine(copy).doc_count()
         log(f"{documents:,} articles in the index; starting the server")
-        os.environ["TIMKIEM_WRITE_TOKEN"] = TOKEN
-        os.environ["TIMKIEM_ANALYTICS"] = "off"
         port = free_port()
-        with running_server(server_command(str(copy), port)) as (proc, _, server_log):
+        command = server_command(str(copy), port)
+        with running_server(command, env=WRITE_ENV) as (proc, _, server_log):
             api = Api(port)
-            deadline = time.perf_counter() + 300
-            while True:
-                try:
-                    if api.call("GET", search_path("dân vận"))[0] == 200:
-                        break
-                except (OSError, http.client.HTTPException):
-                    pass
-                if proc.poll() is not None or time.perf_counter() > deadline:
-                    raise RuntimeError(server_log.read_text(errors="replace")[-2000:])
-                time.sleep(0.05)
+            wait_ready(api, proc, server_log)
             searcher = Searcher(port, ["dân vận", "bac kan", "hội nghị", "kinh tế"])
             searcher.start()
             log(f"time to searchable, {args.articles} articles one by one")

@@ -453,17 +453,12 @@ def test_index_goes_on_once_the_other_writer_is_done(tmp_path: Path) -> None:
 # -- the benchmark can't rot ----------------------------------------------------------------
 
 
-def test_the_live_index_benchmark_runs_end_to_end(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_live_index_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     """``benchmarks/live_index.py`` at a tiny scale, on the seed paragraphs: both indexes
     built, posts found, figures printed (their values are the benchmark's business)."""
     from benchmarks import live_index
 
-    # The benchmark sets these for the servers it starts; the tests after this one must
-    # not inherit them.
-    for name in ("TIMKIEM_WRITE_TOKEN", "TIMKIEM_ANALYTICS", "TIMKIEM_RATE_LIMIT"):
-        monkeypatch.setenv(name, "")
+    before = dict(os.environ)
 
     data = tmp_path / "articles.jsonl"
     lines = [
@@ -479,3 +474,4 @@ def test_the_live_index_benchmark_runs_end_to_end(
     assert result["size_mib"]["live"] > 0 and result["size_mib"]["one_go"] > 0
     assert result["time_to_searchable_ms"]["p50"] > 0
     assert result["keyword_ms"]["live"]["p50"] > 0
+    assert dict(os.environ) == before  # the servers' settings were theirs only

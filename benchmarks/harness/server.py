@@ -73,17 +73,20 @@ def wait_first_answer(
 
 
 @contextlib.contextmanager
-def running_server(cmd: list[str]) -> Iterator[tuple[subprocess.Popen, float, Path]]:
-    """The server process, the moment it was started, and its log; stopped on exit."""
+def running_server(
+    cmd: list[str], env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen, float, Path]]:
+    """The server process, the moment it was started, and its log; stopped on exit. ``env``:
+    settings for this server only, over the environment's."""
     with tempfile.TemporaryDirectory(prefix="timkiem-serve-") as tmp:
         log_path = Path(tmp) / "server.log"
         with open(log_path, "wb") as log_fh:
             started = time.perf_counter()
             # Every client is on 127.0.0.1: the per-address rate limits would measure
             # themselves. TIMKIEM_RATE_LIMIT in the environment still wins (to load-test them).
-            env = {"TIMKIEM_RATE_LIMIT": "off", **os.environ}
+            full_env = {"TIMKIEM_RATE_LIMIT": "off", **os.environ, **(env or {})}
             proc = subprocess.Popen(
-                cmd, cwd=REPO_ROOT, stdout=log_fh, stderr=subprocess.STDOUT, env=env
+                cmd, cwd=REPO_ROOT, stdout=log_fh, stderr=subprocess.STDOUT, env=full_env
             )
             try:
                 yield proc, started, log_path
