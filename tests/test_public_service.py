@@ -12,7 +12,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ import pytest
 from indexer import MAX_SOURCES, build_index
 from tests.browser import closed_port_url
 from tests.conftest import ROOT, dated_articles
+from tests.serving import server_process
 from webui.limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES
 
 SERVE = """
@@ -51,30 +51,9 @@ def server(
         "RATE_LIMIT": "4 per minute",
     }
     url = closed_port_url()
-    port = url.rsplit(":", 1)[1]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVE, json.dumps(config), port, str(SERVERS[request.param])],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", int(port)), timeout=5):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"the server exited: {proc.stderr.read().decode()}")  # type: ignore[union-attr]
-                assert time.monotonic() < deadline, "the server never answered"
-                time.sleep(0.2)
+    args = [json.dumps(config), url.rsplit(":", 1)[1], str(SERVERS[request.param])]
+    with server_process(SERVE, args, url):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-        proc.stderr.close()  # type: ignore[union-attr]
 
 
 _clients = iter(range(1, 1_000_000))

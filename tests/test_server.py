@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -18,7 +15,8 @@ import pytest
 
 from indexer import Article, build_index
 from tests.browser import closed_port_url
-from tests.conftest import ROOT, dated_articles
+from tests.conftest import dated_articles
+from tests.serving import server_process
 from webui import create_app, server
 
 # A word no article of dated_articles() holds, typed without accents.
@@ -53,29 +51,8 @@ serve(
 def running_server(index_dir: Path, workers: int, access_log: Path) -> Iterator[str]:
     url = closed_port_url()
     port = url.rsplit(":", 1)[1]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVE, str(index_dir), port, str(workers), str(access_log)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:  # wait until it answers
-            try:
-                urllib.request.urlopen(url + "/api/search?q=", timeout=10).close()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"the server exited: {proc.stderr.read().decode()}")  # type: ignore[union-attr]
-                assert time.monotonic() < deadline, "the server never answered"
-                time.sleep(0.2)
+    with server_process(SERVE, [str(index_dir), port, str(workers), str(access_log)], url):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-        proc.stderr.close()  # type: ignore[union-attr]
 
 
 def search(url: str, query: str, **extra: str) -> dict[str, Any]:

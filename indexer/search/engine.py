@@ -46,6 +46,29 @@ EXACT_MARGIN = 5  # results settled by the exact-accent order past the page (nea
 FOLDED_BIGRAMS_BODY = term_field("body", FOLDED_BIGRAMS)
 
 
+def empty_page(
+    query: str, page: int, per_page: int, sort: str, filters: Filters | None
+) -> tuple[ParsedQuery, SearchPage]:
+    """A search request read, for any store: the parsed query and its page with no hits yet,
+    ``page`` and ``per_page`` brought within bounds, ``sort`` checked (QueryError for an
+    unknown order; an empty query, with nothing to rank by, is ordered newest first)."""
+    sort = check_sort(sort)
+    parsed = parse(query)
+    if parsed.is_empty() and sort == "relevance":
+        sort = "newest"
+    page = SearchPage(
+        query=query,
+        interpreted=None,
+        total=0,
+        page=max(1, min(int(page), MAX_PAGE)),
+        per_page=max(1, min(int(per_page), MAX_PER_PAGE)),
+        took_ms=0.0,
+        sort=sort,
+        filters=filters or Filters(),
+    )
+    return parsed, page
+
+
 class Engine:
     """Searches one index directory; safe to share between threads; one per process.
 
@@ -142,23 +165,8 @@ class Engine:
         QueryError for an unknown ``sort``.
         """
         started = time.perf_counter()
-        page = max(1, min(int(page), MAX_PAGE))
-        per_page = max(1, min(int(per_page), MAX_PER_PAGE))
-        filters = filters or Filters()
-        sort = check_sort(sort)  # QueryError for an unknown order
-        parsed = parse(query)
-        if parsed.is_empty() and sort == "relevance":
-            sort = "newest"  # nothing to rank by: the latest first
-        result = SearchPage(
-            query=query,
-            interpreted=None,
-            total=0,
-            page=page,
-            per_page=per_page,
-            took_ms=0.0,
-            sort=sort,
-            filters=filters,
-        )
+        parsed, result = empty_page(query, page, per_page, sort, filters)
+        page, per_page, sort, filters = result.page, result.per_page, result.sort, result.filters
         if parsed.is_empty() and filters.is_empty():
             result.took_ms = (time.perf_counter() - started) * 1000
             return result

@@ -126,8 +126,8 @@ def score_all(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) -> Sco
         if group.explicit:
             required &= gmask
     # Adjacent free words: bigram evidence ranks words of several syllables together.
-    for prev, word in _adjacent_words(parsed):
-        add_term(gen, ranking, scores, TEXT_FIELDS, *_pair_term(ranking, prev, word))
+    for prev, word in adjacent_words(parsed):
+        add_term(gen, ranking, scores, TEXT_FIELDS, *pair_term(ranking, prev, word))
     if parsed.negative:
         required &= ~_excluded(gen, parsed)
     required &= gen.alive
@@ -160,7 +160,7 @@ def by_tier(base: np.ndarray, tier: np.ndarray) -> np.ndarray:
     return tier * span + base
 
 
-def _adjacent_words(parsed: ParsedQuery) -> Iterator[tuple[QueryWord, QueryWord]]:
+def adjacent_words(parsed: ParsedQuery) -> Iterator[tuple[QueryWord, QueryWord]]:
     """Pairs of free words side by side in the query (their bigram is scored too)."""
     prev: QueryWord | None = None
     for group in parsed.groups:
@@ -209,10 +209,10 @@ def _score_candidates(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking
         return None  # no article holds the words as written: a partial match
     found = np.zeros(len(candidates), dtype=np.float32)
     for word in plain:
-        for rep, term, w in _word_terms(ranking, word):
+        for rep, term, w in word_terms(ranking, word):
             add_term_at(gen, ranking, found, docs, TEXT_FIELDS, rep, term, w)
-    for prev, word in _adjacent_words(parsed):
-        add_term_at(gen, ranking, found, docs, TEXT_FIELDS, *_pair_term(ranking, prev, word))
+    for prev, word in adjacent_words(parsed):
+        add_term_at(gen, ranking, found, docs, TEXT_FIELDS, *pair_term(ranking, prev, word))
     n_groups = len(positive)
     if n_groups > 1 and ranking.coord_power:
         matched_groups = np.zeros(len(candidates), dtype=np.int16)
@@ -413,7 +413,7 @@ def proximity_terms(gen: OpenGeneration, parsed: ParsedQuery, ranking: Ranking) 
     return QueryTerms(weights)
 
 
-def _word_terms(ranking: Ranking, word: QueryWord) -> list[tuple[str, str, float]]:
+def word_terms(ranking: Ranking, word: QueryWord) -> list[tuple[str, str, float]]:
     """(representation, term, weight) of one query word."""
     r = ranking
     w = r.stopword_weight if is_stopword(word) else 1.0
@@ -429,7 +429,7 @@ def _word_terms(ranking: Ranking, word: QueryWord) -> list[tuple[str, str, float
     return [(FOLDED, word.folded, w)]
 
 
-def _pair_term(ranking: Ranking, a: QueryWord, b: QueryWord) -> tuple[str, str, float]:
+def pair_term(ranking: Ranking, a: QueryWord, b: QueryWord) -> tuple[str, str, float]:
     """(representation, term, weight) of two adjacent query words."""
     return (FOLDED_BIGRAMS, bigram(a.folded, b.folded), ranking.bigram_weight)
 
@@ -458,7 +458,7 @@ def _clause(
     exact = np.ones(gen.n_all, dtype=bool)
     words = clause.words
     for word in words:
-        for rep, term, w in _word_terms(ranking, word):
+        for rep, term, w in word_terms(ranking, word):
             ids = add_term(gen, ranking, scores, clause.fields, rep, term, w)
             if rep == FOLDED:
                 mask[ids] = True
@@ -468,7 +468,7 @@ def _clause(
                 exact &= held
     if clause.phrase and len(words) > 1:
         for a, b in pairwise(words):
-            add_term(gen, ranking, scores, clause.fields, *_pair_term(ranking, a, b))
+            add_term(gen, ranking, scores, clause.fields, *pair_term(ranking, a, b))
         mask = _phrase_mask(gen, words, clause.fields)
     return mask, mask & exact
 

@@ -3,7 +3,7 @@ pre-analysed fields (first stage, across every shard), then timkiem's second sta
 best candidates (proximity re-ranking of questions) and its snippets.
 
 The query is built from the same ``ParsedQuery`` and the same term weights as the local
-scoring (``scoring._word_terms``): each word matches on its folded syllable and is scored on
+scoring (``scoring.word_terms``): each word matches on its folded syllable and is scored on
 its forms, adjacent words add their folded bigram, titles weigh ``title_weight``. Solr scores
 each field with BM25 (per-field b, a global IDF through ExactStatsCache) and sums them, where
 the local store saturates the fields' sum once (BM25F): close, not equal. What the local
@@ -20,12 +20,12 @@ from typing import Any
 import numpy as np
 
 from ..index.schema import ACCENTED, FOLDED, FOLDED_BIGRAMS, term_field
-from ..search.engine import MAX_PAGE, MAX_PER_PAGE, marks
-from ..search.facets import UNKNOWN_YEAR, UNKNOWN_YEAR_LABEL, Filters, check_sort
-from ..search.parse import Clause, Group, ParsedQuery, QueryWord, parse
+from ..search.engine import empty_page, marks
+from ..search.facets import UNKNOWN_YEAR, UNKNOWN_YEAR_LABEL, Filters
+from ..search.parse import Clause, Group, ParsedQuery
 from ..search.proximity import QueryTerms, rerank
 from ..search.results import Hit, SearchPage
-from ..search.scoring import Ranking, _pair_term, _word_terms, idf
+from ..search.scoring import Ranking, adjacent_words, idf, pair_term, word_terms
 from ..text.stopwords import is_stopword
 from ..text.wordfind import folded_words
 from .client import SolrClient, quote_term
@@ -58,23 +58,8 @@ class SolrSearch:
         """One page of hits for ``query``, as ``Engine.search`` gives it (no accents
         restored, no suggestion and no near-copy grouping yet: docs/solr.md)."""
         started = time.perf_counter()
-        page = max(1, min(int(page), MAX_PAGE))
-        per_page = max(1, min(int(per_page), MAX_PER_PAGE))
-        filters = filters or Filters()
-        sort = check_sort(sort)
-        parsed = parse(query)
-        if parsed.is_empty() and sort == "relevance":
-            sort = "newest"
-        result = SearchPage(
-            query=query,
-            interpreted=None,
-            total=0,
-            page=page,
-            per_page=per_page,
-            took_ms=0.0,
-            sort=sort,
-            filters=filters,
-        )
+        parsed, result = empty_page(query, page, per_page, sort, filters)
+        page, per_page, sort, filters = result.page, result.per_page, result.sort, result.filters
         if parsed.is_empty() and filters.is_empty():
             result.took_ms = (time.perf_counter() - started) * 1000
             return result
@@ -180,8 +165,8 @@ def solr_query(parsed: ParsedQuery, ranking: Ranking, *, require_all: bool) -> s
             parts.append(match)
         for clause in group.alternatives:
             parts.extend(_clause_scores(clause, ranking))
-    for a, b in _adjacent(parsed):
-        rep, term, weight = _pair_term(ranking, a, b)
+    for a, b in adjacent_words(parsed):
+        rep, term, weight = pair_term(ranking, a, b)
         parts.append(_weighted(_fields_term(("title", "body"), rep, term, ranking), weight))
     for group in parsed.negative:
         parts.append("-" + _group_match(group, exclusion=True))
@@ -197,20 +182,16 @@ def _clause_match(clause: Clause, exclusion: bool) -> str:
     accents), any of several words, or every pair of a phrase side by side."""
     words = clause.words
     if clause.phrase and len(words) > 1:
+        pairs = [quote_term(solr_term(f"{a.folded} {b.folded}")) for a, b in pairwise(words)]
         per_field = [
-            "("
-            + " ".join(
-                f"+{term_field(f, FOLDED_BIGRAMS)}:{_q(solr_term(a.folded + ' ' + b.folded))}"
-                for a, b in pairwise(words)
-            )
-            + ")"
+            "(" + " ".join(f"+{term_field(f, FOLDED_BIGRAMS)}:{pair}" for pair in pairs) + ")"
             for f in clause.fields
         ]
         return "(" + " ".join(per_field) + ")"
     terms = []
     for w in words:
         rep, term = (ACCENTED, w.accented) if exclusion and w.has_accents else (FOLDED, w.folded)
-        terms.extend(f"{term_field(f, rep)}:{_q(term)}" for f in clause.fields)
+        terms.extend(f"{term_field(f, rep)}:{quote_term(term)}" for f in clause.fields)
     return "(" + " ".join(terms) + ")"
 
 
@@ -218,17 +199,17 @@ def _clause_scores(clause: Clause, ranking: Ranking) -> list[str]:
     """The optional scoring clauses of a clause's words (and of a phrase's pairs)."""
     out = []
     for w in clause.words:
-        for rep, term, weight in _word_terms(ranking, w):
+        for rep, term, weight in word_terms(ranking, w):
             out.append(_weighted(_fields_term(clause.fields, rep, term, ranking), weight))
     if clause.phrase and len(clause.words) > 1:
         for a, b in pairwise(clause.words):
-            rep, term, weight = _pair_term(ranking, a, b)
+            rep, term, weight = pair_term(ranking, a, b)
             out.append(_weighted(_fields_term(clause.fields, rep, term, ranking), weight))
     return out
 
 
 def _fields_term(fields: Iterable[str], rep: str, term: str, ranking: Ranking) -> str:
-    term = _q(solr_term(term))
+    term = quote_term(solr_term(term))
     return (
         "("
         + " ".join(f"{term_field(f, rep)}:{term}^{ranking.weight_for(f):g}" for f in fields)
@@ -238,19 +219,6 @@ def _fields_term(fields: Iterable[str], rep: str, term: str, ranking: Ranking) -
 
 def _weighted(clause: str, weight: float) -> str:
     return f"{clause}^{weight:g}"
-
-
-def _adjacent(parsed: ParsedQuery) -> Iterable[tuple[QueryWord, QueryWord]]:
-    prev: QueryWord | None = None
-    for group in parsed.groups:
-        word = group.free_word
-        if prev is not None and word is not None:
-            yield prev, word
-        prev = word
-
-
-def _q(term: str) -> str:
-    return quote_term(term)
 
 
 # -- filters and facets ----------------------------------------------------------------------
